@@ -1,0 +1,81 @@
+//! The Bevy shell: drives the experiment and draws it with egui. Only this module imports Bevy.
+
+pub mod capture;
+pub mod keys;
+pub mod scene_file;
+pub mod sim;
+pub mod ui;
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowResolution};
+use bevy_egui::EguiPlugin;
+
+use crate::scene::LoadedScene;
+
+/// System sets of every frame, in order: read input, step the simulation.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSystems {
+    /// Keys, file watching, requests from the panels.
+    Input,
+    /// Simulation steps.
+    Step,
+}
+
+/// The parts of the app that need no window: input handling, hot reload and stepping.
+/// Headless tests add this to `MinimalPlugins`.
+pub fn simulation_plugin(app: &mut App) {
+    app.configure_sets(Update, (AppSystems::Input, AppSystems::Step).chain())
+        .add_plugins((sim::plugin, scene_file::plugin, keys::plugin));
+}
+
+/// What the window should open and whether it should only take a screenshot.
+#[derive(Debug, Clone)]
+pub struct WindowOptions {
+    /// The scene file.
+    pub scene_path: PathBuf,
+    /// Save a screenshot here after `frames` frames, then exit.
+    pub screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot.
+    pub frames: u32,
+}
+
+/// Opens the window on an already loaded scene and runs until it is closed.
+pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
+    let title = format!("mindgrid: {}", loaded.scene.title);
+    let mut app = App::new();
+    app.insert_resource(ClearColor(ui::palette::BACKGROUND))
+        .add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: Some(Window {
+                        title,
+                        resolution: WindowResolution::new(1280, 800),
+                        present_mode: PresentMode::AutoVsync,
+                        ..default()
+                    }),
+                    ..default()
+                })
+                .set(bevy::log::LogPlugin {
+                    filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".to_owned(),
+                    ..default()
+                }),
+        )
+        .add_plugins(EguiPlugin::default())
+        .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
+        .insert_resource(sim::Sim::new(loaded.scene))
+        .insert_resource(scene_file::SceneFile::new(
+            options.scene_path,
+            loaded.warnings,
+        ));
+    if let Some(path) = options.screenshot {
+        app.insert_resource(capture::ScreenshotPlan::new(path, options.frames));
+    }
+    app.add_systems(Startup, spawn_camera);
+    app.run()
+}
+
+fn spawn_camera(mut commands: Commands) {
+    commands.spawn(Camera2d);
+}

@@ -1,0 +1,130 @@
+//! The open scene file: loading, the scene picker's list, and hot reload when the file is saved.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use bevy::prelude::*;
+
+use super::sim::Sim;
+use crate::scene::{self, Diagnostic};
+
+/// How often the scene file's modification time is checked.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+
+/// The scene file being shown and what its last load said.
+#[derive(Resource, Debug)]
+pub struct SceneFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its modification time when last read.
+    modified: Option<SystemTime>,
+    /// Errors of the last failed load (the last good scene keeps running); empty when it loaded.
+    pub errors: Vec<Diagnostic>,
+    /// Warnings of the scene running now.
+    pub warnings: Vec<Diagnostic>,
+    /// Set by the reload button or a scene pick: load `path` at the next check.
+    pub reload_requested: bool,
+    /// How many times the scene was (re)loaded successfully.
+    pub loads: u32,
+    since_poll: Duration,
+}
+
+impl SceneFile {
+    /// Tracks `path`, whose scene was just loaded with `warnings`.
+    pub fn new(path: PathBuf, warnings: Vec<Diagnostic>) -> Self {
+        let modified = modified_time(&path);
+        Self {
+            path,
+            modified,
+            errors: Vec::new(),
+            warnings,
+            reload_requested: false,
+            loads: 1,
+            since_poll: Duration::ZERO,
+        }
+    }
+
+    /// Switches to another scene file (from the picker); it loads at the next check.
+    pub fn open(&mut self, path: PathBuf) {
+        self.path = path;
+        self.reload_requested = true;
+    }
+
+    /// A one-line status for the status bar.
+    pub fn status(&self) -> String {
+        match self.errors.first() {
+            Some(e) => format!(
+                "hot reload: error at {}:{}",
+                e.position.line, e.position.column
+            ),
+            None => format!("hot reload: ok ({} loads)", self.loads),
+        }
+    }
+}
+
+fn modified_time(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The `.ron` scenes next to the open one (and in `scenes/`), for the picker, sorted by name.
+pub fn scene_list(current: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("scenes")];
+    if let Some(parent) = current.parent().filter(|p| !p.as_os_str().is_empty()) {
+        dirs.push(parent.to_path_buf());
+    }
+    let mut found: Vec<PathBuf> = dirs
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    found.sort_by_key(|p| p.file_name().map(|n| n.to_owned()));
+    found.dedup_by(|a, b| a.canonicalize().ok() == b.canonicalize().ok());
+    found
+}
+
+/// Watches the scene file and reloads it when it changes or a reload is asked for.
+pub fn plugin(app: &mut App) {
+    app.add_systems(Update, watch_scene_file.in_set(super::AppSystems::Input));
+}
+
+fn watch_scene_file(time: Res<Time>, file: Option<ResMut<SceneFile>>, sim: Option<ResMut<Sim>>) {
+    let (Some(mut file), Some(mut sim)) = (file, sim) else {
+        return;
+    };
+    file.since_poll += time.delta();
+    if !file.reload_requested {
+        if file.since_poll < POLL_INTERVAL {
+            return;
+        }
+        file.since_poll = Duration::ZERO;
+        let modified = modified_time(&file.path);
+        if modified.is_none() || modified == file.modified {
+            return;
+        }
+    }
+    reload(&mut file, &mut sim);
+}
+
+/// Loads the scene file: on success the experiment restarts with it; on failure the errors are
+/// kept for the banner and the last good scene keeps running.
+pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
+    file.reload_requested = false;
+    file.modified = modified_time(&file.path);
+    match scene::load(&file.path) {
+        Ok(loaded) => {
+            info!("loaded {}", file.path.display());
+            sim.replace_scene(loaded.scene);
+            file.errors.clear();
+            file.warnings = loaded.warnings;
+            file.loads += 1;
+        }
+        Err(errors) => {
+            for e in &errors {
+                warn!("{e}");
+            }
+            file.errors = errors;
+        }
+    }
+}

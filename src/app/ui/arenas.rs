@@ -1,0 +1,399 @@
+//! The central view: every arena's grid side by side, with the agent, its trail and the value/policy overlay.
+
+use bevy_egui::egui::{
+    self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Ui,
+    Vec2,
+};
+
+use super::palette;
+use crate::app::keys::Overlays;
+use crate::app::sim::Sim;
+use crate::brain::{MemoryInsight, ValueMap};
+use crate::experiment::Arena;
+use crate::world::{Action, Cell};
+
+/// Height of an arena's title line, in points.
+const TITLE_HEIGHT: f32 = 44.0;
+/// Height of the colour bar under a value overlay.
+const LEGEND_HEIGHT: f32 = 26.0;
+/// Space between arenas.
+const GAP: f32 = 18.0;
+
+/// Picks the number of columns that gives the largest cells, and that cell size.
+fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize, f32) {
+    let mut best = (1, 0.0f32);
+    for columns in 1..=arenas.max(1) {
+        let rows = arenas.div_ceil(columns);
+        let cell_w = (available.x - GAP * (columns as f32 - 1.0)) / (columns * width) as f32;
+        let cell_h = (available.y - (TITLE_HEIGHT + LEGEND_HEIGHT + GAP) * rows as f32)
+            / (rows * height) as f32;
+        let cell = cell_w.min(cell_h).min(72.0);
+        if cell > best.1 {
+            best = (columns, cell);
+        }
+    }
+    best
+}
+
+/// Draws every arena; a click on one selects it.
+pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
+    let arenas = sim.experiment.arenas();
+    let Some(first) = arenas.first() else {
+        return;
+    };
+    let (width, height) = (first.world().width(), first.world().height());
+    let area = ui.available_rect_before_wrap();
+    let (columns, cell) = layout(area.size(), arenas.len(), width, height);
+    let grid_size = Vec2::new(cell * width as f32, cell * height as f32);
+    let block = Vec2::new(grid_size.x, TITLE_HEIGHT + grid_size.y + LEGEND_HEIGHT);
+    let rows = arenas.len().div_ceil(columns);
+    let used = Vec2::new(
+        block.x * columns as f32 + GAP * (columns as f32 - 1.0),
+        block.y * rows as f32 + GAP * (rows as f32 - 1.0),
+    );
+    let origin = area.center() - used / 2.0;
+    let mut clicked = None;
+    for (i, arena) in arenas.iter().enumerate() {
+        let (col, row) = (i % columns, i / columns);
+        let top_left =
+            origin + Vec2::new(col as f32 * (block.x + GAP), row as f32 * (block.y + GAP));
+        let block_rect = Rect::from_min_size(top_left, block);
+        let grid_rect = Rect::from_min_size(top_left + Vec2::new(0.0, TITLE_HEIGHT), grid_size);
+        let response = ui.interact(block_rect, ui.id().with(("arena", i)), Sense::click());
+        if response.clicked() {
+            clicked = Some(i);
+        }
+        let selected = i == sim.selected;
+        draw_title(ui, arena, block_rect, selected);
+        let insight = arena.insight();
+        let values = insight.values.as_ref().filter(|_| overlays.values);
+        let range = values.and_then(value_range);
+        draw_grid(ui, arena, grid_rect, cell, values, range);
+        if overlays.trail {
+            draw_trail(ui, arena, grid_rect, cell);
+        }
+        if selected && let Some(memory) = &insight.memory {
+            draw_recalled_memories(ui, arena, grid_rect, cell, memory);
+        }
+        draw_agent(ui, arena, grid_rect, cell);
+        let frame_colour = if selected {
+            palette::SELECTED
+        } else {
+            Color32::from_gray(70)
+        };
+        ui.painter().rect_stroke(
+            grid_rect.expand(2.0),
+            CornerRadius::same(2),
+            Stroke::new(if selected { 3.0 } else { 1.0 }, frame_colour),
+            StrokeKind::Outside,
+        );
+        if let Some(range) = range {
+            let legend = Rect::from_min_size(
+                grid_rect.left_bottom() + Vec2::new(0.0, 6.0),
+                Vec2::new(grid_rect.width(), LEGEND_HEIGHT - 8.0),
+            );
+            draw_value_legend(ui, legend, range);
+        }
+        if let Some(pointer) = response.hover_pos().filter(|p| grid_rect.contains(*p)) {
+            let x = ((pointer.x - grid_rect.left()) / cell) as usize;
+            let y = ((pointer.y - grid_rect.top()) / cell) as usize;
+            let index = y.min(height - 1) * width + x.min(width - 1);
+            response.on_hover_ui_at_pointer(|ui| {
+                cell_tooltip(ui, arena, index, insight.values.as_ref());
+            });
+        }
+    }
+    if let Some(i) = clicked {
+        sim.selected = i;
+    }
+}
+
+fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
+    let painter = ui.painter();
+    let colour = if selected {
+        palette::SELECTED
+    } else {
+        Color32::from_gray(230)
+    };
+    painter.text(
+        rect.left_top(),
+        Align2::LEFT_TOP,
+        &arena.name,
+        FontId::proportional(19.0),
+        colour,
+    );
+    let episodes = arena.episodes();
+    let recent = &episodes[episodes.len().saturating_sub(20)..];
+    let wins = recent.iter().filter(|e| e.success).count();
+    let line = format!(
+        "episode {}  ·  step {}  ·  success {}/{} recent",
+        episodes.len() + 1,
+        arena.steps_in_episode(),
+        wins,
+        recent.len()
+    );
+    painter.text(
+        rect.left_top() + Vec2::new(0.0, 22.0),
+        Align2::LEFT_TOP,
+        line,
+        FontId::proportional(14.0),
+        Color32::from_gray(180),
+    );
+}
+
+/// The finite min and max of a value map (min < max).
+fn value_range(values: &ValueMap) -> Option<(f32, f32)> {
+    let (lo, hi) = values
+        .value
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    if !lo.is_finite() {
+        return None;
+    }
+    Some(if hi - lo < 1e-6 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo, hi)
+    })
+}
+
+fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
+    let (x, y) = (index % width, index / width);
+    Rect::from_min_size(
+        grid.left_top() + Vec2::new(x as f32 * cell, y as f32 * cell),
+        Vec2::splat(cell),
+    )
+}
+
+fn draw_grid(
+    ui: &Ui,
+    arena: &Arena,
+    grid: Rect,
+    cell: f32,
+    values: Option<&ValueMap>,
+    range: Option<(f32, f32)>,
+) {
+    let painter = ui.painter();
+    let world = arena.world();
+    let width = world.width();
+    let inset = if cell >= 10.0 { 0.5 } else { 0.0 };
+    for (i, &kind) in world.cells().iter().enumerate() {
+        let rect = cell_rect(grid, cell, width, i);
+        let mut fill = palette::cell(kind);
+        let value = values
+            .and_then(|v| v.value.get(i).copied())
+            .filter(|v| v.is_finite());
+        if let (Some(v), Some((lo, hi))) = (value, range) {
+            fill = palette::viridis((v - lo) / (hi - lo));
+        }
+        painter.rect_filled(rect.shrink(inset), CornerRadius::ZERO, fill);
+        let centre = rect.center();
+        match kind {
+            Cell::Goal => star(painter, centre, cell * 0.36, Color32::from_rgb(10, 60, 25)),
+            Cell::Lava => {
+                let stroke = Stroke::new((cell * 0.06).max(1.0), Color32::from_rgb(120, 30, 10));
+                for k in 1..4 {
+                    let t = k as f32 / 4.0 * cell;
+                    painter.line_segment(
+                        [
+                            rect.left_top() + Vec2::new(t, 0.0),
+                            rect.left_top() + Vec2::new(0.0, t),
+                        ],
+                        stroke,
+                    );
+                    painter.line_segment(
+                        [
+                            rect.right_bottom() - Vec2::new(t, 0.0),
+                            rect.right_bottom() - Vec2::new(0.0, t),
+                        ],
+                        stroke,
+                    );
+                }
+            }
+            Cell::Object(colour) => {
+                painter.circle_filled(centre, cell * 0.32, palette::object(colour));
+                if world.rules.target == Some(colour) {
+                    painter.circle_stroke(centre, cell * 0.42, Stroke::new(2.0, Color32::WHITE));
+                }
+            }
+            Cell::Floor | Cell::Wall => {}
+        }
+        if i == world.start() && cell >= 14.0 {
+            painter.text(
+                rect.left_top() + Vec2::splat(2.0),
+                Align2::LEFT_TOP,
+                "S",
+                FontId::proportional((cell * 0.3).max(9.0)),
+                Color32::from_gray(200),
+            );
+        }
+        let greedy = values.and_then(|v| v.greedy.get(i).copied().flatten());
+        if let Some(action) = greedy.filter(|_| cell >= 12.0) {
+            arrow(
+                painter,
+                centre,
+                action,
+                cell * 0.3,
+                Color32::from_rgba_unmultiplied(0, 0, 0, 170),
+            );
+        }
+    }
+}
+
+fn star(painter: &egui::Painter, centre: Pos2, radius: f32, colour: Color32) {
+    let point = |k: usize, r: f32| {
+        let angle = std::f32::consts::PI * (k as f32 / 5.0) - std::f32::consts::FRAC_PI_2;
+        centre + Vec2::new(angle.cos(), angle.sin()) * r
+    };
+    let inner = radius * 0.42;
+    // A star is not convex: an inner pentagon plus one triangle per point.
+    let pentagon = (0..5).map(|k| point(2 * k + 1, inner)).collect();
+    painter.add(Shape::convex_polygon(pentagon, colour, Stroke::NONE));
+    for k in 0..5 {
+        let triangle = vec![
+            point(2 * k, radius),
+            point(2 * k + 1, inner),
+            point(2 * k + 9, inner),
+        ];
+        painter.add(Shape::convex_polygon(triangle, colour, Stroke::NONE));
+    }
+}
+
+fn arrow(painter: &egui::Painter, centre: Pos2, action: Action, length: f32, colour: Color32) {
+    let (dx, dy) = action.delta();
+    let direction = Vec2::new(dx as f32, dy as f32);
+    let tip = centre + direction * length;
+    let tail = centre - direction * length * 0.6;
+    let stroke = Stroke::new((length * 0.18).max(1.5), colour);
+    painter.line_segment([tail, tip], stroke);
+    let side = Vec2::new(-direction.y, direction.x) * length * 0.45;
+    let back = tip - direction * length * 0.5;
+    painter.add(Shape::convex_polygon(
+        vec![tip, back + side, back - side],
+        colour,
+        Stroke::NONE,
+    ));
+}
+
+fn draw_trail(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
+    let width = arena.world().width();
+    let centres: Vec<Pos2> = arena
+        .trail()
+        .map(|i| cell_rect(grid, cell, width, i).center())
+        .collect();
+    let n = centres.len().max(1) as f32;
+    for (k, pair) in centres.windows(2).enumerate() {
+        let alpha = (40.0 + 200.0 * (k as f32 + 1.0) / n) as u8;
+        painter_line(
+            ui,
+            pair[0],
+            pair[1],
+            (cell * 0.12).max(2.0),
+            Color32::from_rgba_unmultiplied(255, 255, 255, alpha),
+        );
+    }
+}
+
+fn painter_line(ui: &Ui, a: Pos2, b: Pos2, width: f32, colour: Color32) {
+    ui.painter()
+        .line_segment([a, b], Stroke::new(width, colour));
+}
+
+/// Lines from the agent to where each recalled memory was made, one colour per move, faded by weight.
+fn draw_recalled_memories(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, memory: &MemoryInsight) {
+    let width = arena.world().width();
+    let from = cell_rect(grid, cell, width, arena.world().agent()).center();
+    for (a, recall) in memory.recall.iter().enumerate() {
+        let colour = palette::agent_line(a);
+        for m in &recall.neighbours {
+            let to = cell_rect(grid, cell, width, m.cell).center();
+            let alpha = (50.0 + 205.0 * m.weight.clamp(0.0, 1.0)) as u8;
+            let faded = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
+            ui.painter()
+                .line_segment([from, to], Stroke::new(1.5, faded));
+            ui.painter()
+                .circle_stroke(to, cell * 0.18, Stroke::new(2.0, faded));
+        }
+    }
+}
+
+fn draw_agent(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
+    let centre = cell_rect(grid, cell, arena.world().width(), arena.world().agent()).center();
+    let painter = ui.painter();
+    painter.circle_filled(centre, (cell * 0.3).max(3.0), palette::AGENT);
+    painter.circle_stroke(
+        centre,
+        (cell * 0.3).max(3.0),
+        Stroke::new(2.0, Color32::BLACK),
+    );
+}
+
+fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
+    let painter = ui.painter();
+    let label_w = 52.0;
+    let bar = Rect::from_min_max(
+        rect.left_top() + Vec2::new(label_w, 3.0),
+        rect.right_bottom() - Vec2::new(label_w, 3.0),
+    );
+    if bar.width() < 20.0 {
+        return;
+    }
+    let steps = 32;
+    for k in 0..steps {
+        let t0 = k as f32 / steps as f32;
+        let slice = Rect::from_min_max(
+            Pos2::new(bar.left() + t0 * bar.width(), bar.top()),
+            Pos2::new(
+                bar.left() + (t0 + 1.0 / steps as f32) * bar.width() + 0.5,
+                bar.bottom(),
+            ),
+        );
+        painter.rect_filled(
+            slice,
+            CornerRadius::ZERO,
+            palette::viridis(t0 + 0.5 / steps as f32),
+        );
+    }
+    let font = FontId::proportional(13.0);
+    let text = Color32::from_gray(210);
+    painter.text(
+        Pos2::new(bar.left() - 4.0, bar.center().y),
+        Align2::RIGHT_CENTER,
+        format!("{lo:.2}"),
+        font.clone(),
+        text,
+    );
+    painter.text(
+        Pos2::new(bar.right() + 4.0, bar.center().y),
+        Align2::LEFT_CENTER,
+        format!("{hi:.2}"),
+        font,
+        text,
+    );
+}
+
+fn cell_tooltip(ui: &mut Ui, arena: &Arena, index: usize, values: Option<&ValueMap>) {
+    let world = arena.world();
+    let (x, y) = world.xy(index);
+    let kind = match world.cell(index) {
+        Cell::Floor if index == world.start() => "start".to_owned(),
+        Cell::Floor => "floor".to_owned(),
+        Cell::Wall => "wall".to_owned(),
+        Cell::Goal => format!("goal (reward {})", world.rules.goal_reward),
+        Cell::Lava => format!("lava (reward {})", world.rules.lava_reward),
+        Cell::Object(c) => format!("{c:?} object"),
+    };
+    ui.label(format!("column {x}, row {y}: {kind}"));
+    if let Some(values) = values {
+        match values.value.get(index).filter(|v| v.is_finite()) {
+            Some(v) => ui.label(format!("value {v:.3}")),
+            None => ui.label("no value yet"),
+        };
+        if let Some(Some(action)) = values.greedy.get(index) {
+            ui.label(format!("greedy move: {action:?}"));
+        }
+    }
+}

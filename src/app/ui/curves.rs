@@ -1,0 +1,97 @@
+//! The learning-curve panel: steps and return per episode for every agent, smoothed, with task switches marked.
+
+use bevy_egui::egui::{self, Ui};
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+use super::palette;
+use crate::app::sim::Sim;
+use crate::experiment::EpisodeRecord;
+
+/// How the curves are drawn.
+#[derive(Debug)]
+pub struct CurveSettings {
+    /// Episodes in the moving average.
+    pub smoothing: usize,
+}
+
+impl Default for CurveSettings {
+    fn default() -> Self {
+        Self { smoothing: 10 }
+    }
+}
+
+/// Trailing moving average of `metric` over `window` episodes.
+pub fn smoothed(
+    episodes: &[EpisodeRecord],
+    window: usize,
+    metric: impl Fn(&EpisodeRecord) -> f64,
+) -> Vec<[f64; 2]> {
+    let window = window.max(1);
+    let mut sum = 0.0;
+    let mut out = Vec::with_capacity(episodes.len());
+    for (i, e) in episodes.iter().enumerate() {
+        sum += metric(e);
+        if i >= window {
+            sum -= metric(&episodes[i - window]);
+        }
+        let n = (i + 1).min(window) as f64;
+        out.push([f64::from(e.episode), sum / n]);
+    }
+    out
+}
+
+/// Draws the two plots side by side.
+pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
+    ui.horizontal(|ui| {
+        ui.strong("Learning curves");
+        ui.add(egui::Slider::new(&mut settings.smoothing, 1..=100).text("episodes averaged"))
+            .on_hover_text("Each point is the mean over this many recent episodes");
+    });
+    let arenas = sim.experiment.arenas();
+    let width = (ui.available_width() - 12.0) / 2.0;
+    let height = ui.available_height().max(80.0);
+    let switches: Vec<f64> = sim
+        .experiment
+        .scene()
+        .tasks
+        .iter()
+        .map(|t| f64::from(t.after_episodes) + 0.5)
+        .collect();
+    ui.horizontal(|ui| {
+        for (title, id, metric) in [
+            (
+                "steps per episode",
+                "steps",
+                (|e: &EpisodeRecord| f64::from(e.steps)) as fn(&EpisodeRecord) -> f64,
+            ),
+            ("return per episode", "return", |e: &EpisodeRecord| {
+                e.episode_return
+            }),
+        ] {
+            ui.vertical(|ui| {
+                Plot::new(id)
+                    .width(width)
+                    .height(height)
+                    .legend(Legend::default())
+                    .x_axis_label("episode")
+                    .y_axis_label(title)
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        for (i, arena) in arenas.iter().enumerate() {
+                            let points = smoothed(arena.episodes(), settings.smoothing, metric);
+                            plot.line(
+                                Line::new(arena.name.clone(), PlotPoints::from(points))
+                                    .color(palette::agent_line(i))
+                                    .width(2.0),
+                            );
+                        }
+                        for &x in &switches {
+                            plot.vline(
+                                VLine::new("task switch", x).color(egui::Color32::from_gray(150)),
+                            );
+                        }
+                    });
+            });
+        }
+    });
+}

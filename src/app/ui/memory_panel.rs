@@ -1,0 +1,182 @@
+//! The memory panel: for the present situation, the memories each move recalls (where, how far, what value,
+//! how old, what weight), the value read per move, store sizes over time, amnesia and lesion.
+
+use bevy_egui::egui::{
+    self, Color32, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2,
+};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::palette;
+use crate::brain::{ActionRecall, MemoryInsight};
+use crate::world::{Action, GridWorld};
+
+/// Side of a memory thumbnail, in points.
+const THUMB: f32 = 46.0;
+
+/// A small picture of a memory's situation: the map with the agent where the memory was made.
+fn thumbnail(ui: &mut Ui, world: &GridWorld, cell: usize, weight: f32) -> egui::Response {
+    let cell_size = (THUMB / world.width().max(world.height()) as f32).max(1.0);
+    let size = Vec2::new(
+        cell_size * world.width() as f32,
+        cell_size * world.height() as f32,
+    );
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    let painter = ui.painter_at(rect);
+    for (i, &kind) in world.cells().iter().enumerate() {
+        let (x, y) = world.xy(i);
+        let r = Rect::from_min_size(
+            rect.min + Vec2::new(x as f32, y as f32) * cell_size,
+            Vec2::splat(cell_size),
+        );
+        painter.rect_filled(r, CornerRadius::ZERO, palette::cell(kind));
+    }
+    let (x, y) = world.xy(cell);
+    let centre = rect.min + Vec2::new(x as f32 + 0.5, y as f32 + 0.5) * cell_size;
+    painter.circle_filled(centre, (cell_size * 0.7).max(2.5), palette::AGENT);
+    let alpha = (60.0 + 195.0 * weight.clamp(0.0, 1.0)) as u8;
+    painter.rect_stroke(
+        rect,
+        CornerRadius::same(1),
+        Stroke::new(2.0, Color32::from_rgba_unmultiplied(255, 200, 60, alpha)),
+        StrokeKind::Outside,
+    );
+    response
+}
+
+fn value_text(value: f32) -> String {
+    if value.is_infinite() {
+        "∞ untried".to_owned()
+    } else {
+        format!("{value:+.3}")
+    }
+}
+
+fn recall_row(
+    ui: &mut Ui,
+    world: &GridWorld,
+    action: Action,
+    recall: &ActionRecall,
+    taken: bool,
+    best: bool,
+) {
+    let mut header = format!("{action:?}: Q = {}", value_text(recall.value));
+    if recall.exact {
+        header.push_str("  (exact hit)");
+    } else if recall.value.is_infinite() {
+        header.push_str("  (store smaller than k: optimistic)");
+    }
+    if taken {
+        header.push_str("  ◀ taken");
+    }
+    let colour = if best {
+        Color32::from_rgb(120, 220, 120)
+    } else {
+        Color32::from_gray(220)
+    };
+    ui.label(RichText::new(header).strong().color(colour));
+    egui::ScrollArea::horizontal().id_salt(("recall", action.index())).show(ui, |ui| {
+        ui.horizontal(|ui| {
+            for memory in &recall.neighbours {
+                ui.vertical(|ui| {
+                    thumbnail(ui, world, memory.cell, memory.weight).on_hover_text(format!(
+                        "made at column {}, row {}\ndistance {:.3}\nvalue {:+.3}\nage {} steps\nweight {:.3}",
+                        memory.cell % world.width(),
+                        memory.cell / world.width(),
+                        memory.distance,
+                        memory.value,
+                        memory.age,
+                        memory.weight
+                    ));
+                    ui.label(RichText::new(format!("d {:.2}\nv {:+.2}\nw {:.2}", memory.distance, memory.value, memory.weight)).size(11.0).monospace());
+                });
+            }
+        });
+    });
+}
+
+/// What the panel asks the experiment to do.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MemoryRequests {
+    /// Wipe the memory.
+    pub amnesia: bool,
+    /// Toggle the lesion.
+    pub toggle_lesion: bool,
+}
+
+/// Draws the memory panel.
+pub fn show(
+    ui: &mut Ui,
+    world: &GridWorld,
+    memory: &MemoryInsight,
+    last_action: Option<Action>,
+) -> MemoryRequests {
+    let mut requests = MemoryRequests::default();
+    ui.label(RichText::new("Episodic memory").strong().size(17.0));
+    ui.horizontal(|ui| {
+        if ui
+            .button("🗑 amnesia")
+            .on_hover_text("Wipe every stored memory. What it learned is gone; the search starts again.")
+            .clicked()
+        {
+            requests.amnesia = true;
+        }
+        let mut lesioned = memory.lesioned;
+        if ui
+            .checkbox(&mut lesioned, "lesion")
+            .on_hover_text("Act without memory: recall is switched off (it keeps writing), as if the hippocampus were silenced.")
+            .changed()
+        {
+            requests.toggle_lesion = true;
+        }
+    });
+    let total: usize = memory.sizes.iter().sum();
+    ui.label(format!(
+        "{total} memories · capacity {} per move · read: {}",
+        memory.capacity, memory.read_mode
+    ));
+    if memory.lesioned {
+        ui.colored_label(
+            Color32::from_rgb(255, 140, 120),
+            "Lesioned: recall is off, moves are random.",
+        );
+    } else if memory.recall.len() == Action::COUNT {
+        ui.label(RichText::new("Recalled for the present cell (yellow frame: weight):").italics());
+        let best = memory
+            .recall
+            .iter()
+            .map(|r| r.value)
+            .fold(f32::NEG_INFINITY, f32::max);
+        for action in Action::ALL {
+            let recall = &memory.recall[action.index()];
+            recall_row(
+                ui,
+                world,
+                action,
+                recall,
+                last_action == Some(action),
+                recall.value == best,
+            );
+        }
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Memories per move over time").strong());
+    Plot::new("memory sizes")
+        .height(130.0)
+        .legend(Legend::default())
+        .x_axis_label("steps")
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for action in Action::ALL {
+                let points: Vec<[f64; 2]> = memory
+                    .size_history
+                    .iter()
+                    .map(|(step, sizes)| [*step as f64, sizes[action.index()] as f64])
+                    .collect();
+                plot.line(
+                    Line::new(format!("{action:?}"), PlotPoints::from(points))
+                        .color(palette::agent_line(action.index())),
+                );
+            }
+        });
+    requests
+}

@@ -1,0 +1,206 @@
+//! The window's egui layout: control bar, scene/agent panel, arenas, insight panel, curves, status line.
+
+mod agent_panel;
+mod arenas;
+mod controls;
+mod curves;
+mod insight_panel;
+mod memory_panel;
+pub mod palette;
+
+use std::collections::VecDeque;
+
+use bevy::prelude::*;
+use bevy_egui::egui::{self, Color32, FontId, LayerId, RichText, TextStyle, UiBuilder};
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
+
+pub use curves::{CurveSettings, smoothed};
+
+use super::keys::{KEY_HELP, KeyRequests, Overlays};
+use super::scene_file::SceneFile;
+use super::sim::Sim;
+use crate::scene::Panel;
+
+/// Frame times of the last second, for the fps read-out.
+#[derive(Default)]
+struct FrameClock {
+    times: VecDeque<f64>,
+    styled: bool,
+}
+
+impl FrameClock {
+    fn tick(&mut self, now: f64) -> f64 {
+        self.times.push_back(now);
+        while self.times.front().is_some_and(|&t| now - t > 1.0) {
+            self.times.pop_front();
+        }
+        let span = now - self.times.front().copied().unwrap_or(now);
+        if span > 0.0 {
+            (self.times.len() - 1) as f64 / span
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Draws the whole window each frame.
+pub fn plugin(app: &mut App) {
+    app.add_systems(EguiPrimaryContextPass, draw_window);
+}
+
+/// Larger text than egui's default, readable from the back of a lecture room.
+fn style_for_projector(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style
+            .text_styles
+            .insert(TextStyle::Body, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Button, FontId::proportional(15.0));
+        style
+            .text_styles
+            .insert(TextStyle::Heading, FontId::proportional(21.0));
+        style
+            .text_styles
+            .insert(TextStyle::Monospace, FontId::monospace(14.0));
+        style
+            .text_styles
+            .insert(TextStyle::Small, FontId::proportional(12.0));
+        style.spacing.slider_width = 150.0;
+    });
+}
+
+fn draw_window(
+    mut contexts: EguiContexts,
+    mut sim: ResMut<Sim>,
+    mut file: ResMut<SceneFile>,
+    mut overlays: ResMut<Overlays>,
+    mut requests: ResMut<KeyRequests>,
+    mut curve_settings: Local<CurveSettings>,
+    mut clock: Local<FrameClock>,
+    time: Res<Time<Real>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    if !clock.styled {
+        style_for_projector(ctx);
+        clock.styled = true;
+    }
+    let fps = clock.tick(time.elapsed_secs_f64());
+    let panels = sim.experiment.scene().panels.clone();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        UiBuilder::new()
+            .layer_id(LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::top("controls").show(&mut root, |ui| {
+        ui.add_space(3.0);
+        controls::show(ui, &mut sim, &mut file, &mut overlays, &mut requests);
+        ui.add_space(1.0);
+    });
+    egui::Panel::bottom("status").show(&mut root, |ui| {
+        status_line(ui, &sim, &file, fps);
+    });
+    if panels.contains(&Panel::Curves) {
+        egui::Panel::bottom("curves")
+            .resizable(true)
+            .default_size(200.0)
+            .show(&mut root, |ui| curves::show(ui, &sim, &mut curve_settings));
+    }
+    if panels.contains(&Panel::Agent) {
+        egui::Panel::left("agent")
+            .resizable(true)
+            .default_size(280.0)
+            .show(&mut root, |ui| agent_panel::show(ui, &mut sim, &file));
+    }
+    if panels.contains(&Panel::Insight) {
+        egui::Panel::right("insight")
+            .resizable(true)
+            .default_size(330.0)
+            .show(&mut root, |ui| insight_panel::show(ui, &mut sim));
+    }
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        if !file.errors.is_empty() {
+            error_banner(ui, &file);
+        }
+        arenas::show(ui, &mut sim, &overlays);
+    });
+    if requests.help_open {
+        egui::Window::new("Keys")
+            .open(&mut requests.help_open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+            .show(ctx, |ui| {
+                egui::Grid::new("keys")
+                    .num_columns(2)
+                    .spacing([24.0, 6.0])
+                    .show(ui, |ui| {
+                        for (key, what) in KEY_HELP {
+                            ui.monospace(*key);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
+                ui.label("Click an arena to select its agent. Hover a cell for its value.");
+            });
+    }
+    Ok(())
+}
+
+fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
+    ui.horizontal(|ui| {
+        let arena = sim.experiment.arenas().get(sim.selected);
+        let episode = arena.map_or(0, |a| a.episodes().len() + 1);
+        ui.label(format!(
+            "{}   ·   episode {episode}   ·   steps {}   ·   {} steps/s   ·   {fps:.0} fps   ·   {}",
+            file.path.display(),
+            group_thousands(sim.experiment.total_steps()),
+            group_thousands(sim.steps_per_second.round() as u64),
+            if sim.playing { "playing" } else { "paused" },
+        ));
+        let status = file.status();
+        if file.errors.is_empty() {
+            ui.label(status);
+        } else {
+            ui.colored_label(Color32::from_rgb(255, 110, 100), status);
+        }
+    });
+}
+
+fn error_banner(ui: &mut egui::Ui, file: &SceneFile) {
+    egui::Frame::new()
+        .fill(Color32::from_rgb(110, 24, 24))
+        .inner_margin(8.0)
+        .corner_radius(4.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(
+                RichText::new("The scene file has errors; the last good scene keeps running.")
+                    .strong()
+                    .color(Color32::WHITE),
+            );
+            for error in file.errors.iter().take(4) {
+                ui.label(
+                    RichText::new(error.to_string())
+                        .monospace()
+                        .color(Color32::from_rgb(255, 220, 210)),
+                );
+            }
+        });
+    ui.add_space(6.0);
+}
+
+/// 1234567 as "1,234,567".
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,85 @@
+//! Colours of the window: the map's legend and one perceptually uniform, colour-blind-safe colour map (viridis).
+
+use bevy::prelude::Color;
+use bevy_egui::egui::Color32;
+
+use crate::world::{Cell, Colour};
+
+/// The window's clear colour, behind the panels.
+pub const BACKGROUND: Color = Color::srgb(0.08, 0.09, 0.11);
+
+/// Floor.
+pub const FLOOR: Color32 = Color32::from_rgb(38, 42, 52);
+/// Wall.
+pub const WALL: Color32 = Color32::from_rgb(150, 154, 162);
+/// Goal (also marked with a star, so it does not depend on colour alone).
+pub const GOAL: Color32 = Color32::from_rgb(60, 200, 110);
+/// Lava (also hatched).
+pub const LAVA: Color32 = Color32::from_rgb(230, 90, 40);
+/// The agent.
+pub const AGENT: Color32 = Color32::from_rgb(255, 255, 255);
+/// The selected arena's frame.
+pub const SELECTED: Color32 = Color32::from_rgb(255, 200, 60);
+
+/// A coloured object's colour.
+pub fn object(colour: Colour) -> Color32 {
+    match colour {
+        Colour::Red => Color32::from_rgb(220, 50, 60),
+        Colour::Blue => Color32::from_rgb(60, 120, 240),
+        Colour::Yellow => Color32::from_rgb(240, 210, 40),
+    }
+}
+
+/// The base colour of a cell.
+pub fn cell(cell: Cell) -> Color32 {
+    match cell {
+        Cell::Floor => FLOOR,
+        Cell::Wall => WALL,
+        Cell::Goal => GOAL,
+        Cell::Lava => LAVA,
+        Cell::Object(_) => FLOOR,
+    }
+}
+
+/// Viridis anchors, from matplotlib's table (0, 1/8, ..., 1).
+const VIRIDIS: [[u8; 3]; 9] = [
+    [68, 1, 84],
+    [71, 44, 122],
+    [59, 81, 139],
+    [44, 113, 142],
+    [33, 144, 141],
+    [39, 173, 129],
+    [92, 200, 99],
+    [170, 220, 50],
+    [253, 231, 37],
+];
+
+/// Viridis at `t` in [0, 1] (clamped), linearly interpolated between anchors.
+pub fn viridis(t: f32) -> Color32 {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let scaled = t * (VIRIDIS.len() - 1) as f32;
+    let i = (scaled.floor() as usize).min(VIRIDIS.len() - 2);
+    let f = scaled - i as f32;
+    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * f).round() as u8;
+    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    Color32::from_rgb(mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]))
+}
+
+/// A distinct line colour for agent `i` in plots (Okabe-Ito, colour-blind safe).
+pub fn agent_line(i: usize) -> Color32 {
+    const OKABE_ITO: [[u8; 3]; 7] = [
+        [230, 159, 0],
+        [86, 180, 233],
+        [0, 158, 115],
+        [240, 228, 66],
+        [0, 114, 178],
+        [213, 94, 0],
+        [204, 121, 167],
+    ];
+    let [r, g, b] = OKABE_ITO[i % OKABE_ITO.len()];
+    Color32::from_rgb(r, g, b)
+}

@@ -1,0 +1,31 @@
+//! The random agent: uniform actions, no learning. The floor every learner must beat.
+
+use rand::Rng;
+
+use super::{Agent, BrainSpec, Insight, Transition};
+use crate::ArenaRng;
+use crate::world::{Action, GridWorld, Observation};
+
+/// Chooses each of the four moves with probability 1/4.
+pub struct RandomAgent;
+
+impl Agent for RandomAgent {
+    fn act(&mut self, _observation: &Observation, rng: &mut ArenaRng) -> Action {
+        Action::from_index(rng.random_range(0..Action::COUNT))
+    }
+
+    fn learn(&mut self, _transition: &Transition, _rng: &mut ArenaRng) {}
+
+    fn insight(&self, _world: &GridWorld) -> Insight {
+        Insight {
+            facts: vec![("policy".into(), "uniform over 4 moves".into())],
+            ..Insight::default()
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Random
+    }
+
+    fn retune(&mut self, _spec: &BrainSpec) {}
+}

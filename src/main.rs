@@ -1,0 +1,185 @@
+//! The mindgrid command line: open the window, or run, check and bench scenes headless.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use mindgrid::app::{self, WindowOptions};
+use mindgrid::experiment::{Experiment, measure_throughput};
+use mindgrid::scene::{self, LoadedScene};
+
+/// Watch brain-inspired agents learn live in grid worlds.
+#[derive(Parser, Debug)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Scene to open in the window (default: scenes/showcase.ron).
+    scene: Option<PathBuf>,
+    /// Save a screenshot of the window to this PNG after --frames frames, then exit.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// Frames to render before --screenshot is taken.
+    #[arg(long, default_value_t = 60)]
+    frames: u32,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scene headless and write per-episode metrics as CSV.
+    Run {
+        /// The scene file.
+        scene: PathBuf,
+        /// Episodes per arena.
+        #[arg(long, default_value_t = 100)]
+        episodes: u32,
+        /// Override the scene's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the CSV here instead of standard output.
+        #[arg(long, value_name = "CSV")]
+        out: Option<PathBuf>,
+    },
+    /// Check scene files; exit 0 when all are valid, 1 otherwise.
+    Check {
+        /// Scene files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Measure environment + agent steps per second of each arena, without drawing.
+    Bench {
+        /// The scene file.
+        scene: PathBuf,
+        /// Steps per arena.
+        #[arg(long, default_value_t = 2_000_000)]
+        steps: u64,
+    },
+}
+
+fn default_scene() -> PathBuf {
+    let local = PathBuf::from("scenes/showcase.ron");
+    if local.exists() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/showcase.ron")
+    }
+}
+
+/// Loads a scene, printing its warnings, or its errors and `None`.
+fn load_reporting(path: &Path) -> Option<LoadedScene> {
+    match scene::load(path) {
+        Ok(loaded) => {
+            for warning in &loaded.warnings {
+                eprintln!("{warning}");
+            }
+            Some(loaded)
+        }
+        Err(errors) => {
+            for error in errors {
+                eprintln!("{error}");
+            }
+            None
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            let scene_path = cli.scene.unwrap_or_else(default_scene);
+            let Some(loaded) = load_reporting(&scene_path) else {
+                return ExitCode::FAILURE;
+            };
+            let exit = app::run_window(
+                WindowOptions {
+                    scene_path,
+                    screenshot: cli.screenshot,
+                    frames: cli.frames,
+                },
+                loaded,
+            );
+            if exit.is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Some(Command::Check { files }) => check(&files),
+        Some(Command::Run {
+            scene,
+            episodes,
+            seed,
+            out,
+        }) => run(&scene, episodes, seed, out.as_deref()),
+        Some(Command::Bench { scene, steps }) => bench(&scene, steps),
+    }
+}
+
+fn check(files: &[PathBuf]) -> ExitCode {
+    let mut all_valid = true;
+    for file in files {
+        match load_reporting(file) {
+            Some(_) => println!("{}: ok", file.display()),
+            None => all_valid = false,
+        }
+    }
+    if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn run(path: &Path, episodes: u32, seed: Option<u64>, out: Option<&Path>) -> ExitCode {
+    let Some(mut loaded) = load_reporting(path) else {
+        return ExitCode::FAILURE;
+    };
+    if let Some(seed) = seed {
+        loaded.scene.seed = seed;
+    }
+    let mut experiment = Experiment::new(loaded.scene);
+    let total = u64::from(episodes) * experiment.arenas().len() as u64;
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(
+            "{bar:40.cyan/blue} {pos}/{len} episodes  {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    experiment.run_episodes(episodes, |n| bar.inc(n));
+    bar.finish_and_clear();
+    for arena in experiment.arenas() {
+        let last = &arena.episodes()[arena.episodes().len().saturating_sub(10)..];
+        let mean = last.iter().map(|e| f64::from(e.steps)).sum::<f64>() / last.len().max(1) as f64;
+        let wins = last.iter().filter(|e| e.success).count();
+        eprintln!(
+            "{}: last {} episodes: {mean:.1} steps on average, {wins} reached the goal",
+            arena.name,
+            last.len()
+        );
+    }
+    let csv = experiment.metrics_csv();
+    match out {
+        Some(out) => {
+            if let Err(e) = std::fs::write(out, csv) {
+                eprintln!("{}: cannot write the metrics: {e}", out.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        None => print!("{csv}"),
+    }
+    ExitCode::SUCCESS
+}
+
+fn bench(path: &Path, steps: u64) -> ExitCode {
+    let Some(loaded) = load_reporting(path) else {
+        return ExitCode::FAILURE;
+    };
+    println!("{}: {steps} steps per arena", path.display());
+    for (name, rate) in measure_throughput(loaded.scene, steps) {
+        println!("  {name:<28} {rate:>14.0} steps/s");
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,359 @@
+//! Grid worlds: cells, the legend that maps map characters to cells, dynamics and observations.
+
+mod observe;
+mod task;
+
+pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation};
+pub use task::TaskChange;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::ArenaRng;
+
+/// A coloured object's colour (`r`, `b`, `y` on a map).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Colour {
+    /// `r` on a map.
+    Red,
+    /// `b` on a map.
+    Blue,
+    /// `y` on a map.
+    Yellow,
+}
+
+impl Colour {
+    /// Every colour, in legend order.
+    pub const ALL: [Colour; 3] = [Colour::Red, Colour::Blue, Colour::Yellow];
+}
+
+/// What one cell of the grid holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cell {
+    /// Walkable floor (`.`, and `S`, the start).
+    Floor,
+    /// Blocks movement (`#`).
+    Wall,
+    /// Ends the episode with the goal reward (`G`).
+    Goal,
+    /// Ends the episode with the lava reward (`L`).
+    Lava,
+    /// A coloured object: ends the episode; the target colour pays the goal reward.
+    Object(Colour),
+}
+
+impl Cell {
+    /// The legend: which cell a map character stands for, and whether it is the start.
+    pub fn from_char(c: char) -> Option<(Cell, bool)> {
+        Some(match c {
+            '.' | ' ' => (Cell::Floor, false),
+            'S' => (Cell::Floor, true),
+            '#' => (Cell::Wall, false),
+            'G' => (Cell::Goal, false),
+            'L' => (Cell::Lava, false),
+            'r' => (Cell::Object(Colour::Red), false),
+            'b' => (Cell::Object(Colour::Blue), false),
+            'y' => (Cell::Object(Colour::Yellow), false),
+            _ => return None,
+        })
+    }
+
+    /// The characters the legend knows, for error messages.
+    pub const LEGEND: &'static str =
+        "'.' floor, '#' wall, 'S' start, 'G' goal, 'L' lava, 'r' 'b' 'y' coloured objects";
+
+    /// Whether entering this cell ends the episode.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Cell::Goal | Cell::Lava | Cell::Object(_))
+    }
+}
+
+/// One of the four moves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    /// North (towards row 0).
+    Up,
+    /// East.
+    Right,
+    /// South.
+    Down,
+    /// West.
+    Left,
+}
+
+impl Action {
+    /// The four moves, indexed as agents index their outputs.
+    pub const ALL: [Action; 4] = [Action::Up, Action::Right, Action::Down, Action::Left];
+    /// How many actions there are.
+    pub const COUNT: usize = 4;
+
+    /// The action's index in [`Action::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The action with index `i` (taken modulo 4).
+    pub fn from_index(i: usize) -> Action {
+        Action::ALL[i % 4]
+    }
+
+    /// Column and row offsets of the move.
+    pub fn delta(self) -> (i32, i32) {
+        match self {
+            Action::Up => (0, -1),
+            Action::Right => (1, 0),
+            Action::Down => (0, 1),
+            Action::Left => (-1, 0),
+        }
+    }
+}
+
+/// What the agent sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum View {
+    /// The whole map, as one-hot planes.
+    #[default]
+    Full,
+    /// A square window of side `2 * radius + 1` centred on the agent.
+    Egocentric {
+        /// Cells seen in each direction (1 to 7).
+        radius: u32,
+    },
+}
+
+/// The rewards and rules of a world; a task schedule may change them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rules {
+    /// Reward for entering the goal (or the target object).
+    pub goal_reward: f32,
+    /// Reward for entering lava.
+    pub lava_reward: f32,
+    /// Reward for entering an object that is not the target colour.
+    pub distractor_reward: f32,
+    /// Reward for every other step.
+    pub step_reward: f32,
+    /// Probability that the move taken is replaced by a uniformly random one.
+    pub slip: f32,
+    /// Steps after which an episode is cut off.
+    pub max_steps: u32,
+    /// Which object colour counts as the goal, if any.
+    pub target: Option<Colour>,
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepOutcome {
+    /// The move that really happened (differs from the chosen one after a slip).
+    pub executed: Action,
+    /// Reward received.
+    pub reward: f32,
+    /// The episode ended in a terminal cell.
+    pub terminal: bool,
+    /// The episode was cut off by the step limit.
+    pub truncated: bool,
+    /// The episode ended at the goal or the target object.
+    pub success: bool,
+}
+
+/// A rectangular grid world with one agent.
+#[derive(Clone, Debug)]
+pub struct GridWorld {
+    width: usize,
+    height: usize,
+    cells: Vec<Cell>,
+    start: usize,
+    agent: usize,
+    steps: u32,
+    /// Rewards and rules in force.
+    pub rules: Rules,
+    /// What the agent sees.
+    pub view: View,
+}
+
+impl GridWorld {
+    /// A world from a map (rows of legend characters). The scene validator has already checked
+    /// the map; here an unknown character is floor and a missing start is the first floor cell.
+    pub fn from_rows(rows: &[String], rules: Rules, view: View) -> Self {
+        let height = rows.len().max(1);
+        let width = rows
+            .iter()
+            .map(|r| r.chars().count())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let mut cells = vec![Cell::Wall; width * height];
+        let mut start = None;
+        for (y, row) in rows.iter().enumerate() {
+            for (x, c) in row.chars().enumerate() {
+                let (cell, is_start) = Cell::from_char(c).unwrap_or((Cell::Floor, false));
+                cells[y * width + x] = cell;
+                if is_start && start.is_none() {
+                    start = Some(y * width + x);
+                }
+            }
+        }
+        let start = start
+            .or_else(|| cells.iter().position(|&c| c == Cell::Floor))
+            .unwrap_or(0);
+        Self {
+            width,
+            height,
+            cells,
+            start,
+            agent: start,
+            steps: 0,
+            rules,
+            view,
+        }
+    }
+
+    /// Columns.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Number of cells, which is also the number of tabular states.
+    pub fn cell_count(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The cell at index `i` (row-major).
+    pub fn cell(&self, i: usize) -> Cell {
+        self.cells[i]
+    }
+
+    /// All cells, row-major.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The cell at column `x`, row `y`, or `None` outside the map.
+    pub fn cell_at(&self, x: i32, y: i32) -> Option<Cell> {
+        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
+            None
+        } else {
+            Some(self.cells[y as usize * self.width + x as usize])
+        }
+    }
+
+    /// The agent's cell index.
+    pub fn agent(&self) -> usize {
+        self.agent
+    }
+
+    /// The start cell index.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Steps taken in the current episode.
+    pub fn steps(&self) -> u32 {
+        self.steps
+    }
+
+    /// Column and row of cell index `i`.
+    pub fn xy(&self, i: usize) -> (usize, usize) {
+        (i % self.width, i / self.width)
+    }
+
+    /// Puts the agent back on the start cell for a new episode.
+    pub fn reset(&mut self) {
+        self.agent = self.start;
+        self.steps = 0;
+    }
+
+    /// Where `action` leads from cell `from`, ignoring slip (walls and edges block).
+    pub fn neighbour(&self, from: usize, action: Action) -> usize {
+        let (x, y) = self.xy(from);
+        let (dx, dy) = action.delta();
+        let (nx, ny) = (x as i32 + dx, y as i32 + dy);
+        match self.cell_at(nx, ny) {
+            None | Some(Cell::Wall) => from,
+            Some(_) => ny as usize * self.width + nx as usize,
+        }
+    }
+
+    /// Moves the agent: with probability `slip` the move is replaced by a random one.
+    pub fn step(&mut self, action: Action, rng: &mut ArenaRng) -> StepOutcome {
+        let executed = if self.rules.slip > 0.0 && rng.random::<f32>() < self.rules.slip {
+            Action::from_index(rng.random_range(0..Action::COUNT))
+        } else {
+            action
+        };
+        self.agent = self.neighbour(self.agent, executed);
+        self.steps += 1;
+        let (reward, terminal, success) = match self.cells[self.agent] {
+            Cell::Goal => (self.rules.goal_reward, true, true),
+            Cell::Lava => (self.rules.lava_reward, true, false),
+            Cell::Object(colour) if Some(colour) == self.rules.target => {
+                (self.rules.goal_reward, true, true)
+            }
+            Cell::Object(_) => (self.rules.distractor_reward, true, false),
+            Cell::Floor | Cell::Wall => (self.rules.step_reward, false, false),
+        };
+        StepOutcome {
+            executed,
+            reward,
+            terminal,
+            truncated: !terminal && self.steps >= self.rules.max_steps,
+            success,
+        }
+    }
+
+    /// The shortest number of moves from the start to a goal (or target), ignoring slip;
+    /// `None` when no goal can be reached without crossing walls or ending on lava.
+    pub fn shortest_path_to_goal(&self) -> Option<usize> {
+        let is_goal = |cell: Cell| match cell {
+            Cell::Goal => true,
+            Cell::Object(colour) => Some(colour) == self.rules.target,
+            _ => false,
+        };
+        let mut distance = vec![usize::MAX; self.cells.len()];
+        let mut queue = std::collections::VecDeque::from([self.start]);
+        distance[self.start] = 0;
+        while let Some(cell) = queue.pop_front() {
+            if is_goal(self.cells[cell]) {
+                return Some(distance[cell]);
+            }
+            if self.cells[cell].is_terminal() && cell != self.start {
+                continue;
+            }
+            for action in Action::ALL {
+                let next = self.neighbour(cell, action);
+                if distance[next] == usize::MAX {
+                    distance[next] = distance[cell] + 1;
+                    queue.push_back(next);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether the map has any goal cell or a target object.
+    pub fn has_goal(&self) -> bool {
+        self.cells.iter().any(|&c| match c {
+            Cell::Goal => true,
+            Cell::Object(colour) => Some(colour) == self.rules.target,
+            _ => false,
+        })
+    }
+
+    /// Replaces the cell at index `i`.
+    pub fn set_cell(&mut self, i: usize, cell: Cell) {
+        if i < self.cells.len() {
+            self.cells[i] = cell;
+        }
+    }
+
+    /// Moves the start (the agent moves there at the next reset).
+    pub fn set_start(&mut self, i: usize) {
+        if i < self.cells.len() {
+            self.start = i;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Observations: the state index for tabular agents, one-hot planes of the full map, or an egocentric window.
+
+use super::{Cell, Colour, GridWorld, View};
+
+/// Planes of a full observation: wall, goal, lava, red, blue, yellow, agent.
+pub const FULL_PLANES: usize = 7;
+/// One-hot kinds per cell of an egocentric window: floor, wall, goal, lava, red, blue, yellow, outside.
+pub const EGO_CELL_KINDS: usize = 8;
+
+/// What an agent is given each step: the tabular state and a read-only look at the world,
+/// through which it builds the feature vector its view allows.
+#[derive(Clone, Copy)]
+pub struct Observation<'a> {
+    /// The agent's cell index: the state for tabular agents.
+    pub state: usize,
+    world: &'a GridWorld,
+}
+
+/// The one-hot index of a cell in an egocentric window.
+fn ego_kind(cell: Option<Cell>) -> usize {
+    match cell {
+        Some(Cell::Floor) => 0,
+        Some(Cell::Wall) => 1,
+        Some(Cell::Goal) => 2,
+        Some(Cell::Lava) => 3,
+        Some(Cell::Object(Colour::Red)) => 4,
+        Some(Cell::Object(Colour::Blue)) => 5,
+        Some(Cell::Object(Colour::Yellow)) => 6,
+        None => 7,
+    }
+}
+
+impl<'a> Observation<'a> {
+    /// The observation of `world` as it is now.
+    pub fn of(world: &'a GridWorld) -> Self {
+        Self {
+            state: world.agent(),
+            world,
+        }
+    }
+
+    /// The world being observed (its map is public knowledge to the window, not to agents:
+    /// agents should read it only through [`Observation::write_features`]).
+    pub fn world(&self) -> &'a GridWorld {
+        self.world
+    }
+
+    /// Length of the feature vector for the world's view.
+    pub fn feature_len(&self) -> usize {
+        match self.world.view {
+            View::Full => FULL_PLANES * self.world.cell_count(),
+            View::Egocentric { radius } => {
+                let side = 2 * radius as usize + 1;
+                side * side * EGO_CELL_KINDS
+            }
+        }
+    }
+
+    /// Writes the feature vector (one-hot planes, or the egocentric window) into `out`.
+    pub fn write_features(&self, out: &mut Vec<f32>) {
+        out.clear();
+        out.resize(self.feature_len(), 0.0);
+        let world = self.world;
+        match world.view {
+            View::Full => {
+                let n = world.cell_count();
+                for (i, &cell) in world.cells().iter().enumerate() {
+                    let plane = match cell {
+                        Cell::Floor => None,
+                        Cell::Wall => Some(0),
+                        Cell::Goal => Some(1),
+                        Cell::Lava => Some(2),
+                        Cell::Object(Colour::Red) => Some(3),
+                        Cell::Object(Colour::Blue) => Some(4),
+                        Cell::Object(Colour::Yellow) => Some(5),
+                    };
+                    if let Some(plane) = plane {
+                        out[plane * n + i] = 1.0;
+                    }
+                }
+                out[6 * n + self.state] = 1.0;
+            }
+            View::Egocentric { radius } => {
+                let r = radius as i32;
+                let (ax, ay) = world.xy(self.state);
+                let side = 2 * r + 1;
+                for dy in -r..=r {
+                    for dx in -r..=r {
+                        let slot = ((dy + r) * side + (dx + r)) as usize;
+                        let kind = ego_kind(world.cell_at(ax as i32 + dx, ay as i32 + dy));
+                        out[slot * EGO_CELL_KINDS + kind] = 1.0;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The Bevy shell without a window: `MinimalPlugins` plus the simulation plugin; updates step the experiment,
+//! keys drive it, and a saved scene file reloads (a broken one keeps the last good scene).
+
+mod common;
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use mindgrid::app::scene_file::SceneFile;
+use mindgrid::app::sim::{Sim, Speed};
+use mindgrid::app::simulation_plugin;
+
+fn create_app(scene_path: &std::path::Path) -> App {
+    let loaded = mindgrid::scene::load(scene_path).unwrap();
+    let mut app = App::new();
+    app.add_plugins(MinimalPlugins)
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+            100,
+        )))
+        .add_plugins(simulation_plugin)
+        .init_resource::<ButtonInput<KeyCode>>()
+        .insert_resource(Sim::new(loaded.scene))
+        .insert_resource(SceneFile::new(scene_path.to_path_buf(), loaded.warnings));
+    app
+}
+
+fn temp_scene(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mindgrid-app-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("scene.ron");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn set_speed(app: &mut App, speed: Speed) {
+    let mut sim = app.world_mut().resource_mut::<Sim>();
+    sim.speed = Speed::LADDER.iter().position(|&s| s == speed).unwrap();
+}
+
+fn steps(app: &App) -> u64 {
+    app.world().resource::<Sim>().experiment.total_steps()
+}
+
+#[test]
+fn updates_step_the_experiment() {
+    let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
+    set_speed(&mut app, Speed::PerFrame(10));
+    for _ in 0..5 {
+        app.update();
+    }
+    // Two arenas, 10 steps each per update.
+    assert_eq!(steps(&app), 5 * 10 * 2);
+}
+
+#[test]
+fn keys_pause_step_and_change_speed() {
+    let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
+    set_speed(&mut app, Speed::PerFrame(10));
+    let press = |app: &mut App, key: KeyCode| {
+        let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+        keys.release_all();
+        keys.clear();
+        keys.press(key);
+    };
+    press(&mut app, KeyCode::Space);
+    app.update();
+    let paused_at = steps(&app);
+    assert!(!app.world().resource::<Sim>().playing);
+    app.world_mut()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .clear();
+    app.update();
+    assert_eq!(steps(&app), paused_at, "paused: no steps");
+    press(&mut app, KeyCode::ArrowRight);
+    app.update();
+    assert_eq!(steps(&app), paused_at + 2, "one step in each of two arenas");
+    press(&mut app, KeyCode::Equal);
+    app.update();
+    assert_eq!(app.world().resource::<Sim>().speed(), Speed::PerFrame(20));
+    press(&mut app, KeyCode::KeyR);
+    app.update();
+    assert_eq!(steps(&app), 0, "R resets every agent");
+}
+
+#[test]
+fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
+    let original = std::fs::read_to_string(common::scenes_dir().join("empty_room.ron")).unwrap();
+    let path = temp_scene("reload", &original);
+    let mut app = create_app(&path);
+    set_speed(&mut app, Speed::PerFrame(5));
+    app.update();
+    assert!(steps(&app) > 0);
+
+    // A good edit: a new title. The file's mtime must change; wait past coarse timestamps.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(
+        &path,
+        original.replace("title: \"Empty room\"", "title: \"Edited room\""),
+    )
+    .unwrap();
+    for _ in 0..4 {
+        app.update(); // 100 ms per update: the 250 ms poll fires within a second
+    }
+    let sim = app.world().resource::<Sim>();
+    assert_eq!(sim.experiment.scene().title, "Edited room");
+    assert!(app.world().resource::<SceneFile>().errors.is_empty());
+
+    // A broken edit: the error is kept, with its position, and the edited scene keeps running.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(
+        &path,
+        original.replace("max_steps: 256", "max_steps: 256,\n        bogus: 1"),
+    )
+    .unwrap();
+    let before = steps(&app);
+    for _ in 0..4 {
+        app.update();
+    }
+    let file = app.world().resource::<SceneFile>();
+    assert_eq!(file.errors.len(), 1);
+    assert!(
+        file.errors[0].message.contains("bogus"),
+        "{}",
+        file.errors[0]
+    );
+    assert!(file.status().starts_with("hot reload: error at "));
+    let sim = app.world().resource::<Sim>();
+    assert_eq!(sim.experiment.scene().title, "Edited room");
+    assert!(steps(&app) > before, "the last good scene keeps running");
+}

@@ -1,0 +1,75 @@
+//! The real window: launches the binary on the X server with --screenshot and checks the PNG.
+//! Without a display it is skipped (and says so), unless `MINDGRID_REQUIRE_DISPLAY=1`.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn window_renders_grid_and_panels() {
+    if std::env::var_os("DISPLAY").is_none() {
+        if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
+            panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
+        }
+        eprintln!(
+            "SKIPPED window_renders_grid_and_panels: no DISPLAY (run under Xvfb to test the window)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("mindgrid-window-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shot = dir.join("window.png");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+        .arg(common::scenes_dir().join("showcase.ron"))
+        .arg("--screenshot")
+        .arg(&shot)
+        .args(["--frames", "40"])
+        .env(
+            "WGPU_BACKEND",
+            std::env::var("WGPU_BACKEND").unwrap_or_else(|_| "vulkan".into()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the mindgrid binary starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(180) {
+            child.kill().ok();
+            panic!("the window did not take its screenshot within 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let mut log = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut stderr, &mut log).ok();
+    }
+    assert!(status.success(), "mindgrid exited with {status}: {log}");
+
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1280, 800), "the window's size");
+    let channels = info.color_type.samples();
+    let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(channels).collect();
+    assert!(
+        colours.len() > 200,
+        "a blank or nearly blank window: {} colours",
+        colours.len()
+    );
+    // The panels' background and the value colours of the grid are both there.
+    let bright = pixels
+        .chunks(channels)
+        .filter(|p| p[..3].iter().all(|&c| c > 200))
+        .count();
+    assert!(
+        bright > 500,
+        "text and the agents should show: {bright} bright pixels"
+    );
+}
