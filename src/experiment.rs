@@ -51,6 +51,7 @@ pub struct Arena {
     task: usize,
     trail: VecDeque<usize>,
     last_action: Option<Action>,
+    switches: Vec<u32>,
 }
 
 impl Arena {
@@ -74,6 +75,7 @@ impl Arena {
             task: 0,
             trail: VecDeque::with_capacity(TRAIL_LENGTH),
             last_action: None,
+            switches: Vec::new(),
         };
         arena.switch_tasks(scene);
         arena.world.reset();
@@ -81,15 +83,27 @@ impl Arena {
         arena
     }
 
-    /// Applies every task switch due by now (task 0's changes at zero episodes included).
+    /// Applies every task switch due by now, in order: a switch waits for the one before it.
     fn switch_tasks(&mut self, scene: &Scene) {
-        let due = scene.task_index_after(self.episodes.len() as u32);
-        while self.task < due {
-            for change in &scene.tasks[self.task].changes {
+        while let Some(next) = scene.tasks.get(self.task) {
+            let due = next
+                .after_episodes
+                .is_some_and(|e| self.episodes.len() as u32 >= e)
+                || next.after_steps.is_some_and(|s| self.total_steps >= s);
+            if !due {
+                break;
+            }
+            for change in &next.changes {
                 self.world.apply(change);
             }
             self.task += 1;
+            self.switches.push(self.episodes.len() as u32);
         }
+    }
+
+    /// Episodes completed when each task switch happened.
+    pub fn switches(&self) -> &[u32] {
+        &self.switches
     }
 
     /// One environment step: act, move, learn; on the episode's end, record it and start the next.
@@ -120,6 +134,9 @@ impl Arena {
         }
         self.trail.push_back(self.world.agent());
         if !(outcome.terminal || outcome.truncated) {
+            if self.task < scene.tasks.len() {
+                self.switch_tasks(scene);
+            }
             return false;
         }
         self.agent.end_episode(&mut self.agent_rng);

@@ -54,7 +54,7 @@ fn defaults_fill_what_is_left_out() {
 fn full_format_parses() {
     let scene = shipped("slippery_room.ron");
     assert_eq!(scene.tasks.len(), 1);
-    assert_eq!(scene.tasks[0].after_episodes, 300);
+    assert_eq!(scene.tasks[0].after_episodes, Some(300));
     let text = scene_text(
         &["S.r", "b.y"],
         "        view: Egocentric(radius: 2),\n        target: Red,\n",

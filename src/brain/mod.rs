@@ -117,6 +117,18 @@ impl BrainSpec {
         }
     }
 
+    /// The mechanism's name in words, for the window.
+    pub fn title(&self) -> &'static str {
+        match self {
+            BrainSpec::Random => "a random walker",
+            BrainSpec::QLearning(_) => "Q-learning",
+            BrainSpec::Mfec(_) => "episodic control (MFEC)",
+            BrainSpec::DynaQ(p) if p.kappa > 0.0 => "Dyna-Q+",
+            BrainSpec::DynaQ(_) => "Dyna-Q",
+            BrainSpec::Planner(_) => "the rollout planner",
+        }
+    }
+
     /// A short description of the mechanism, for the window.
     pub fn about(&self) -> &'static str {
         match self {

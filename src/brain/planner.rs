@@ -41,7 +41,9 @@ pub struct PlannerParams {
     pub simulations: u32,
     /// Longest rollout, in steps.
     pub depth: u32,
-    /// Exploration inside imagination (rollout policy epsilon).
+    /// Exploration inside imagination (rollout policy epsilon). 0: follow the current values; the
+    /// model's own randomness (counted outcomes) still varies the futures in a stochastic world.
+    /// Random rollouts are pessimistic near hazards: one imagined misstep into lava sinks a path.
     pub rollout_epsilon: f32,
     /// Step size of the Q-learning that values the leaves.
     pub alpha: f32,
@@ -58,7 +60,7 @@ impl Default for PlannerParams {
         Self {
             simulations: 32,
             depth: 15,
-            rollout_epsilon: 0.2,
+            rollout_epsilon: 0.0,
             alpha: 0.1,
             gamma: 0.95,
             epsilon: 0.1,
@@ -179,7 +181,9 @@ impl Planner {
             params,
             q: vec![[0.0; Action::COUNT]; states],
             visits: vec![0; states],
-            model: WorldModel::new(states, false),
+            // Counts: in a deterministic world only one outcome is ever counted, and after a
+            // slip the rare outcome keeps its small probability instead of replacing the usual one.
+            model: WorldModel::new(states, true),
             steps: 0,
             simulations_run: 0,
             rollouts: Vec::new(),

@@ -110,15 +110,20 @@ pub struct AgentSpec {
     pub brain: BrainSpec,
 }
 
-/// A task switch: after `after_episodes` episodes of an arena, apply `changes` to its world.
+/// A task switch: once the task before it is in force and an arena has completed
+/// `after_episodes` episodes (or taken `after_steps` steps), apply `changes` to its world.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskSpec {
     /// Label of the task that starts here.
     #[serde(default)]
     pub name: String,
-    /// Episodes completed before the switch.
-    pub after_episodes: u32,
+    /// Episodes completed before the switch (at an episode boundary).
+    #[serde(default)]
+    pub after_episodes: Option<u32>,
+    /// Steps taken before the switch (it may happen mid-episode, as in Sutton & Barto's blocking maze).
+    #[serde(default)]
+    pub after_steps: Option<u64>,
     /// What changes.
     pub changes: Vec<TaskChange>,
 }
@@ -158,14 +163,6 @@ impl Scene {
             },
             grid.view,
         )
-    }
-
-    /// The task name in force after `episodes` episodes ("" before the first switch).
-    pub fn task_index_after(&self, episodes: u32) -> usize {
-        self.tasks
-            .iter()
-            .take_while(|t| t.after_episodes <= episodes)
-            .count()
     }
 
     /// The label of task `index` (0 is the scene's starting task).
@@ -538,16 +535,33 @@ fn validate_tasks(scene: &Scene, grid: &GridSpec, findings: &mut Vec<Finding>) {
     }
     let width = grid.rows.first().map_or(0, |r| r.chars().count()) as u32;
     let height = grid.rows.len() as u32;
-    let mut previous = 0;
+    let (mut previous_episodes, mut previous_steps) = (0, 0);
     for (t, task) in scene.tasks.iter().enumerate() {
         let path = format!("tasks.{t}");
-        if task.after_episodes < previous {
-            findings.push(Finding::error(
-                format!("{path}.after_episodes"),
-                format!("after_episodes is {} but the task before switches at {previous}; expected tasks in order", task.after_episodes),
-            ));
+        match (task.after_episodes, task.after_steps) {
+            (Some(_), Some(_)) | (None, None) => findings.push(Finding::error(
+                &path,
+                "a task switches either after_episodes or after_steps; give exactly one",
+            )),
+            (Some(episodes), None) => {
+                if episodes < previous_episodes {
+                    findings.push(Finding::error(
+                        format!("{path}.after_episodes"),
+                        format!("after_episodes is {episodes} but an earlier task switches at {previous_episodes}; expected tasks in order"),
+                    ));
+                }
+                previous_episodes = episodes;
+            }
+            (None, Some(steps)) => {
+                if steps < previous_steps {
+                    findings.push(Finding::error(
+                        format!("{path}.after_steps"),
+                        format!("after_steps is {steps} but an earlier task switches at {previous_steps}; expected tasks in order"),
+                    ));
+                }
+                previous_steps = steps;
+            }
         }
-        previous = task.after_episodes;
         for (c, change) in task.changes.iter().enumerate() {
             let path = format!("{path}.changes.{c}");
             let inside = |x: u32, y: u32| x < width && y < height;

@@ -8,7 +8,7 @@ use bevy_egui::egui::{
 use super::palette;
 use crate::app::keys::Overlays;
 use crate::app::sim::Sim;
-use crate::brain::{MemoryInsight, ValueMap};
+use crate::brain::{MemoryInsight, PlanningInsight, ValueMap};
 use crate::experiment::Arena;
 use crate::world::{Action, Cell};
 
@@ -75,6 +75,9 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
         if selected && let Some(memory) = &insight.memory {
             draw_recalled_memories(ui, arena, grid_rect, cell, memory);
         }
+        if let Some(planning) = &insight.planning {
+            draw_imagination(ui, arena, grid_rect, cell, planning, selected);
+        }
         draw_agent(ui, arena, grid_rect, cell);
         let frame_colour = if selected {
             palette::SELECTED
@@ -109,7 +112,8 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
 }
 
 fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
-    let painter = ui.painter();
+    // Clip to the arena's own column so long names never run into the next arena.
+    let painter = ui.painter_at(rect);
     let colour = if selected {
         palette::SELECTED
     } else {
@@ -119,14 +123,14 @@ fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
         rect.left_top(),
         Align2::LEFT_TOP,
         &arena.name,
-        FontId::proportional(19.0),
+        FontId::proportional(18.0),
         colour,
     );
     let episodes = arena.episodes();
     let recent = &episodes[episodes.len().saturating_sub(20)..];
     let wins = recent.iter().filter(|e| e.success).count();
     let line = format!(
-        "episode {}  ·  step {}  ·  success {}/{} recent",
+        "episode {} · step {} · goal {}/{}",
         episodes.len() + 1,
         arena.steps_in_episode(),
         wins,
@@ -136,8 +140,8 @@ fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
         rect.left_top() + Vec2::new(0.0, 22.0),
         Align2::LEFT_TOP,
         line,
-        FontId::proportional(14.0),
-        Color32::from_gray(180),
+        FontId::proportional(13.5),
+        Color32::from_gray(185),
     );
 }
 
@@ -317,6 +321,77 @@ fn draw_recalled_memories(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, memory:
             ui.painter()
                 .circle_stroke(to, cell * 0.18, Stroke::new(2.0, faded));
         }
+    }
+}
+
+/// Imagined rollouts as ghost paths (the best per first move labelled with its predicted return),
+/// the plan being followed, where reality last left it, and cells touched by replay.
+fn draw_imagination(
+    ui: &Ui,
+    arena: &Arena,
+    grid: Rect,
+    cell: f32,
+    planning: &PlanningInsight,
+    selected: bool,
+) {
+    let width = arena.world().width();
+    let centre = |i: usize| cell_rect(grid, cell, width, i).center();
+    let painter = ui.painter();
+    for &i in &planning.touched {
+        painter.rect_stroke(
+            cell_rect(grid, cell, width, i).shrink(1.5),
+            CornerRadius::ZERO,
+            Stroke::new(2.0, Color32::from_rgba_unmultiplied(255, 255, 255, 150)),
+            StrokeKind::Inside,
+        );
+    }
+    if !selected {
+        return;
+    }
+    let per_move = (planning.rollouts.len() as f32 / 4.0).max(1.0);
+    for rollout in &planning.rollouts {
+        let colour = palette::agent_line(rollout.first_action.map_or(0, Action::index));
+        let alpha = (25.0 + 150.0 * (rollout.weight * per_move).min(1.0) / per_move.sqrt()) as u8;
+        let ghost = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
+        let points: Vec<Pos2> = rollout.cells.iter().map(|&c| centre(c)).collect();
+        painter.add(Shape::line(
+            points,
+            Stroke::new((cell * 0.08).max(1.5), ghost),
+        ));
+    }
+    for action in Action::ALL {
+        let best = planning
+            .rollouts
+            .iter()
+            .filter(|r| r.first_action == Some(action))
+            .max_by(|a, b| a.predicted_return.total_cmp(&b.predicted_return));
+        if let Some(best) = best.filter(|r| r.cells.len() > 1) {
+            let end = centre(*best.cells.last().unwrap_or(&0));
+            painter.text(
+                end + Vec2::new(0.0, -cell * 0.3),
+                Align2::CENTER_BOTTOM,
+                format!("{:+.2}", best.predicted_return),
+                FontId::proportional(12.0),
+                palette::agent_line(action.index()),
+            );
+        }
+    }
+    if planning.plan.len() > 1 {
+        let points: Vec<Pos2> = planning.plan.iter().map(|&c| centre(c)).collect();
+        painter.add(Shape::line(
+            points,
+            Stroke::new(
+                (cell * 0.14).max(2.5),
+                Color32::from_rgba_unmultiplied(255, 200, 60, 220),
+            ),
+        ));
+    }
+    if let Some(divergence) = planning.divergence {
+        let c = centre(divergence);
+        let r = cell * 0.3;
+        let stroke = Stroke::new(3.0, Color32::from_rgb(255, 80, 80));
+        painter.line_segment([c - Vec2::splat(r), c + Vec2::splat(r)], stroke);
+        painter.line_segment([c + Vec2::new(r, -r), c + Vec2::new(-r, r)], stroke);
     }
 }
 

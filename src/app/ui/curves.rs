@@ -1,7 +1,7 @@
 //! The learning-curve panel: steps and return per episode for every agent, smoothed, with task switches marked.
 
 use bevy_egui::egui::{self, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use super::palette;
 use crate::app::sim::Sim;
@@ -50,13 +50,12 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
     let arenas = sim.experiment.arenas();
     let width = (ui.available_width() - 12.0) / 2.0;
     let height = ui.available_height().max(80.0);
-    let switches: Vec<f64> = sim
-        .experiment
-        .scene()
-        .tasks
+    let mut switches: Vec<f64> = arenas
         .iter()
-        .map(|t| f64::from(t.after_episodes) + 0.5)
+        .flat_map(|a| a.switches().iter().map(|&e| f64::from(e) + 0.5))
         .collect();
+    switches.sort_by(f64::total_cmp);
+    switches.dedup();
     ui.horizontal(|ui| {
         for (title, id, metric) in [
             (
@@ -79,9 +78,21 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
                     .show(ui, |plot| {
                         for (i, arena) in arenas.iter().enumerate() {
                             let points = smoothed(arena.episodes(), settings.smoothing, metric);
+                            let colour = palette::agent_line(i);
+                            if points.len() < 30 {
+                                // A line needs two points; markers show the first episodes too.
+                                plot.points(
+                                    Points::new(
+                                        arena.name.clone(),
+                                        PlotPoints::from(points.clone()),
+                                    )
+                                    .color(colour)
+                                    .radius(3.0),
+                                );
+                            }
                             plot.line(
                                 Line::new(arena.name.clone(), PlotPoints::from(points))
-                                    .color(palette::agent_line(i))
+                                    .color(colour)
                                     .width(2.0),
                             );
                         }

@@ -3,6 +3,7 @@
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 
 use super::memory_panel::{self, MemoryRequests};
+use super::planning_panel::{self, PlanningRequests};
 use crate::app::sim::Sim;
 use crate::world::Action;
 
@@ -13,17 +14,23 @@ pub fn show(ui: &mut Ui, sim: &mut Sim) {
         return;
     };
     let mut requests = MemoryRequests::default();
+    let mut planning_requests = PlanningRequests::default();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Inside the agent");
         ui.label(RichText::new(&arena.name).strong().size(17.0));
         let brain = arena.brain();
-        ui.collapsing(format!("(?) how {} works", brain.kind()), |ui| {
+        ui.collapsing(format!("(?) how {} works", brain.title()), |ui| {
             ui.label(brain.about());
         });
         ui.separator();
         let insight = arena.insight();
         if let Some(memory) = &insight.memory {
             requests = memory_panel::show(ui, arena.world(), memory, arena.last_action());
+            ui.separator();
+        }
+        if let Some(planning) = &insight.planning {
+            planning_requests =
+                planning_panel::show(ui, arena.world(), planning, arena.last_action());
             ui.separator();
         }
         if let Some(values) = insight.action_values.filter(|_| insight.memory.is_none()) {
@@ -41,7 +48,7 @@ pub fn show(ui: &mut Ui, sim: &mut Sim) {
                     for action in Action::ALL {
                         let v = values[action.index()];
                         let chosen = arena.last_action() == Some(action);
-                        let name = format!("{action:?}{}", if chosen { " ◀ taken" } else { "" });
+                        let name = format!("{action:?}{}", if chosen { " ◀" } else { "" });
                         ui.label(name);
                         let bar = egui::ProgressBar::new((v - lo) / span)
                             .desired_width(110.0)
@@ -83,7 +90,7 @@ pub fn show(ui: &mut Ui, sim: &mut Sim) {
     if requests.amnesia {
         sim.experiment.amnesia(selected);
     }
-    if requests.toggle_lesion {
+    if requests.toggle_lesion || planning_requests.toggle_lesion {
         let mut brain = sim.experiment.arenas()[selected].brain();
         let lesioned = brain
             .hyperparameters()

@@ -7,6 +7,7 @@ mod curves;
 mod insight_panel;
 mod memory_panel;
 pub mod palette;
+mod planning_panel;
 
 use std::collections::VecDeque;
 
