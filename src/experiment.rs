@@ -363,6 +363,78 @@ pub fn measure_throughput(scene: Scene, steps: u64) -> Vec<(String, f64)> {
         .collect()
 }
 
+/// One agent's per-episode means over several seeds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeanCurve {
+    /// The agent's name.
+    pub agent: String,
+    /// Mean steps of episode i+1.
+    pub steps: Vec<f64>,
+    /// Mean return of episode i+1.
+    pub returns: Vec<f64>,
+    /// Fraction of runs whose episode i+1 reached the goal.
+    pub success: Vec<f64>,
+    /// Runs averaged.
+    pub runs: u32,
+}
+
+/// Runs `scene` once per seed for `episodes` episodes and averages each agent's curves,
+/// the way Sutton & Barto average their figures over runs.
+pub fn mean_over_seeds(
+    scene: &Scene,
+    seeds: std::ops::Range<u64>,
+    episodes: u32,
+    mut progress: impl FnMut(u64),
+) -> Vec<MeanCurve> {
+    let runs = (seeds.end.saturating_sub(seeds.start)).max(1) as u32;
+    let n = episodes as usize;
+    let mut curves: Vec<MeanCurve> = scene
+        .agents
+        .iter()
+        .map(|a| MeanCurve {
+            agent: a.name.clone(),
+            steps: vec![0.0; n],
+            returns: vec![0.0; n],
+            success: vec![0.0; n],
+            runs,
+        })
+        .collect();
+    for seed in seeds {
+        let mut run = scene.clone();
+        run.seed = seed;
+        let mut experiment = Experiment::new(run);
+        experiment.run_episodes(episodes, &mut progress);
+        for (curve, arena) in curves.iter_mut().zip(experiment.arenas()) {
+            for (i, e) in arena.episodes().iter().take(n).enumerate() {
+                curve.steps[i] += f64::from(e.steps) / f64::from(runs);
+                curve.returns[i] += e.episode_return / f64::from(runs);
+                curve.success[i] += f64::from(u8::from(e.success)) / f64::from(runs);
+            }
+        }
+    }
+    curves
+}
+
+/// Mean curves as CSV: `agent,episode,runs,mean_steps,mean_return,success_rate`.
+pub fn mean_curves_csv(curves: &[MeanCurve]) -> String {
+    let mut csv = String::from("agent,episode,runs,mean_steps,mean_return,success_rate\n");
+    for curve in curves {
+        let agent = csv_field(&curve.agent);
+        for i in 0..curve.steps.len() {
+            let _ = writeln!(
+                csv,
+                "{agent},{},{},{},{},{}",
+                i + 1,
+                curve.runs,
+                curve.steps[i],
+                curve.returns[i],
+                curve.success[i]
+            );
+        }
+    }
+    csv
+}
+
 /// Quotes a CSV field when it holds a comma, quote or newline.
 fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {

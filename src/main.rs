@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use mindgrid::app::{self, WindowOptions};
-use mindgrid::experiment::{Experiment, measure_throughput};
+use mindgrid::experiment::{Experiment, mean_curves_csv, mean_over_seeds, measure_throughput};
 use mindgrid::scene::{self, LoadedScene};
 
 /// Watch brain-inspired agents learn live in grid worlds.
@@ -41,6 +41,10 @@ enum Command {
         /// Write the CSV here instead of standard output.
         #[arg(long, value_name = "CSV")]
         out: Option<PathBuf>,
+        /// Run this many seeds (from --seed, or the scene's) and write per-episode means:
+        /// agent,episode,runs,mean_steps,mean_return,success_rate.
+        #[arg(long, default_value_t = 1)]
+        seeds: u64,
     },
     /// Check scene files; exit 0 when all are valid, 1 otherwise.
     Check {
@@ -113,7 +117,8 @@ fn main() -> ExitCode {
             episodes,
             seed,
             out,
-        }) => run(&scene, episodes, seed, out.as_deref()),
+            seeds,
+        }) => run(&scene, episodes, seed, seeds, out.as_deref()),
         Some(Command::Bench { scene, steps }) => bench(&scene, steps),
     }
 }
@@ -133,21 +138,41 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn run(path: &Path, episodes: u32, seed: Option<u64>, out: Option<&Path>) -> ExitCode {
+fn run(path: &Path, episodes: u32, seed: Option<u64>, seeds: u64, out: Option<&Path>) -> ExitCode {
     let Some(mut loaded) = load_reporting(path) else {
         return ExitCode::FAILURE;
     };
     if let Some(seed) = seed {
         loaded.scene.seed = seed;
     }
-    let mut experiment = Experiment::new(loaded.scene);
-    let total = u64::from(episodes) * experiment.arenas().len() as u64;
+    let total = u64::from(episodes) * loaded.scene.agents.len() as u64 * seeds.max(1);
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template(
             "{bar:40.cyan/blue} {pos}/{len} episodes  {elapsed} (eta {eta})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    if seeds > 1 {
+        let first = loaded.scene.seed;
+        let curves = mean_over_seeds(
+            &loaded.scene,
+            first..first.saturating_add(seeds),
+            episodes,
+            |n| bar.inc(n),
+        );
+        bar.finish_and_clear();
+        for curve in &curves {
+            let tail = &curve.steps[curve.steps.len().saturating_sub(10)..];
+            let mean = tail.iter().sum::<f64>() / tail.len().max(1) as f64;
+            eprintln!(
+                "{}: last {} episodes: {mean:.1} steps on average over {seeds} seeds",
+                curve.agent,
+                tail.len()
+            );
+        }
+        return write_csv(&mean_curves_csv(&curves), out);
+    }
+    let mut experiment = Experiment::new(loaded.scene);
     experiment.run_episodes(episodes, |n| bar.inc(n));
     bar.finish_and_clear();
     for arena in experiment.arenas() {
@@ -160,7 +185,11 @@ fn run(path: &Path, episodes: u32, seed: Option<u64>, out: Option<&Path>) -> Exi
             last.len()
         );
     }
-    let csv = experiment.metrics_csv();
+    write_csv(&experiment.metrics_csv(), out)
+}
+
+/// Writes CSV to `out`, or to standard output.
+fn write_csv(csv: &str, out: Option<&Path>) -> ExitCode {
     match out {
         Some(out) => {
             if let Err(e) = std::fs::write(out, csv) {

@@ -4,7 +4,7 @@
 mod common;
 
 use mindgrid::brain::{BrainSpec, DynaQParams, PlannerParams};
-use mindgrid::experiment::Experiment;
+use mindgrid::experiment::{Experiment, mean_over_seeds};
 use mindgrid::scene::{AgentSpec, Scene};
 
 fn dyna(n: u32) -> BrainSpec {
@@ -27,17 +27,11 @@ fn with_agent(mut scene: Scene, brain: BrainSpec, seed: u64) -> Scene {
 }
 
 /// Mean steps per episode over 30 seeds, for `episodes` episodes.
-fn mean_curve(brain: &BrainSpec, episodes: usize) -> Vec<f64> {
-    let maze = common::shipped("planning_dyna_maze.ron");
-    let mut sums = vec![0.0; episodes];
-    for seed in 0..30 {
-        let mut experiment = Experiment::new(with_agent(maze.clone(), brain.clone(), seed));
-        experiment.run_episodes(episodes as u32, |_| {});
-        for (sum, e) in sums.iter_mut().zip(experiment.arenas()[0].episodes()) {
-            *sum += f64::from(e.steps) / 30.0;
-        }
-    }
-    sums
+fn mean_curve(brain: &BrainSpec, episodes: u32) -> Vec<f64> {
+    let maze = with_agent(common::shipped("planning_dyna_maze.ron"), brain.clone(), 0);
+    mean_over_seeds(&maze, 0..30, episodes, |_| {})
+        .remove(0)
+        .steps
 }
 
 #[test]

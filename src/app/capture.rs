@@ -11,8 +11,10 @@ use super::keys::KeyRequests;
 #[derive(Resource, Debug)]
 pub struct ScreenshotPlan {
     path: PathBuf,
+    frames: u32,
     frames_left: u32,
     requested: bool,
+    started: Option<std::time::Instant>,
 }
 
 impl ScreenshotPlan {
@@ -20,8 +22,10 @@ impl ScreenshotPlan {
     pub fn new(path: PathBuf, frames: u32) -> Self {
         Self {
             path,
+            frames: frames.max(1),
             frames_left: frames.max(1),
             requested: false,
+            started: None,
         }
     }
 }
@@ -52,11 +56,19 @@ fn take_planned_screenshot(mut commands: Commands, plan: Option<ResMut<Screensho
     if plan.requested {
         return;
     }
+    let started = *plan.started.get_or_insert_with(std::time::Instant::now);
     plan.frames_left = plan.frames_left.saturating_sub(1);
     if plan.frames_left > 0 {
         return;
     }
     plan.requested = true;
+    // The frame rate over the run (from the first frame), for comparing renderers and changes.
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "rendered {} frames in {seconds:.1} s: {:.1} fps",
+        plan.frames,
+        f64::from(plan.frames - 1) / seconds.max(1e-9)
+    );
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(plan.path.clone()))
