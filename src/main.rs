@@ -42,7 +42,7 @@ enum Command {
         #[arg(long, value_name = "CSV")]
         out: Option<PathBuf>,
         /// Run this many seeds (from --seed, or the scene's) and write per-episode means:
-        /// agent,episode,runs,mean_steps,mean_return,success_rate.
+        /// `agent,episode,runs,mean_steps,mean_return,success_rate`.
         #[arg(long, default_value_t = 1)]
         seeds: u64,
     },
