@@ -308,7 +308,7 @@ impl Mfec {
             let mut rng = ArenaRng::seed_from_u64(seed);
             let scale = 1.0 / (key_dim as f32).sqrt();
             Array2::from_shape_simple_fn((key_dim, feature_len), || {
-                standard_normal(&mut rng) * scale
+                super::nn::standard_normal(&mut rng) * scale
             })
         });
         Self {
@@ -555,11 +555,4 @@ impl Agent for Mfec {
     fn amnesia(&mut self) {
         self.wipe();
     }
-}
-
-/// A standard normal draw (Box-Muller), so the projection depends only on the seed.
-fn standard_normal(rng: &mut ArenaRng) -> f32 {
-    let u1: f32 = rng.random::<f32>().max(f32::MIN_POSITIVE);
-    let u2: f32 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
 }

@@ -4,6 +4,7 @@ mod dyna_q;
 pub mod memory;
 mod mfec;
 pub mod model;
+pub mod nn;
 mod planner;
 mod q_learning;
 mod random;
