@@ -81,7 +81,7 @@ pub fn relu(x: &Array2<f32>) -> Array2<f32> {
     x.mapv(|v| v.max(0.0))
 }
 
-/// Gradient through a ReLU, given its input.
+/// Gradient through the rectifier, given its input.
 pub fn relu_backward(x: &Array2<f32>, grad_out: &Array2<f32>) -> Array2<f32> {
     let mut g = grad_out.clone();
     g.zip_mut_with(x, |g, &x| {
@@ -304,7 +304,7 @@ impl Adam {
     }
 }
 
-/// A multilayer perceptron with ReLU hidden layers and a linear output.
+/// A multilayer perceptron with rectified hidden layers and a linear output.
 #[derive(Clone, Debug)]
 pub struct Mlp {
     /// The layers, input first.
