@@ -78,7 +78,7 @@ impl Arena {
             switches: Vec::new(),
         };
         arena.switch_tasks(scene);
-        arena.world.reset();
+        arena.world.reset_with(&mut arena.world_rng);
         arena.trail.push_back(arena.world.agent());
         arena
     }
@@ -150,7 +150,7 @@ impl Arena {
         self.steps_in_episode = 0;
         self.return_in_episode = 0.0;
         self.switch_tasks(scene);
-        self.world.reset();
+        self.world.reset_with(&mut self.world_rng);
         self.trail.clear();
         self.trail.push_back(self.world.agent());
         true

@@ -16,6 +16,8 @@ fn rules() -> Rules {
         slip: 0.0,
         max_steps: 100,
         target: Some(Colour::Red),
+        shuffle: false,
+        random_target: false,
     }
 }
 
@@ -171,4 +173,38 @@ fn shortest_path_matches_the_dyna_maze() {
         ".........",
     ]);
     assert_eq!(w.shortest_path_to_goal(), Some(14));
+}
+
+#[test]
+fn shuffle_moves_items_to_distinct_free_cells_and_draws_targets() {
+    let mut w = world(&["S.#..", ".r.b.", "..L.G"]);
+    w.rules.shuffle = true;
+    w.rules.random_target = true;
+    let mut rng = rng();
+    let mut starts = std::collections::HashSet::new();
+    let mut targets = std::collections::HashSet::new();
+    for _ in 0..200 {
+        w.reset_with(&mut rng);
+        let count = |c: Cell| w.cells().iter().filter(|&&x| x == c).count();
+        assert_eq!(count(Cell::Object(Colour::Red)), 1);
+        assert_eq!(count(Cell::Object(Colour::Blue)), 1);
+        assert_eq!(count(Cell::Goal), 1);
+        assert_eq!(w.cell(2), Cell::Wall, "walls stay");
+        assert_eq!(w.cell(12), Cell::Lava, "lava stays");
+        assert_eq!(w.cell(w.agent()), Cell::Floor, "the agent starts on free floor");
+        starts.insert(w.agent());
+        targets.insert(w.rules.target);
+    }
+    assert!(starts.len() > 5, "the start moves: {starts:?}");
+    assert_eq!(targets.len(), 2, "both colours are drawn as targets");
+}
+
+#[test]
+fn teacher_knows_the_shortest_moves() {
+    let w = world(&["S..", ".#.", "..r"]);
+    let distances = w.distances_to_goal();
+    assert_eq!(distances[0], 4);
+    assert_eq!(w.optimal_moves(0, &distances), [false, true, true, false], "right or down");
+    assert_eq!(w.optimal_moves(5, &distances), [false, false, true, false], "down into the target");
+    assert_eq!(w.optimal_moves(8, &distances), [false; 4], "at the goal: nothing to do");
 }

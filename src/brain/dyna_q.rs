@@ -318,6 +318,7 @@ impl Agent for DynaQ {
             }),
             values: Some(values),
             memory: None,
+            continual: None,
         }
     }
 

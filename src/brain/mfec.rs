@@ -532,6 +532,7 @@ impl Agent for Mfec {
                 size_history: self.size_history.clone(),
             }),
             planning: None,
+            continual: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Agents ("brains"): the [`Agent`] trait, the scene's brain kinds, tunable hyperparameters and insights.
 
+mod continual;
 mod dyna_q;
 pub mod memory;
 mod mfec;
@@ -9,6 +10,7 @@ mod planner;
 mod q_learning;
 mod random;
 
+pub use continual::{Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve};
 pub use dyna_q::{DynaQ, DynaQParams};
 pub use mfec::{ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory};
 pub use planner::{Planner, PlannerParams};
@@ -67,11 +69,13 @@ pub enum BrainSpec {
     DynaQ(DynaQParams),
     /// A lookahead planner: depth-limited rollouts through a learned model.
     Planner(PlannerParams),
+    /// A network learning task after task, with EWC and replay (Kirkpatrick et al. 2017).
+    Continual(ContinualParams),
 }
 
 impl BrainSpec {
     /// The brain kinds a scene may name.
-    pub const KINDS: &'static [&'static str] = &["Random", "QLearning", "Mfec", "DynaQ", "Planner"];
+    pub const KINDS: &'static [&'static str] = &["Random", "QLearning", "Mfec", "DynaQ", "Planner", "Continual"];
 
     /// The kind's name as written in scenes.
     pub fn kind(&self) -> &'static str {
@@ -81,6 +85,7 @@ impl BrainSpec {
             BrainSpec::Mfec(_) => "Mfec",
             BrainSpec::DynaQ(_) => "DynaQ",
             BrainSpec::Planner(_) => "Planner",
+            BrainSpec::Continual(_) => "Continual",
         }
     }
 
@@ -93,6 +98,7 @@ impl BrainSpec {
             BrainSpec::Mfec(params) => Box::new(Mfec::new(params.clone(), world, seed)),
             BrainSpec::DynaQ(params) => Box::new(DynaQ::new(params.clone(), world)),
             BrainSpec::Planner(params) => Box::new(Planner::new(params.clone(), world)),
+            BrainSpec::Continual(params) => Box::new(Continual::new(params.clone(), world, seed)),
         }
     }
 
@@ -104,6 +110,7 @@ impl BrainSpec {
             BrainSpec::Mfec(p) => values_of(p),
             BrainSpec::DynaQ(p) => values_of(p),
             BrainSpec::Planner(p) => values_of(p),
+            BrainSpec::Continual(p) => values_of(p),
         }
     }
 
@@ -115,6 +122,7 @@ impl BrainSpec {
             BrainSpec::Mfec(p) => set_clamped(p, name, value),
             BrainSpec::DynaQ(p) => set_clamped(p, name, value),
             BrainSpec::Planner(p) => set_clamped(p, name, value),
+            BrainSpec::Continual(p) => set_clamped(p, name, value),
         }
     }
 
@@ -127,6 +135,8 @@ impl BrainSpec {
             BrainSpec::DynaQ(p) if p.kappa > 0.0 => "Dyna-Q+",
             BrainSpec::DynaQ(_) => "Dyna-Q",
             BrainSpec::Planner(_) => "the rollout planner",
+            BrainSpec::Continual(p) if p.lambda > 0.0 => "consolidation (EWC)",
+            BrainSpec::Continual(_) => "a continual learner",
         }
     }
 
@@ -140,6 +150,7 @@ impl BrainSpec {
             BrainSpec::Mfec(_) => mfec::ABOUT,
             BrainSpec::DynaQ(_) => dyna_q::ABOUT,
             BrainSpec::Planner(_) => planner::ABOUT,
+            BrainSpec::Continual(_) => continual::ABOUT,
         }
     }
 }
@@ -232,6 +243,8 @@ pub struct Insight {
     pub memory: Option<MemoryInsight>,
     /// What a planner imagines and how sure its model is.
     pub planning: Option<PlanningInsight>,
+    /// Forgetting curves and weight importance of a continual learner.
+    pub continual: Option<ContinualInsight>,
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.

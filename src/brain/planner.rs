@@ -396,6 +396,7 @@ impl Agent for Planner {
                 model_error: self.model.recent_error,
                 lesioned: self.params.lesion == 1,
             }),
+            continual: None,
         }
     }
 

@@ -86,6 +86,12 @@ pub struct GridSpec {
     /// Which object colour counts as the goal.
     #[serde(default)]
     pub target: Option<Colour>,
+    /// Each episode, move the start, goals and objects to random free cells.
+    #[serde(default)]
+    pub shuffle: bool,
+    /// Each episode, draw the target colour from the objects on the map (the agent sees it as a cue).
+    #[serde(default)]
+    pub random_target: bool,
 }
 
 mod defaults {
@@ -160,6 +166,8 @@ impl Scene {
                 slip: grid.slip,
                 max_steps: grid.max_steps,
                 target: grid.target,
+                shuffle: grid.shuffle,
+                random_target: grid.random_target,
             },
             grid.view,
         )

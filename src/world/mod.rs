@@ -138,6 +138,10 @@ pub struct Rules {
     pub max_steps: u32,
     /// Which object colour counts as the goal, if any.
     pub target: Option<Colour>,
+    /// At every reset, the start, goals and objects move to random free cells.
+    pub shuffle: bool,
+    /// At every reset, the target colour is drawn from the colours on the map.
+    pub random_target: bool,
 }
 
 /// What one step did.
@@ -267,6 +271,99 @@ impl GridWorld {
         self.steps = 0;
     }
 
+    /// Starts a new episode: shuffles the start, goals and objects and draws the target colour
+    /// when the rules ask for it, then puts the agent on the start.
+    pub fn reset_with(&mut self, rng: &mut ArenaRng) {
+        if self.rules.shuffle {
+            let mut items = Vec::new();
+            let mut free = Vec::new();
+            for i in 0..self.cells.len() {
+                match self.cells[i] {
+                    Cell::Goal | Cell::Object(_) => {
+                        items.push(self.cells[i]);
+                        self.cells[i] = Cell::Floor;
+                        free.push(i);
+                    }
+                    Cell::Floor => free.push(i),
+                    Cell::Wall | Cell::Lava => {}
+                }
+            }
+            // A partial Fisher-Yates shuffle picks distinct cells for the items and the start.
+            let picks = (items.len() + 1).min(free.len());
+            for k in 0..picks {
+                let j = rng.random_range(k..free.len());
+                free.swap(k, j);
+            }
+            for (item, &cell) in items.iter().zip(&free) {
+                self.cells[cell] = *item;
+            }
+            if let Some(&start) = free.get(items.len()) {
+                self.start = start;
+            }
+        }
+        if self.rules.random_target {
+            let present: Vec<Colour> = Colour::ALL
+                .into_iter()
+                .filter(|c| self.cells.contains(&Cell::Object(*c)))
+                .collect();
+            if !present.is_empty() {
+                self.rules.target = Some(present[rng.random_range(0..present.len())]);
+            }
+        }
+        self.reset();
+    }
+
+    /// Whether entering `cell` succeeds (the goal, or an object of the target colour).
+    pub fn is_goal(&self, cell: Cell) -> bool {
+        match cell {
+            Cell::Goal => true,
+            Cell::Object(colour) => Some(colour) == self.rules.target,
+            _ => false,
+        }
+    }
+
+    /// Moves from the goal (or target) to every cell, never passing through walls or other
+    /// terminal cells; `usize::MAX` where no goal can be reached.
+    pub fn distances_to_goal(&self) -> Vec<usize> {
+        let mut distance = vec![usize::MAX; self.cells.len()];
+        let mut queue = std::collections::VecDeque::new();
+        for (i, &cell) in self.cells.iter().enumerate() {
+            if self.is_goal(cell) {
+                distance[i] = 0;
+                queue.push_back(i);
+            }
+        }
+        while let Some(cell) = queue.pop_front() {
+            for action in Action::ALL {
+                // Moves are reversible on a grid: a neighbour that can step here is one step further.
+                let next = self.neighbour(cell, action);
+                if next != cell
+                    && distance[next] == usize::MAX
+                    && !self.cells[next].is_terminal()
+                    && self.cells[next] != Cell::Wall
+                {
+                    distance[next] = distance[cell] + 1;
+                    queue.push_back(next);
+                }
+            }
+        }
+        distance
+    }
+
+    /// The moves from `from` that lie on a shortest path to the goal (the teacher's answer).
+    pub fn optimal_moves(&self, from: usize, distances: &[usize]) -> [bool; Action::COUNT] {
+        let mut best = [false; Action::COUNT];
+        let here = distances[from];
+        if here == usize::MAX || here == 0 {
+            return best;
+        }
+        for action in Action::ALL {
+            let next = self.neighbour(from, action);
+            best[action.index()] = distances[next] == here - 1;
+        }
+        best
+    }
+
     /// Where `action` leads from cell `from`, ignoring slip (walls and edges block).
     pub fn neighbour(&self, from: usize, action: Action) -> usize {
         let (x, y) = self.xy(from);
@@ -308,11 +405,7 @@ impl GridWorld {
     /// The shortest number of moves from the start to a goal (or target), ignoring slip;
     /// `None` when no goal can be reached without crossing walls or ending on lava.
     pub fn shortest_path_to_goal(&self) -> Option<usize> {
-        let is_goal = |cell: Cell| match cell {
-            Cell::Goal => true,
-            Cell::Object(colour) => Some(colour) == self.rules.target,
-            _ => false,
-        };
+        let is_goal = |cell: Cell| self.is_goal(cell);
         let mut distance = vec![usize::MAX; self.cells.len()];
         let mut queue = std::collections::VecDeque::from([self.start]);
         distance[self.start] = 0;
@@ -336,11 +429,7 @@ impl GridWorld {
 
     /// Whether the map has any goal cell or a target object.
     pub fn has_goal(&self) -> bool {
-        self.cells.iter().any(|&c| match c {
-            Cell::Goal => true,
-            Cell::Object(colour) => Some(colour) == self.rules.target,
-            _ => false,
-        })
+        self.cells.iter().any(|&c| self.is_goal(c)) || (self.rules.random_target && self.cells.iter().any(|c| matches!(c, Cell::Object(_))))
     }
 
     /// Replaces the cell at index `i`.
