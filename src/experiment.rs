@@ -93,6 +93,13 @@ impl Arena {
             if !due {
                 break;
             }
+            self.start_next_task(scene);
+        }
+    }
+
+    /// Applies the next task's changes, whether it is due or not.
+    fn start_next_task(&mut self, scene: &Scene) {
+        if let Some(next) = scene.tasks.get(self.task) {
             for change in &next.changes {
                 self.world.apply(change);
             }
@@ -286,6 +293,13 @@ impl Experiment {
     pub fn reset_all(&mut self) {
         for i in 0..self.arenas.len() {
             self.reset_arena(i);
+        }
+    }
+
+    /// Switches arena `index` to the next task of the schedule now (the "next task" button).
+    pub fn advance_task(&mut self, index: usize) {
+        if let Some(arena) = self.arenas.get_mut(index) {
+            arena.start_next_task(&self.scene);
         }
     }
 

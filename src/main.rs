@@ -24,6 +24,9 @@ struct Cli {
     /// Frames to render before --screenshot is taken.
     #[arg(long, default_value_t = 60)]
     frames: u32,
+    /// Steps to run every arena headless before the window opens (start a lecture from a trained state).
+    #[arg(long, default_value_t = 0)]
+    warmup: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -102,6 +105,7 @@ fn main() -> ExitCode {
                     scene_path,
                     screenshot: cli.screenshot,
                     frames: cli.frames,
+                    warmup: cli.warmup,
                 },
                 loaded,
             );

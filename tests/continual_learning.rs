@@ -31,15 +31,35 @@ fn ewc_prevents_catastrophic_forgetting() {
             (accuracy(&facts, "red"), accuracy(&facts, "blue"))
         })
         .collect();
-    eprintln!("after task B, (A, B) accuracy: no protection {:?}, EWC {:?}, replay {:?}", after[0], after[1], after[2]);
+    eprintln!(
+        "after task B, (A, B) accuracy: no protection {:?}, EWC {:?}, replay {:?}",
+        after[0], after[1], after[2]
+    );
     let (plain, ewc, replay) = (after[0], after[1], after[2]);
-    assert!(plain.0 < 0.70, "without protection A is forgotten: {plain:?}");
+    assert!(
+        plain.0 < 0.70,
+        "without protection A is forgotten: {plain:?}"
+    );
     assert!(plain.1 >= 0.9, "and B is learned: {plain:?}");
-    assert!(ewc.0 >= 0.90 && ewc.1 >= 0.85, "EWC keeps A and learns B: {ewc:?}");
-    assert!(replay.0 >= 0.85 && replay.1 >= 0.85, "replay keeps A and learns B: {replay:?}");
-    let continual = experiment.arenas()[1].insight().continual.expect("the panel's data");
+    assert!(
+        ewc.0 >= 0.90 && ewc.1 >= 0.85,
+        "EWC keeps A and learns B: {ewc:?}"
+    );
+    assert!(
+        replay.0 >= 0.85 && replay.1 >= 0.85,
+        "replay keeps A and learns B: {replay:?}"
+    );
+    let continual = experiment.arenas()[1]
+        .insight()
+        .continual
+        .expect("the panel's data");
     assert_eq!(continual.consolidations, 1);
     assert_eq!(continual.tasks.len(), 2);
-    assert!(continual.importance.iter().all(|m| m.values.len() == m.rows * m.cols));
+    assert!(
+        continual
+            .importance
+            .iter()
+            .all(|m| m.values.len() == m.rows * m.cols)
+    );
     assert!(!continual.penalty.is_empty(), "the EWC penalty is tracked");
 }

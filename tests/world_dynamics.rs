@@ -191,7 +191,11 @@ fn shuffle_moves_items_to_distinct_free_cells_and_draws_targets() {
         assert_eq!(count(Cell::Goal), 1);
         assert_eq!(w.cell(2), Cell::Wall, "walls stay");
         assert_eq!(w.cell(12), Cell::Lava, "lava stays");
-        assert_eq!(w.cell(w.agent()), Cell::Floor, "the agent starts on free floor");
+        assert_eq!(
+            w.cell(w.agent()),
+            Cell::Floor,
+            "the agent starts on free floor"
+        );
         starts.insert(w.agent());
         targets.insert(w.rules.target);
     }
@@ -204,7 +208,19 @@ fn teacher_knows_the_shortest_moves() {
     let w = world(&["S..", ".#.", "..r"]);
     let distances = w.distances_to_goal();
     assert_eq!(distances[0], 4);
-    assert_eq!(w.optimal_moves(0, &distances), [false, true, true, false], "right or down");
-    assert_eq!(w.optimal_moves(5, &distances), [false, false, true, false], "down into the target");
-    assert_eq!(w.optimal_moves(8, &distances), [false; 4], "at the goal: nothing to do");
+    assert_eq!(
+        w.optimal_moves(0, &distances),
+        [false, true, true, false],
+        "right or down"
+    );
+    assert_eq!(
+        w.optimal_moves(5, &distances),
+        [false, false, true, false],
+        "down into the target"
+    );
+    assert_eq!(
+        w.optimal_moves(8, &distances),
+        [false; 4],
+        "at the goal: nothing to do"
+    );
 }

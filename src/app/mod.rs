@@ -39,6 +39,8 @@ pub struct WindowOptions {
     pub screenshot: Option<PathBuf>,
     /// Frames to render before the screenshot.
     pub frames: u32,
+    /// Steps every arena takes before the window opens.
+    pub warmup: u64,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -64,7 +66,11 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         )
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource(sim::Sim::new(loaded.scene))
+        .insert_resource({
+            let mut sim = sim::Sim::new(loaded.scene);
+            sim.experiment.step_n(options.warmup);
+            sim
+        })
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,
             loaded.warnings,

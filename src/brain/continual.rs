@@ -17,7 +17,10 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 use super::nn::{Adam, Mlp, softmax_rows};
-use super::{Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap, argmax_random_tie};
+use super::{
+    Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
+    argmax_random_tie,
+};
 use crate::ArenaRng;
 use crate::world::{Action, Colour, GridWorld, Observation};
 
@@ -74,15 +77,78 @@ impl Default for ContinualParams {
 
 impl Hyperparameters for ContinualParams {
     const SPECS: &'static [ParamSpec] = &[
-        ParamSpec { name: "lambda", min: 0.0, max: 10_000.0, kind: ParamKind::Real, help: "How strongly weights important to earlier tasks are held in place (EWC). 0: none.", paper: "300-1000 in the guide's grid calibration (task-dependent in Kirkpatrick et al. 2017)" },
-        ParamSpec { name: "replay", min: 0.0, max: 1.0, kind: ParamKind::Real, help: "Share of every batch drawn from stored examples of earlier tasks.", paper: "0.1 keeps task A at 0.85 (guide)" },
-        ParamSpec { name: "learning_rate", min: 1e-5, max: 0.1, kind: ParamKind::Real, help: "Adam step size.", paper: "1e-3 (Kingma & Ba 2015)" },
-        ParamSpec { name: "batch", min: 1.0, max: 256.0, kind: ParamKind::Integer, help: "Examples per update.", paper: "16" },
-        ParamSpec { name: "epsilon", min: 0.0, max: 1.0, kind: ParamKind::Real, help: "Probability of a random move while acting (the network still learns from the teacher).", paper: "-" },
-        ParamSpec { name: "fisher_samples", min: 10.0, max: 5000.0, kind: ParamKind::Integer, help: "Examples the importance (Fisher) is averaged over at a switch.", paper: "a few hundred" },
-        ParamSpec { name: "eval_every", min: 50.0, max: 100_000.0, kind: ParamKind::Integer, help: "Steps between evaluations of every task seen (forgetting curves).", paper: "-" },
-        ParamSpec { name: "hidden", min: 4.0, max: 512.0, kind: ParamKind::Integer, help: "Hidden units. Takes effect on reset.", paper: "64 (guide)" },
-        ParamSpec { name: "lesion", min: 0.0, max: 1.0, kind: ParamKind::Switch, help: "Consolidation off (as lambda 0), to watch forgetting return.", paper: "-" },
+        ParamSpec {
+            name: "lambda",
+            min: 0.0,
+            max: 10_000.0,
+            kind: ParamKind::Real,
+            help: "How strongly weights important to earlier tasks are held in place (EWC). 0: none.",
+            paper: "300-1000 in the guide's grid calibration (task-dependent in Kirkpatrick et al. 2017)",
+        },
+        ParamSpec {
+            name: "replay",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Real,
+            help: "Share of every batch drawn from stored examples of earlier tasks.",
+            paper: "0.1 keeps task A at 0.85 (guide)",
+        },
+        ParamSpec {
+            name: "learning_rate",
+            min: 1e-5,
+            max: 0.1,
+            kind: ParamKind::Real,
+            help: "Adam step size.",
+            paper: "1e-3 (Kingma & Ba 2015)",
+        },
+        ParamSpec {
+            name: "batch",
+            min: 1.0,
+            max: 256.0,
+            kind: ParamKind::Integer,
+            help: "Examples per update.",
+            paper: "16",
+        },
+        ParamSpec {
+            name: "epsilon",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Real,
+            help: "Probability of a random move while acting (the network still learns from the teacher).",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "fisher_samples",
+            min: 10.0,
+            max: 5000.0,
+            kind: ParamKind::Integer,
+            help: "Examples the importance (Fisher) is averaged over at a switch.",
+            paper: "a few hundred",
+        },
+        ParamSpec {
+            name: "eval_every",
+            min: 50.0,
+            max: 100_000.0,
+            kind: ParamKind::Integer,
+            help: "Steps between evaluations of every task seen (forgetting curves).",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "hidden",
+            min: 4.0,
+            max: 512.0,
+            kind: ParamKind::Integer,
+            help: "Hidden units. Takes effect on reset.",
+            paper: "64 (guide)",
+        },
+        ParamSpec {
+            name: "lesion",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Switch,
+            help: "Consolidation off (as lambda 0), to watch forgetting return.",
+            paper: "-",
+        },
     ];
 
     fn get(&self, name: &str) -> f64 {
@@ -229,7 +295,10 @@ impl Continual {
     pub fn new(params: ContinualParams, world: &GridWorld, seed: u64) -> Self {
         let mut rng = ArenaRng::seed_from_u64(seed);
         let inputs = Observation::of(world).feature_len() + 3;
-        let net = Mlp::new(&[inputs, params.hidden.max(1) as usize, Action::COUNT], &mut rng);
+        let net = Mlp::new(
+            &[inputs, params.hidden.max(1) as usize, Action::COUNT],
+            &mut rng,
+        );
         Self {
             adam: Adam::new(params.learning_rate),
             importance_total: vec![0.0; net.parameter_count()],
@@ -269,7 +338,13 @@ impl Continual {
                 evaluation.push((features.clone(), best));
             }
         }
-        self.tasks.push(Task { cue, examples: Vec::new(), next_slot: 0, evaluation, curve: Vec::new() });
+        self.tasks.push(Task {
+            cue,
+            examples: Vec::new(),
+            next_slot: 0,
+            evaluation,
+            curve: Vec::new(),
+        });
         self.tasks.len() - 1
     }
 
@@ -287,7 +362,11 @@ impl Continual {
             .into_iter()
             .zip(set)
             .filter(|(row, (_, best))| {
-                let choice = row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i);
+                let choice = row
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |(i, _)| i);
                 best[choice]
             })
             .count();
@@ -295,7 +374,11 @@ impl Continual {
     }
 
     fn lambda(&self) -> f32 {
-        if self.params.lesion == 1 { 0.0 } else { self.params.lambda }
+        if self.params.lesion == 1 {
+            0.0
+        } else {
+            self.params.lambda
+        }
     }
 
     /// The EWC penalty and its gradient, summed over consolidated tasks.
@@ -323,10 +406,15 @@ impl Continual {
         if n == 0 {
             return fisher;
         }
-        let chosen: Vec<usize> = (0..n).map(|_| self.rng.random_range(0..self.tasks[t].examples.len())).collect();
+        let chosen: Vec<usize> = (0..n)
+            .map(|_| self.rng.random_range(0..self.tasks[t].examples.len()))
+            .collect();
         for &i in &chosen {
-            let x = Array2::from_shape_vec((1, self.tasks[t].examples[i].features.len()), self.tasks[t].examples[i].features.clone())
-                .expect("one row");
+            let x = Array2::from_shape_vec(
+                (1, self.tasks[t].examples[i].features.len()),
+                self.tasks[t].examples[i].features.clone(),
+            )
+            .expect("one row");
             let trace = self.net.forward(x.view());
             let p = softmax_rows(&trace.output);
             for y in 0..Action::COUNT {
@@ -354,7 +442,10 @@ impl Continual {
             for (total, f) in self.importance_total.iter_mut().zip(&fisher) {
                 *total += f;
             }
-            self.consolidations.push(Consolidation { fisher, anchor: self.net.flat() });
+            self.consolidations.push(Consolidation {
+                fisher,
+                anchor: self.net.flat(),
+            });
             self.version += 1;
         }
         self.current = next;
@@ -373,7 +464,9 @@ impl Continual {
     /// One minibatch update: this task's examples, a replayed share of earlier ones, and EWC.
     fn train(&mut self) {
         let batch = self.params.batch.max(1) as usize;
-        let earlier: Vec<usize> = (0..self.tasks.len()).filter(|&t| t != self.current && !self.tasks[t].examples.is_empty()).collect();
+        let earlier: Vec<usize> = (0..self.tasks.len())
+            .filter(|&t| t != self.current && !self.tasks[t].examples.is_empty())
+            .collect();
         let mut rows = Vec::with_capacity(batch);
         for _ in 0..batch {
             let t = if !earlier.is_empty() && self.rng.random::<f32>() < self.params.replay {
@@ -425,7 +518,9 @@ impl Continual {
 
     /// Accuracy on every task seen, now.
     pub fn accuracies(&self) -> Vec<(Option<Colour>, f32)> {
-        (0..self.tasks.len()).map(|t| (self.tasks[t].cue, self.accuracy(t))).collect()
+        (0..self.tasks.len())
+            .map(|t| (self.tasks[t].cue, self.accuracy(t)))
+            .collect()
     }
 }
 
@@ -453,9 +548,13 @@ impl Agent for Continual {
                     target[a] = 1.0 / total as f32;
                 }
             }
-            self.pending = Some(Example { features: self.features.clone(), target });
+            self.pending = Some(Example {
+                features: self.features.clone(),
+                target,
+            });
         }
-        let x = Array2::from_shape_vec((1, self.features.len()), self.features.clone()).expect("one row");
+        let x = Array2::from_shape_vec((1, self.features.len()), self.features.clone())
+            .expect("one row");
         let logits = self.net.forward(x.view()).output;
         let p = softmax_rows(&logits);
         for a in 0..Action::COUNT {
@@ -474,7 +573,10 @@ impl Agent for Continual {
             self.store(example);
         }
         self.train();
-        if self.steps.is_multiple_of(u64::from(self.params.eval_every.max(1))) {
+        if self
+            .steps
+            .is_multiple_of(u64::from(self.params.eval_every.max(1)))
+        {
             for t in 0..self.tasks.len() {
                 let accuracy = self.accuracy(t);
                 let curve = &mut self.tasks[t].curve;
@@ -505,7 +607,12 @@ impl Agent for Continual {
         let tasks = self
             .tasks
             .iter()
-            .map(|t| TaskCurve { name: t.cue.map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase()), points: t.curve.clone() })
+            .map(|t| TaskCurve {
+                name: t
+                    .cue
+                    .map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase()),
+                points: t.curve.clone(),
+            })
             .collect();
         // The value map: the network's confidence in its preferred move from each cell, for this task.
         let mut copy = world.clone();
@@ -521,7 +628,10 @@ impl Agent for Continual {
             features_of(&Observation::of(&copy), &mut features);
             let x = Array2::from_shape_vec((1, features.len()), features.clone()).expect("one row");
             let p = softmax_rows(&self.net.forward(x.view()).output);
-            let (best, confidence) = (0..Action::COUNT).map(|a| (a, p[[0, a]])).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((0, 0.0));
+            let (best, confidence) = (0..Action::COUNT)
+                .map(|a| (a, p[[0, a]]))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap_or((0, 0.0));
             value[i] = confidence;
             greedy[i] = Some(Action::from_index(best));
         }
@@ -529,10 +639,22 @@ impl Agent for Continual {
         Insight {
             values: Some(ValueMap { value, greedy }),
             action_values: Some(self.last_policy),
+            action_caption: "Move probabilities here",
             facts: current
                 .iter()
-                .map(|(cue, acc)| (format!("accuracy, go to {}", cue.map_or("goal".to_owned(), |c| format!("{c:?}").to_lowercase())), format!("{acc:.2}")))
-                .chain(std::iter::once(("parameters".to_owned(), self.net.parameter_count().to_string())))
+                .map(|(cue, acc)| {
+                    (
+                        format!(
+                            "accuracy, go to {}",
+                            cue.map_or("goal".to_owned(), |c| format!("{c:?}").to_lowercase())
+                        ),
+                        format!("{acc:.2}"),
+                    )
+                })
+                .chain(std::iter::once((
+                    "parameters".to_owned(),
+                    self.net.parameter_count().to_string(),
+                )))
                 .collect(),
             continual: Some(ContinualInsight {
                 tasks,

@@ -287,6 +287,7 @@ impl Agent for DynaQ {
             .collect();
         Insight {
             action_values: Some(self.q[self.last_state]),
+            action_caption: "",
             facts: vec![
                 (
                     "planning updates".into(),

@@ -509,6 +509,7 @@ impl Agent for Mfec {
                 value,
             }),
             action_values,
+            action_caption: "Values read from memory",
             facts: vec![
                 (
                     "memories".into(),

@@ -75,7 +75,14 @@ pub enum BrainSpec {
 
 impl BrainSpec {
     /// The brain kinds a scene may name.
-    pub const KINDS: &'static [&'static str] = &["Random", "QLearning", "Mfec", "DynaQ", "Planner", "Continual"];
+    pub const KINDS: &'static [&'static str] = &[
+        "Random",
+        "QLearning",
+        "Mfec",
+        "DynaQ",
+        "Planner",
+        "Continual",
+    ];
 
     /// The kind's name as written in scenes.
     pub fn kind(&self) -> &'static str {
@@ -237,6 +244,8 @@ pub struct Insight {
     pub values: Option<ValueMap>,
     /// The agent's action values in the current state.
     pub action_values: Option<[f32; Action::COUNT]>,
+    /// What `action_values` are, for the panel's heading (empty: "Action values here").
+    pub action_caption: &'static str,
     /// Short labelled facts ("states visited: 41").
     pub facts: Vec<(String, String)>,
     /// What an episodic memory recalls now.

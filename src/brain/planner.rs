@@ -366,6 +366,7 @@ impl Agent for Planner {
         Insight {
             values: Some(super::q_learning::value_map(&self.q, &self.visits, world)),
             action_values: Some(self.q[self.last_state]),
+            action_caption: "",
             facts: vec![
                 ("simulations".into(), format!("{}", self.simulations_run)),
                 (

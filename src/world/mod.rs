@@ -429,7 +429,8 @@ impl GridWorld {
 
     /// Whether the map has any goal cell or a target object.
     pub fn has_goal(&self) -> bool {
-        self.cells.iter().any(|&c| self.is_goal(c)) || (self.rules.random_target && self.cells.iter().any(|c| matches!(c, Cell::Object(_))))
+        self.cells.iter().any(|&c| self.is_goal(c))
+            || (self.rules.random_target && self.cells.iter().any(|c| matches!(c, Cell::Object(_))))
     }
 
     /// Replaces the cell at index `i`.

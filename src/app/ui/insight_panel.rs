@@ -2,19 +2,21 @@
 
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 
+use super::continual_panel::{self, ContinualRequests, ImportanceTextures};
 use super::memory_panel::{self, MemoryRequests};
 use super::planning_panel::{self, PlanningRequests};
 use crate::app::sim::Sim;
 use crate::world::Action;
 
 /// Draws the selected agent's insight.
-pub fn show(ui: &mut Ui, sim: &mut Sim) {
+pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
     let selected = sim.selected;
     let Some(arena) = sim.experiment.arenas().get(selected) else {
         return;
     };
     let mut requests = MemoryRequests::default();
     let mut planning_requests = PlanningRequests::default();
+    let mut continual_requests = ContinualRequests::default();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Inside the agent");
         ui.label(RichText::new(&arena.name).strong().size(17.0));
@@ -28,13 +30,22 @@ pub fn show(ui: &mut Ui, sim: &mut Sim) {
             requests = memory_panel::show(ui, arena.world(), memory, arena.last_action());
             ui.separator();
         }
+        if let Some(continual) = &insight.continual {
+            continual_requests = continual_panel::show(ui, selected, continual, textures);
+            ui.separator();
+        }
         if let Some(planning) = &insight.planning {
             planning_requests =
                 planning_panel::show(ui, arena.world(), planning, arena.last_action());
             ui.separator();
         }
         if let Some(values) = insight.action_values.filter(|_| insight.memory.is_none()) {
-            ui.label(RichText::new("Action values here").strong());
+            let caption = if insight.action_caption.is_empty() {
+                "Action values here"
+            } else {
+                insight.action_caption
+            };
+            ui.label(RichText::new(caption).strong());
             let best = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let lo = values
                 .iter()
@@ -87,6 +98,9 @@ pub fn show(ui: &mut Ui, sim: &mut Sim) {
             ui.end_row();
         });
     });
+    if continual_requests.next_task {
+        sim.experiment.advance_task(selected);
+    }
     if requests.amnesia {
         sim.experiment.amnesia(selected);
     }

@@ -2,6 +2,7 @@
 
 mod agent_panel;
 mod arenas;
+mod continual_panel;
 mod controls;
 mod curves;
 mod insight_panel;
@@ -79,6 +80,7 @@ fn draw_window(
     mut requests: ResMut<KeyRequests>,
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
+    mut textures: Local<continual_panel::ImportanceTextures>,
     time: Res<Time<Real>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -119,7 +121,9 @@ fn draw_window(
         egui::Panel::right("insight")
             .resizable(true)
             .default_size(330.0)
-            .show(&mut root, |ui| insight_panel::show(ui, &mut sim));
+            .show(&mut root, |ui| {
+                insight_panel::show(ui, &mut sim, &mut textures)
+            });
     }
     egui::CentralPanel::default().show(&mut root, |ui| {
         if !file.errors.is_empty() {

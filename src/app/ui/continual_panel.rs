@@ -1,0 +1,123 @@
+//! The continual-learning panel: every task's accuracy over time (forgetting curves), the EWC
+//! penalty, the importance (Fisher) of every weight as a heatmap, and a "next task" button.
+
+use std::collections::HashMap;
+
+use bevy_egui::egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions, Ui, Vec2};
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use super::palette;
+use crate::brain::ContinualInsight;
+
+/// Heatmap textures of weight importance, rebuilt only when the importance changes.
+#[derive(Default)]
+pub struct ImportanceTextures {
+    by_key: HashMap<(usize, usize), (u64, TextureHandle)>,
+}
+
+/// What the panel asks the experiment to do.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ContinualRequests {
+    /// Switch to the next task of the schedule now.
+    pub next_task: bool,
+}
+
+/// Draws the panel for arena `arena`.
+pub fn show(
+    ui: &mut Ui,
+    arena: usize,
+    continual: &ContinualInsight,
+    textures: &mut ImportanceTextures,
+) -> ContinualRequests {
+    let mut requests = ContinualRequests::default();
+    ui.label(
+        RichText::new("Learning task after task")
+            .strong()
+            .size(17.0),
+    );
+    ui.horizontal(|ui| {
+        if ui
+            .button("⏩ next task")
+            .on_hover_text("Switch this arena to the next task of the scene's schedule now")
+            .clicked()
+        {
+            requests.next_task = true;
+        }
+        ui.label(format!(
+            "λ = {:.0} · {} consolidated",
+            continual.lambda, continual.consolidations
+        ));
+    });
+    ui.label(RichText::new("Accuracy on every task (forgetting curves)").strong());
+    Plot::new(("forgetting", arena))
+        .height(150.0)
+        .legend(Legend::default())
+        .include_y(0.0)
+        .include_y(1.0)
+        .x_axis_label("steps")
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            for (i, task) in continual.tasks.iter().enumerate() {
+                let points: Vec<[f64; 2]> = task
+                    .points
+                    .iter()
+                    .map(|&(s, a)| [s as f64, f64::from(a)])
+                    .collect();
+                plot.line(
+                    Line::new(task.name.clone(), PlotPoints::from(points))
+                        .color(palette::agent_line(i))
+                        .width(2.0),
+                );
+            }
+        });
+    if !continual.penalty.is_empty() {
+        ui.label(RichText::new("EWC penalty λ/2 Σ F (w − w*)²").strong());
+        Plot::new(("penalty", arena))
+            .height(90.0)
+            .x_axis_label("steps")
+            .allow_scroll(false)
+            .show(ui, |plot| {
+                let points: Vec<[f64; 2]> = continual
+                    .penalty
+                    .iter()
+                    .map(|&(s, p)| [s as f64, f64::from(p)])
+                    .collect();
+                plot.line(
+                    Line::new("penalty", PlotPoints::from(points))
+                        .color(Color32::from_rgb(230, 159, 0)),
+                );
+            });
+    }
+    ui.label(RichText::new("Importance of each weight (Fisher)").strong());
+    if continual.importance.is_empty() {
+        ui.label("Measured at the first task switch.");
+    }
+    for (l, map) in continual.importance.iter().enumerate() {
+        let key = (arena, l);
+        let stale = textures
+            .by_key
+            .get(&key)
+            .is_none_or(|(version, _)| *version != continual.version);
+        if stale {
+            let pixels: Vec<Color32> = map.values.iter().map(|&v| palette::viridis(v)).collect();
+            let image = ColorImage::new([map.cols, map.rows], pixels);
+            let handle = ui.ctx().load_texture(
+                format!("importance {arena} {l}"),
+                image,
+                TextureOptions::NEAREST,
+            );
+            textures.by_key.insert(key, (continual.version, handle));
+        }
+        if let Some((_, handle)) = textures.by_key.get(&key) {
+            ui.label(format!(
+                "{} · brightest = {:.2e} (square-root scale)",
+                map.name, map.max
+            ));
+            let width = ui.available_width().min(300.0);
+            let height = (width * map.rows as f32 / map.cols as f32).clamp(12.0, 160.0);
+            ui.image((handle.id(), Vec2::new(width, height)))
+                .on_hover_text("Rows: units of the layer; columns: their inputs. Bright weights mattered for earlier tasks and are held in place.");
+        }
+    }
+    requests
+}
