@@ -303,6 +303,13 @@ impl Experiment {
         }
     }
 
+    /// Asks arena `index`'s agent to adapt to a new task (the meta-learner's "new task" button).
+    pub fn try_new_task(&mut self, index: usize) {
+        if let Some(arena) = self.arenas.get_mut(index) {
+            arena.agent.try_new_task();
+        }
+    }
+
     /// Wipes the episodic memory of arena `index`'s agent (the "amnesia" button).
     pub fn amnesia(&mut self, index: usize) {
         if let Some(arena) = self.arenas.get_mut(index) {

@@ -320,6 +320,7 @@ impl Agent for DynaQ {
             values: Some(values),
             memory: None,
             continual: None,
+            meta: None,
         }
     }
 

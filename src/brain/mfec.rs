@@ -534,6 +534,7 @@ impl Agent for Mfec {
             }),
             planning: None,
             continual: None,
+            meta: None,
         }
     }
 

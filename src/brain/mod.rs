@@ -9,6 +9,7 @@ pub mod nn;
 mod planner;
 mod q_learning;
 mod random;
+mod reptile;
 
 pub use continual::{Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve};
 pub use dyna_q::{DynaQ, DynaQParams};
@@ -16,6 +17,7 @@ pub use mfec::{ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode,
 pub use planner::{Planner, PlannerParams};
 pub use q_learning::{QLearning, QLearningParams};
 pub use random::RandomAgent;
+pub use reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +56,8 @@ pub trait Agent: Send + Sync {
     fn retune(&mut self, spec: &BrainSpec);
     /// Wipes the agent's episodic memory, if it has one ("amnesia"); other learning stays.
     fn amnesia(&mut self) {}
+    /// Meets a new task, if the agent compares how fast it adapts ("new task"); others ignore it.
+    fn try_new_task(&mut self) {}
 }
 
 /// A brain kind with its hyperparameters, as a scene file writes it.
@@ -71,6 +75,8 @@ pub enum BrainSpec {
     Planner(PlannerParams),
     /// A network learning task after task, with EWC and replay (Kirkpatrick et al. 2017).
     Continual(ContinualParams),
+    /// Meta-learning with Reptile (Nichol et al. 2018).
+    Reptile(ReptileParams),
 }
 
 impl BrainSpec {
@@ -82,6 +88,7 @@ impl BrainSpec {
         "DynaQ",
         "Planner",
         "Continual",
+        "Reptile",
     ];
 
     /// The kind's name as written in scenes.
@@ -93,6 +100,7 @@ impl BrainSpec {
             BrainSpec::DynaQ(_) => "DynaQ",
             BrainSpec::Planner(_) => "Planner",
             BrainSpec::Continual(_) => "Continual",
+            BrainSpec::Reptile(_) => "Reptile",
         }
     }
 
@@ -106,6 +114,7 @@ impl BrainSpec {
             BrainSpec::DynaQ(params) => Box::new(DynaQ::new(params.clone(), world)),
             BrainSpec::Planner(params) => Box::new(Planner::new(params.clone(), world)),
             BrainSpec::Continual(params) => Box::new(Continual::new(params.clone(), world, seed)),
+            BrainSpec::Reptile(params) => Box::new(Reptile::new(params.clone(), world, seed)),
         }
     }
 
@@ -118,6 +127,7 @@ impl BrainSpec {
             BrainSpec::DynaQ(p) => values_of(p),
             BrainSpec::Planner(p) => values_of(p),
             BrainSpec::Continual(p) => values_of(p),
+            BrainSpec::Reptile(p) => values_of(p),
         }
     }
 
@@ -130,6 +140,7 @@ impl BrainSpec {
             BrainSpec::DynaQ(p) => set_clamped(p, name, value),
             BrainSpec::Planner(p) => set_clamped(p, name, value),
             BrainSpec::Continual(p) => set_clamped(p, name, value),
+            BrainSpec::Reptile(p) => set_clamped(p, name, value),
         }
     }
 
@@ -144,6 +155,7 @@ impl BrainSpec {
             BrainSpec::Planner(_) => "the rollout planner",
             BrainSpec::Continual(p) if p.lambda > 0.0 => "consolidation (EWC)",
             BrainSpec::Continual(_) => "a continual learner",
+            BrainSpec::Reptile(_) => "meta-learning (Reptile)",
         }
     }
 
@@ -158,6 +170,7 @@ impl BrainSpec {
             BrainSpec::DynaQ(_) => dyna_q::ABOUT,
             BrainSpec::Planner(_) => planner::ABOUT,
             BrainSpec::Continual(_) => continual::ABOUT,
+            BrainSpec::Reptile(_) => reptile::ABOUT,
         }
     }
 }
@@ -254,6 +267,8 @@ pub struct Insight {
     pub planning: Option<PlanningInsight>,
     /// Forgetting curves and weight importance of a continual learner.
     pub continual: Option<ContinualInsight>,
+    /// Meta-training progress and adaptation curves of a meta-learner.
+    pub meta: Option<MetaInsight>,
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.

@@ -398,6 +398,7 @@ impl Agent for Planner {
                 lesioned: self.params.lesion == 1,
             }),
             continual: None,
+            meta: None,
         }
     }
 

@@ -4,6 +4,7 @@ use bevy_egui::egui::{self, Color32, RichText, Ui};
 
 use super::continual_panel::{self, ContinualRequests, ImportanceTextures};
 use super::memory_panel::{self, MemoryRequests};
+use super::meta_panel::{self, MetaRequests};
 use super::planning_panel::{self, PlanningRequests};
 use crate::app::sim::Sim;
 use crate::world::Action;
@@ -17,6 +18,7 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
     let mut requests = MemoryRequests::default();
     let mut planning_requests = PlanningRequests::default();
     let mut continual_requests = ContinualRequests::default();
+    let mut meta_requests = MetaRequests::default();
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Inside the agent");
         ui.label(RichText::new(&arena.name).strong().size(17.0));
@@ -28,6 +30,10 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
         let insight = arena.insight();
         if let Some(memory) = &insight.memory {
             requests = memory_panel::show(ui, arena.world(), memory, arena.last_action());
+            ui.separator();
+        }
+        if let Some(meta) = &insight.meta {
+            meta_requests = meta_panel::show(ui, selected, arena.world(), meta);
             ui.separator();
         }
         if let Some(continual) = &insight.continual {
@@ -98,6 +104,9 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
             ui.end_row();
         });
     });
+    if meta_requests.new_task {
+        sim.experiment.try_new_task(selected);
+    }
     if continual_requests.next_task {
         sim.experiment.advance_task(selected);
     }

@@ -7,6 +7,7 @@ mod controls;
 mod curves;
 mod insight_panel;
 mod memory_panel;
+mod meta_panel;
 pub mod palette;
 mod planning_panel;
 
