@@ -321,6 +321,7 @@ impl Agent for DynaQ {
             memory: None,
             continual: None,
             meta: None,
+            attention: None,
         }
     }
 

@@ -535,6 +535,7 @@ impl Agent for Mfec {
             planning: None,
             continual: None,
             meta: None,
+            attention: None,
         }
     }
 

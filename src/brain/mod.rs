@@ -1,5 +1,6 @@
 //! Agents ("brains"): the [`Agent`] trait, the scene's brain kinds, tunable hyperparameters and insights.
 
+mod attention;
 mod continual;
 mod dyna_q;
 pub mod memory;
@@ -11,6 +12,7 @@ mod q_learning;
 mod random;
 mod reptile;
 
+pub use attention::{AttentionAgent, AttentionInsight, AttentionParams};
 pub use continual::{Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve};
 pub use dyna_q::{DynaQ, DynaQParams};
 pub use mfec::{ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory};
@@ -77,6 +79,8 @@ pub enum BrainSpec {
     Continual(ContinualParams),
     /// Meta-learning with Reptile (Nichol et al. 2018).
     Reptile(ReptileParams),
+    /// Soft spatial attention feeding an actor-critic (Mott et al. 2019).
+    Attention(AttentionParams),
 }
 
 impl BrainSpec {
@@ -89,6 +93,7 @@ impl BrainSpec {
         "Planner",
         "Continual",
         "Reptile",
+        "Attention",
     ];
 
     /// The kind's name as written in scenes.
@@ -101,6 +106,7 @@ impl BrainSpec {
             BrainSpec::Planner(_) => "Planner",
             BrainSpec::Continual(_) => "Continual",
             BrainSpec::Reptile(_) => "Reptile",
+            BrainSpec::Attention(_) => "Attention",
         }
     }
 
@@ -115,6 +121,9 @@ impl BrainSpec {
             BrainSpec::Planner(params) => Box::new(Planner::new(params.clone(), world)),
             BrainSpec::Continual(params) => Box::new(Continual::new(params.clone(), world, seed)),
             BrainSpec::Reptile(params) => Box::new(Reptile::new(params.clone(), world, seed)),
+            BrainSpec::Attention(params) => {
+                Box::new(AttentionAgent::new(params.clone(), world, seed))
+            }
         }
     }
 
@@ -128,6 +137,7 @@ impl BrainSpec {
             BrainSpec::Planner(p) => values_of(p),
             BrainSpec::Continual(p) => values_of(p),
             BrainSpec::Reptile(p) => values_of(p),
+            BrainSpec::Attention(p) => values_of(p),
         }
     }
 
@@ -141,6 +151,7 @@ impl BrainSpec {
             BrainSpec::Planner(p) => set_clamped(p, name, value),
             BrainSpec::Continual(p) => set_clamped(p, name, value),
             BrainSpec::Reptile(p) => set_clamped(p, name, value),
+            BrainSpec::Attention(p) => set_clamped(p, name, value),
         }
     }
 
@@ -156,6 +167,7 @@ impl BrainSpec {
             BrainSpec::Continual(p) if p.lambda > 0.0 => "consolidation (EWC)",
             BrainSpec::Continual(_) => "a continual learner",
             BrainSpec::Reptile(_) => "meta-learning (Reptile)",
+            BrainSpec::Attention(_) => "attention",
         }
     }
 
@@ -171,6 +183,7 @@ impl BrainSpec {
             BrainSpec::Planner(_) => planner::ABOUT,
             BrainSpec::Continual(_) => continual::ABOUT,
             BrainSpec::Reptile(_) => reptile::ABOUT,
+            BrainSpec::Attention(_) => attention::ABOUT,
         }
     }
 }
@@ -269,6 +282,8 @@ pub struct Insight {
     pub continual: Option<ContinualInsight>,
     /// Meta-training progress and adaptation curves of a meta-learner.
     pub meta: Option<MetaInsight>,
+    /// Where an attention agent looks.
+    pub attention: Option<AttentionInsight>,
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.

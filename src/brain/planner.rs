@@ -399,6 +399,7 @@ impl Agent for Planner {
             }),
             continual: None,
             meta: None,
+            attention: None,
         }
     }
 

@@ -8,7 +8,7 @@ use bevy_egui::egui::{
 use super::palette;
 use crate::app::keys::Overlays;
 use crate::app::sim::Sim;
-use crate::brain::{MemoryInsight, PlanningInsight, ValueMap};
+use crate::brain::{AttentionInsight, MemoryInsight, PlanningInsight, ValueMap};
 use crate::experiment::Arena;
 use crate::world::{Action, Cell};
 
@@ -71,6 +71,9 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
         draw_grid(ui, arena, grid_rect, cell, values, range);
         if overlays.trail {
             draw_trail(ui, arena, grid_rect, cell);
+        }
+        if let Some(attention) = &insight.attention {
+            draw_attention(ui, arena, grid_rect, cell, attention);
         }
         if selected && let Some(memory) = &insight.memory {
             draw_recalled_memories(ui, arena, grid_rect, cell, memory);
@@ -304,6 +307,35 @@ fn draw_trail(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
 fn painter_line(ui: &Ui, a: Pos2, b: Pos2, width: f32, colour: Color32) {
     ui.painter()
         .line_segment([a, b], Stroke::new(width, colour));
+}
+
+/// Where the agent looks: the heads' mean weight on each map cell as a viridis frame (square-root
+/// scale, so uniform attention over 81 cells stays dim and a focused head glows), leaving the cell's
+/// content visible.
+fn draw_attention(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, attention: &AttentionInsight) {
+    let heads = attention.heads.len().max(1) as f32;
+    let mut weights = vec![0.0f32; attention.cells.len()];
+    for head in &attention.heads {
+        for (w, &h) in weights.iter_mut().zip(head) {
+            *w += h / heads;
+        }
+    }
+    let width = arena.world().width();
+    for (&w, target) in weights.iter().zip(&attention.cells) {
+        let Some(c) = *target else { continue };
+        let t = w.clamp(0.0, 1.0).sqrt();
+        let colour = palette::viridis(t);
+        let alpha = (60.0 + 195.0 * t) as u8;
+        ui.painter().rect_stroke(
+            cell_rect(grid, cell, width, c).shrink(cell * 0.08),
+            CornerRadius::same(3),
+            Stroke::new(
+                (cell * 0.16 * t).max(1.0),
+                Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha),
+            ),
+            StrokeKind::Inside,
+        );
+    }
 }
 
 /// Lines from the agent to where each recalled memory was made, one colour per move, faded by weight.

@@ -20,7 +20,10 @@ impl Default for CurveSettings {
     }
 }
 
-/// Trailing moving average of `metric` over `window` episodes.
+/// Most points drawn per curve; longer runs are thinned evenly (the average is over all episodes).
+pub const MAX_PLOTTED: usize = 1500;
+
+/// Trailing moving average of `metric` over `window` episodes, thinned to at most [`MAX_PLOTTED`] points.
 pub fn smoothed(
     episodes: &[EpisodeRecord],
     window: usize,
@@ -36,6 +39,14 @@ pub fn smoothed(
         }
         let n = (i + 1).min(window) as f64;
         out.push([f64::from(e.episode), sum / n]);
+    }
+    let stride = out.len().div_ceil(MAX_PLOTTED).max(1);
+    if stride > 1 {
+        let last = out.last().copied();
+        out = out.into_iter().step_by(stride).collect();
+        if let Some(last) = last.filter(|l| out.last() != Some(l)) {
+            out.push(last);
+        }
     }
     out
 }

@@ -2,6 +2,7 @@
 
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 
+use super::attention_panel;
 use super::continual_panel::{self, ContinualRequests, ImportanceTextures};
 use super::memory_panel::{self, MemoryRequests};
 use super::meta_panel::{self, MetaRequests};
@@ -30,6 +31,10 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
         let insight = arena.insight();
         if let Some(memory) = &insight.memory {
             requests = memory_panel::show(ui, arena.world(), memory, arena.last_action());
+            ui.separator();
+        }
+        if let Some(attention) = &insight.attention {
+            attention_panel::show(ui, selected, attention);
             ui.separator();
         }
         if let Some(meta) = &insight.meta {

@@ -2,6 +2,7 @@
 
 mod agent_panel;
 mod arenas;
+mod attention_panel;
 mod continual_panel;
 mod controls;
 mod curves;

@@ -1,0 +1,662 @@
+//! Soft spatial attention over an egocentric view (after Mott et al. 2019), feeding an advantage
+//! actor-critic (A2C, Mnih et al. 2016) trained online with n-step returns and an entropy bonus.
+//!
+//! ```text
+//! entities:  every cell i of the (2r+1)^2 window:  e_i = [one-hot kind (8), dx/r, dy/r]
+//! heads h:   q_h = Wq_h cue + b_h                      (the cue: the target colour, one-hot)
+//!            w_h = softmax_i( (Wk e_i) . q_h / (sqrt(dk) T) ),   read_h = sum_i w_h,i (Wv e_i)
+//! policy:    z = relu(W1 [read_1 .. read_H, cue]),   pi = softmax(Wpi z),   V = wv z
+//! learning:  every n steps (or at the episode's end):  R_t = r_t + gamma R_t+1  (R_n = V(s_n))
+//!            loss = sum_t [ -log pi(a_t|s_t) (R_t - V_t)  + c (R_t - V_t)^2 / 2  - beta H(pi_t) ]
+//!            backprop by hand through heads, attention, keys, values and queries;  Adam
+//! lesion:    w_h,i = 1/N (uniform attention)
+//! ```
+
+use ndarray::{Array1, Array2, Axis, concatenate, s};
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use super::nn::{Adam, Attention, AttentionTrace, Linear, relu, relu_backward, softmax};
+use super::{Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition};
+use crate::ArenaRng;
+use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View};
+
+/// What the window says about attention.
+pub const ABOUT: &str = "The agent does not take in its whole view at once: each attention head \
+    asks a question (a query, set by the cue: which colour is wanted), compares it with a key \
+    computed from every cell it sees, and reads mostly from the cells whose keys match: \
+    w_i = softmax(k_i . q / T), read = sum_i w_i v_i. A small actor-critic acts on what was read and \
+    learns from reward (advantage actor-critic). The heatmap shows the weights w: where it looks. \
+    Lesion makes attention uniform: the agent sees everything equally and can no longer pick out \
+    the target. Brain analogue: selective attention as biased competition, where top-down signals \
+    about the goal bias which objects win the competition for representation (Desimone & Duncan \
+    1995). Read: Mott et al. 2019, Towards interpretable RL using attention augmented agents; \
+    Zambaldi et al. 2018, Relational deep RL; Vaswani et al. 2017.";
+
+/// Hyperparameters of the attention agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttentionParams {
+    /// Attention heads (1 to 4). Changing it rebuilds the network.
+    pub heads: u32,
+    /// Key and query size.
+    pub key_dim: u32,
+    /// Value size per head.
+    pub value_dim: u32,
+    /// Hidden units of the actor-critic.
+    pub hidden: u32,
+    /// Softmax temperature T: high spreads attention, low sharpens it. Scaled dot-product attention
+    /// uses 1; 0.3 here, because over 81 cells a sharper softmax lets the first useful differences
+    /// between keys show in behaviour (measured: 1.0 attention mass on the target after 100k steps
+    /// at 0.3, none at 1.0).
+    pub temperature: f32,
+    /// Adam step size. Mott et al. use RMSProp/Adam around 1e-4 to 1e-3 on Atari; grids tolerate more.
+    pub learning_rate: f32,
+    /// Discount.
+    pub gamma: f32,
+    /// Steps per update (n-step returns). Mnih et al. 2016: 5.
+    pub n_steps: u32,
+    /// Entropy bonus beta. Mnih et al. 2016: 0.01.
+    pub entropy: f32,
+    /// Weight of the value loss. Mnih et al. 2016: 0.5.
+    pub value_weight: f32,
+    /// 1: uniform attention (the lesion).
+    pub lesion: u32,
+    /// 1: stop learning (act with the current weights).
+    pub freeze: u32,
+}
+
+impl Default for AttentionParams {
+    fn default() -> Self {
+        Self {
+            heads: 1,
+            key_dim: 8,
+            value_dim: 8,
+            hidden: 32,
+            temperature: 0.3,
+            learning_rate: 3e-3,
+            gamma: 0.9,
+            n_steps: 5,
+            entropy: 0.01,
+            value_weight: 0.5,
+            lesion: 0,
+            freeze: 0,
+        }
+    }
+}
+
+impl Hyperparameters for AttentionParams {
+    const SPECS: &'static [ParamSpec] = &[
+        ParamSpec {
+            name: "learning_rate",
+            min: 1e-5,
+            max: 0.05,
+            kind: ParamKind::Real,
+            help: "Adam step size.",
+            paper: "1e-4 to 1e-3 on Atari (Mott et al. 2019); 3e-3 here",
+        },
+        ParamSpec {
+            name: "entropy",
+            min: 0.0,
+            max: 0.5,
+            kind: ParamKind::Real,
+            help: "Entropy bonus: keeps the policy from committing too early.",
+            paper: "0.01 (Mnih et al. 2016)",
+        },
+        ParamSpec {
+            name: "temperature",
+            min: 0.05,
+            max: 10.0,
+            kind: ParamKind::Real,
+            help: "Softmax temperature of attention: low values make it sharper.",
+            paper: "1 (scaled dot-product attention); 0.3 here",
+        },
+        ParamSpec {
+            name: "heads",
+            min: 1.0,
+            max: 4.0,
+            kind: ParamKind::Integer,
+            help: "Attention heads. Changing it rebuilds the network (it starts learning again).",
+            paper: "1-4 (Mott et al. 2019 use 4)",
+        },
+        ParamSpec {
+            name: "gamma",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Real,
+            help: "Discount.",
+            paper: "0.99 on Atari; 0.9 for short grid episodes",
+        },
+        ParamSpec {
+            name: "n_steps",
+            min: 1.0,
+            max: 50.0,
+            kind: ParamKind::Integer,
+            help: "Steps per update (n-step returns).",
+            paper: "5 (Mnih et al. 2016)",
+        },
+        ParamSpec {
+            name: "value_weight",
+            min: 0.0,
+            max: 5.0,
+            kind: ParamKind::Real,
+            help: "Weight of the critic's loss.",
+            paper: "0.5 (Mnih et al. 2016)",
+        },
+        ParamSpec {
+            name: "lesion",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Switch,
+            help: "Uniform attention: every cell weighs the same.",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "freeze",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Switch,
+            help: "Stop learning; act with the current weights.",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "key_dim",
+            min: 2.0,
+            max: 64.0,
+            kind: ParamKind::Integer,
+            help: "Key and query size. Takes effect on reset.",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "value_dim",
+            min: 2.0,
+            max: 64.0,
+            kind: ParamKind::Integer,
+            help: "Value size per head. Takes effect on reset.",
+            paper: "-",
+        },
+        ParamSpec {
+            name: "hidden",
+            min: 4.0,
+            max: 256.0,
+            kind: ParamKind::Integer,
+            help: "Hidden units of the actor-critic. Takes effect on reset.",
+            paper: "-",
+        },
+    ];
+
+    fn get(&self, name: &str) -> f64 {
+        match name {
+            "heads" => f64::from(self.heads),
+            "key_dim" => f64::from(self.key_dim),
+            "value_dim" => f64::from(self.value_dim),
+            "hidden" => f64::from(self.hidden),
+            "temperature" => f64::from(self.temperature),
+            "learning_rate" => f64::from(self.learning_rate),
+            "gamma" => f64::from(self.gamma),
+            "n_steps" => f64::from(self.n_steps),
+            "entropy" => f64::from(self.entropy),
+            "value_weight" => f64::from(self.value_weight),
+            "lesion" => f64::from(self.lesion),
+            "freeze" => f64::from(self.freeze),
+            _ => f64::NAN,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: f64) {
+        match name {
+            "heads" => self.heads = value as u32,
+            "key_dim" => self.key_dim = value as u32,
+            "value_dim" => self.value_dim = value as u32,
+            "hidden" => self.hidden = value as u32,
+            "temperature" => self.temperature = value as f32,
+            "learning_rate" => self.learning_rate = value as f32,
+            "gamma" => self.gamma = value as f32,
+            "n_steps" => self.n_steps = value as u32,
+            "entropy" => self.entropy = value as f32,
+            "value_weight" => self.value_weight = value as f32,
+            "lesion" => self.lesion = value as u32,
+            "freeze" => self.freeze = value as u32,
+            _ => {}
+        }
+    }
+}
+
+/// What the attention panel shows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct AttentionInsight {
+    /// Side of the egocentric window.
+    pub side: usize,
+    /// Per head: the weight of every cell of the window, row-major.
+    pub heads: Vec<Vec<f32>>,
+    /// The map cell under each window cell (None outside the map), row-major.
+    pub cells: Vec<Option<usize>>,
+    /// (step, mean attention entropy in nats) over time.
+    pub entropy: Vec<(u64, f32)>,
+    /// (step, attention mass on the target object) over time (recent mean).
+    pub target_mass: Vec<(u64, f32)>,
+    /// Entropy of uniform attention over the window (the maximum).
+    pub uniform_entropy: f32,
+    /// Whether attention is lesioned (uniform).
+    pub lesioned: bool,
+}
+
+/// The network: query, attention, actor-critic.
+#[derive(Clone, Debug)]
+struct Network {
+    query: Linear,
+    attention: Attention,
+    hidden: Linear,
+    policy: Linear,
+    value: Linear,
+}
+
+/// One step's forward pass, kept for backprop.
+struct StepTrace {
+    entities: Array2<f32>,
+    cue: Array2<f32>,
+    queries: Array2<f32>,
+    attention: AttentionTrace,
+    joint: Array2<f32>,
+    pre: Array2<f32>,
+    z: Array2<f32>,
+    pi: Array1<f32>,
+    value: f32,
+    action: usize,
+    reward: f32,
+}
+
+fn cue_of(world: &GridWorld) -> Array2<f32> {
+    let mut cue = Array2::zeros((1, 3));
+    if let Some(c) = world.rules.target {
+        cue[[0, Colour::ALL.iter().position(|&x| x == c).unwrap_or(0)]] = 1.0;
+    }
+    cue
+}
+
+/// Entities of the egocentric window and the map cell under each.
+fn entities_of(world: &GridWorld, at: usize, radius: usize) -> (Array2<f32>, Vec<Option<usize>>) {
+    let side = 2 * radius + 1;
+    let mut entities = Array2::zeros((side * side, EGO_CELL_KINDS + 2));
+    let mut cells = Vec::with_capacity(side * side);
+    let (ax, ay) = world.xy(at);
+    let r = radius as i32;
+    for dy in -r..=r {
+        for dx in -r..=r {
+            let slot = ((dy + r) * side as i32 + (dx + r)) as usize;
+            let (x, y) = (ax as i32 + dx, ay as i32 + dy);
+            let cell = world.cell_at(x, y);
+            let kind = match cell {
+                Some(Cell::Floor) => 0,
+                Some(Cell::Wall) => 1,
+                Some(Cell::Goal) => 2,
+                Some(Cell::Lava) => 3,
+                Some(Cell::Object(Colour::Red)) => 4,
+                Some(Cell::Object(Colour::Blue)) => 5,
+                Some(Cell::Object(Colour::Yellow)) => 6,
+                None => 7,
+            };
+            entities[[slot, kind]] = 1.0;
+            entities[[slot, EGO_CELL_KINDS]] = dx as f32 / r.max(1) as f32;
+            entities[[slot, EGO_CELL_KINDS + 1]] = dy as f32 / r.max(1) as f32;
+            cells.push(cell.map(|_| y as usize * world.width() + x as usize));
+        }
+    }
+    (entities, cells)
+}
+
+impl Network {
+    fn new(params: &AttentionParams, rng: &mut ArenaRng) -> Self {
+        let heads = params.heads.clamp(1, 4) as usize;
+        let (dk, dv) = (
+            params.key_dim.max(1) as usize,
+            params.value_dim.max(1) as usize,
+        );
+        let mut attention = Attention::new(EGO_CELL_KINDS + 2, dk, dv, rng);
+        attention.temperature = params.temperature;
+        Self {
+            query: Linear::with_scale(3, heads * dk, 1.0, rng),
+            attention,
+            hidden: Linear::new(heads * dv + 3, params.hidden.max(1) as usize, rng),
+            policy: Linear::with_scale(params.hidden.max(1) as usize, Action::COUNT, 0.01, rng),
+            value: Linear::with_scale(params.hidden.max(1) as usize, 1, 0.01, rng),
+        }
+    }
+
+    fn heads(&self) -> usize {
+        self.query.outputs() / self.attention.key.outputs()
+    }
+
+    fn forward(&self, entities: Array2<f32>, cue: Array2<f32>, uniform: bool) -> StepTrace {
+        let dk = self.attention.key.outputs();
+        let queries = self
+            .query
+            .forward(cue.view())
+            .into_shape_with_order((self.heads(), dk))
+            .expect("heads x dk");
+        let attention = self
+            .attention
+            .forward(entities.view(), queries.view(), uniform);
+        let flat_read = attention
+            .read
+            .clone()
+            .into_shape_with_order((1, attention.read.len()))
+            .expect("one row");
+        let joint = concatenate(Axis(1), &[flat_read.view(), cue.view()]).expect("same rows");
+        let pre = self.hidden.forward(joint.view());
+        let z = relu(&pre);
+        let pi = softmax(self.policy.forward(z.view()).row(0));
+        let value = self.value.forward(z.view())[[0, 0]];
+        StepTrace {
+            entities,
+            cue,
+            queries,
+            attention,
+            joint,
+            pre,
+            z,
+            pi,
+            value,
+            action: 0,
+            reward: 0.0,
+        }
+    }
+
+    /// Backprop of one step given d(logits) and d(value); accumulates every gradient.
+    fn backward(
+        &mut self,
+        t: &StepTrace,
+        grad_logits: &Array2<f32>,
+        grad_value: f32,
+        uniform: bool,
+    ) {
+        let mut dz = self.policy.backward(t.z.view(), grad_logits.view());
+        dz += &self
+            .value
+            .backward(t.z.view(), Array2::from_elem((1, 1), grad_value).view());
+        let dpre = relu_backward(&t.pre, &dz);
+        let djoint = self.hidden.backward(t.joint.view(), dpre.view());
+        let read_len = t.attention.read.len();
+        let dread = djoint
+            .slice(s![.., ..read_len])
+            .to_owned()
+            .into_shape_with_order(t.attention.read.raw_dim())
+            .expect("heads x dv");
+        let dq = self.attention.backward(
+            t.entities.view(),
+            t.queries.view(),
+            &t.attention,
+            dread.view(),
+            uniform,
+        );
+        let dq = dq
+            .into_shape_with_order((1, t.queries.len()))
+            .expect("one row");
+        self.query.backward(t.cue.view(), dq.view());
+    }
+
+    fn zero_grad(&mut self) {
+        self.query.zero_grad();
+        self.attention.zero_grad();
+        self.hidden.zero_grad();
+        self.policy.zero_grad();
+        self.value.zero_grad();
+    }
+
+    fn tensors(&mut self) -> Vec<(&mut [f32], &[f32])> {
+        let mut out = Vec::new();
+        for layer in [
+            &mut self.query,
+            &mut self.attention.key,
+            &mut self.attention.value,
+            &mut self.hidden,
+            &mut self.policy,
+            &mut self.value,
+        ] {
+            let Linear { w, b, gw, gb } = layer;
+            out.push((
+                w.as_slice_mut().expect("contiguous"),
+                gw.as_slice().expect("contiguous"),
+            ));
+            out.push((
+                b.as_slice_mut().expect("contiguous"),
+                gb.as_slice().expect("contiguous"),
+            ));
+        }
+        out
+    }
+}
+
+/// The attention agent.
+pub struct AttentionAgent {
+    params: AttentionParams,
+    network: Network,
+    adam: Adam,
+    rng_seed: u64,
+    radius: usize,
+    rollout: Vec<StepTrace>,
+    last: Option<(Vec<Vec<f32>>, Vec<Option<usize>>)>,
+    steps: u64,
+    entropy: Vec<(u64, f32)>,
+    target_mass: Vec<(u64, f32)>,
+    mass_sum: (f32, u32),
+    entropy_sum: (f32, u32),
+}
+
+impl AttentionAgent {
+    /// A fresh agent for `world`; `seed` draws its weights.
+    pub fn new(params: AttentionParams, world: &GridWorld, seed: u64) -> Self {
+        let mut rng = ArenaRng::seed_from_u64(seed);
+        let radius = match world.view {
+            View::Egocentric { radius } => radius as usize,
+            View::Full => world
+                .width()
+                .max(world.height())
+                .saturating_sub(1)
+                .clamp(1, 7),
+        };
+        Self {
+            network: Network::new(&params, &mut rng),
+            adam: Adam::new(params.learning_rate),
+            params,
+            rng_seed: seed,
+            radius,
+            rollout: Vec::new(),
+            last: None,
+            steps: 0,
+            entropy: Vec::new(),
+            target_mass: Vec::new(),
+            mass_sum: (0.0, 0),
+            entropy_sum: (0.0, 0),
+        }
+    }
+
+    fn uniform(&self) -> bool {
+        self.params.lesion == 1
+    }
+
+    /// A2C update over the rollout, bootstrapping from `bootstrap` (0 at a terminal).
+    fn update(&mut self, bootstrap: f32) {
+        if self.rollout.is_empty() || self.params.freeze == 1 {
+            self.rollout.clear();
+            return;
+        }
+        let uniform = self.uniform();
+        let n = self.rollout.len() as f32;
+        let mut ret = bootstrap;
+        self.network.zero_grad();
+        let rollout = std::mem::take(&mut self.rollout);
+        for t in rollout.iter().rev() {
+            ret = t.reward + self.params.gamma * ret;
+            let advantage = ret - t.value;
+            // d/dlogits of [-log pi(a) A - beta H(pi)]:  (pi - onehot(a)) A + beta pi (log pi + H)
+            let entropy: f32 = -t.pi.iter().map(|&p| p * p.max(1e-12).ln()).sum::<f32>();
+            let mut grad = Array2::zeros((1, Action::COUNT));
+            for a in 0..Action::COUNT {
+                let p = t.pi[a];
+                let onehot = if a == t.action { 1.0 } else { 0.0 };
+                grad[[0, a]] = ((p - onehot) * advantage
+                    + self.params.entropy * p * (p.max(1e-12).ln() + entropy))
+                    / n;
+            }
+            let grad_value = -self.params.value_weight * advantage / n;
+            self.network.backward(t, &grad, grad_value, uniform);
+        }
+        self.adam.learning_rate = self.params.learning_rate;
+        self.adam.step(self.network.tensors());
+    }
+
+    fn record_attention(&mut self, trace: &StepTrace, cells: &[Option<usize>], world: &GridWorld) {
+        let weights = &trace.attention.weights;
+        let heads = weights.ncols();
+        let mut entropy = 0.0;
+        let mut mass = 0.0;
+        let target = world.rules.target.map(Cell::Object);
+        for h in 0..heads {
+            let column = weights.column(h);
+            entropy += -column.iter().map(|&w| w * w.max(1e-12).ln()).sum::<f32>() / heads as f32;
+            mass += column
+                .iter()
+                .zip(cells)
+                .filter(|(_, c)| c.is_some_and(|c| Some(world.cell(c)) == target))
+                .map(|(w, _)| *w)
+                .sum::<f32>()
+                / heads as f32;
+        }
+        self.entropy_sum.0 += entropy;
+        self.entropy_sum.1 += 1;
+        if target.is_some() && world.cells().iter().any(|&c| Some(c) == target) {
+            self.mass_sum.0 += mass;
+            self.mass_sum.1 += 1;
+        }
+        if self.steps.is_multiple_of(200) && self.entropy_sum.1 > 0 {
+            self.entropy
+                .push((self.steps, self.entropy_sum.0 / self.entropy_sum.1 as f32));
+            if self.mass_sum.1 > 0 {
+                self.target_mass
+                    .push((self.steps, self.mass_sum.0 / self.mass_sum.1 as f32));
+            }
+            self.entropy_sum = (0.0, 0);
+            self.mass_sum = (0.0, 0);
+            for curve in [&mut self.entropy, &mut self.target_mass] {
+                if curve.len() > 400 {
+                    *curve = curve.iter().step_by(2).copied().collect();
+                }
+            }
+        }
+        self.last = Some((
+            (0..heads).map(|h| weights.column(h).to_vec()).collect(),
+            cells.to_vec(),
+        ));
+    }
+
+    /// Mean attention mass on the target object since the last recorded point.
+    pub fn recent_target_mass(&self) -> Option<f32> {
+        self.target_mass.last().map(|(_, m)| *m)
+    }
+}
+
+impl Agent for AttentionAgent {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        let world = observation.world();
+        let (entities, cells) = entities_of(world, observation.state, self.radius);
+        let mut trace = self
+            .network
+            .forward(entities, cue_of(world), self.uniform());
+        self.record_attention(&trace, &cells, world);
+        let draw: f32 = rng.random();
+        let mut cumulative = 0.0;
+        let mut action = Action::COUNT - 1;
+        for (a, &p) in trace.pi.iter().enumerate() {
+            cumulative += p;
+            if draw < cumulative {
+                action = a;
+                break;
+            }
+        }
+        trace.action = action;
+        self.rollout.push(trace);
+        Action::from_index(action)
+    }
+
+    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+        self.steps += 1;
+        if let Some(last) = self.rollout.last_mut() {
+            last.reward = t.reward;
+        }
+        if t.terminal {
+            self.update(0.0);
+        } else if t.truncated || self.rollout.len() >= self.params.n_steps.max(1) as usize {
+            let world = t.next.world();
+            let (entities, _) = entities_of(world, t.next.state, self.radius);
+            let bootstrap = self
+                .network
+                .forward(entities, cue_of(world), self.uniform())
+                .value;
+            self.update(bootstrap);
+        }
+    }
+
+    fn insight(&self, _world: &GridWorld) -> Insight {
+        let side = 2 * self.radius + 1;
+        let (heads, cells) = self.last.clone().unwrap_or_default();
+        let policy = self.rollout.last().map(|t| {
+            let mut p = [0.0; Action::COUNT];
+            for (a, v) in p.iter_mut().enumerate() {
+                *v = t.pi[a];
+            }
+            p
+        });
+        let mut facts = vec![("heads".to_owned(), self.network.heads().to_string())];
+        if let Some(mass) = self.recent_target_mass() {
+            facts.push((
+                "attention on target".to_owned(),
+                format!("{mass:.2} (uniform {:.3})", 1.0 / (side * side) as f32),
+            ));
+        }
+        Insight {
+            action_values: policy,
+            action_caption: "Move probabilities here",
+            facts,
+            attention: Some(AttentionInsight {
+                side,
+                heads,
+                cells,
+                entropy: self.entropy.clone(),
+                target_mass: self.target_mass.clone(),
+                uniform_entropy: ((side * side) as f32).ln(),
+                lesioned: self.uniform(),
+            }),
+            ..Insight::default()
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Attention(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::Attention(params) = spec {
+            let rebuild = params.heads != self.params.heads;
+            let fixed = (
+                self.params.key_dim,
+                self.params.value_dim,
+                self.params.hidden,
+            );
+            self.params = params.clone();
+            (
+                self.params.key_dim,
+                self.params.value_dim,
+                self.params.hidden,
+            ) = fixed;
+            self.network.attention.temperature = self.params.temperature;
+            if rebuild {
+                // A new number of heads needs a new network: it starts learning again.
+                let mut rng = ArenaRng::seed_from_u64(self.rng_seed ^ u64::from(self.params.heads));
+                self.network = Network::new(&self.params, &mut rng);
+                self.adam = Adam::new(self.params.learning_rate);
+                self.rollout.clear();
+            }
+        }
+    }
+}
