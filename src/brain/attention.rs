@@ -16,7 +16,7 @@ use ndarray::{Array1, Array2, Axis, concatenate, s};
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::nn::{Adam, Attention, AttentionTrace, Linear, relu, relu_backward, softmax};
+use super::nn::{Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax};
 use super::{Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition};
 use crate::ArenaRng;
 use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View};
@@ -260,6 +260,7 @@ struct StepTrace {
     joint: Array2<f32>,
     pre: Array2<f32>,
     z: Array2<f32>,
+    logits: Array1<f32>,
     pi: Array1<f32>,
     value: f32,
     action: usize,
@@ -345,21 +346,10 @@ impl Network {
         let joint = concatenate(Axis(1), &[flat_read.view(), cue.view()]).expect("same rows");
         let pre = self.hidden.forward(joint.view());
         let z = relu(&pre);
-        let pi = softmax(self.policy.forward(z.view()).row(0));
+        let logits = self.policy.forward(z.view()).row(0).to_owned();
+        let pi = softmax(logits.view());
         let value = self.value.forward(z.view())[[0, 0]];
-        StepTrace {
-            entities,
-            cue,
-            queries,
-            attention,
-            joint,
-            pre,
-            z,
-            pi,
-            value,
-            action: 0,
-            reward: 0.0,
-        }
+        StepTrace { entities, cue, queries, attention, joint, pre, z, logits, pi, value, action: 0, reward: 0.0 }
     }
 
     /// Backprop of one step given d(logits) and d(value); accumulates every gradient.
@@ -489,16 +479,8 @@ impl AttentionAgent {
         for t in rollout.iter().rev() {
             ret = t.reward + self.params.gamma * ret;
             let advantage = ret - t.value;
-            // d/dlogits of [-log pi(a) A - beta H(pi)]:  (pi - onehot(a)) A + beta pi (log pi + H)
-            let entropy: f32 = -t.pi.iter().map(|&p| p * p.max(1e-12).ln()).sum::<f32>();
-            let mut grad = Array2::zeros((1, Action::COUNT));
-            for a in 0..Action::COUNT {
-                let p = t.pi[a];
-                let onehot = if a == t.action { 1.0 } else { 0.0 };
-                grad[[0, a]] = ((p - onehot) * advantage
-                    + self.params.entropy * p * (p.max(1e-12).ln() + entropy))
-                    / n;
-            }
+            let (_, g) = policy_gradient(t.logits.view(), t.action, advantage, self.params.entropy);
+            let grad = (g / n).insert_axis(Axis(0));
             let grad_value = -self.params.value_weight * advantage / n;
             self.network.backward(t, &grad, grad_value, uniform);
         }

@@ -143,6 +143,21 @@ pub fn cross_entropy(logits: &Array2<f32>, labels: &[usize]) -> (f32, Array2<f32
     (loss / n, grad / n)
 }
 
+/// The actor-critic policy loss of one step, `-log pi(action) * advantage - beta * H(pi)`, and its
+/// gradient with respect to the logits: `(pi - onehot(action)) * advantage + beta * pi * (log pi + H)`.
+pub fn policy_gradient(logits: ArrayView1<f32>, action: usize, advantage: f32, beta: f32) -> (f32, Array1<f32>) {
+    let pi = softmax(logits);
+    let entropy: f32 = -pi.iter().map(|&p| p * p.max(1e-12).ln()).sum::<f32>();
+    let loss = -pi[action].max(1e-12).ln() * advantage - beta * entropy;
+    let mut grad = pi.clone();
+    for (a, g) in grad.iter_mut().enumerate() {
+        let p = pi[a];
+        let onehot = if a == action { 1.0 } else { 0.0 };
+        *g = (p - onehot) * advantage + beta * p * (p.max(1e-12).ln() + entropy);
+    }
+    (loss, grad)
+}
+
 /// What a soft-attention read needs for its backward pass.
 #[derive(Clone, Debug)]
 pub struct AttentionTrace {
