@@ -236,10 +236,7 @@ impl MemoryStore {
         // `out` holds the best k so far, sorted ascending; `worst` is its last distance.
         let mut worst = f32::INFINITY;
         for (slot, key) in self.keys.chunks_exact(self.dim).enumerate() {
-            // Most keys are far: stop summing once the partial distance passes the k-th best.
-            let Some(d) = squared_distance_within(query, key, worst) else {
-                continue;
-            };
+            let d = squared_distance(query, key);
             if out.len() < k || d < worst {
                 let at = out.partition_point(|n| n.distance2 <= d);
                 if out.len() == k {
@@ -253,30 +250,6 @@ impl MemoryStore {
             }
         }
     }
-}
-
-/// Squared Euclidean distance if it is below `bound`: checked every 16 components, so a far key
-/// costs only its first components (exact: a returned distance is the full sum, in the same order
-/// of additions as [`squared_distance`]).
-pub fn squared_distance_within(a: &[f32], b: &[f32], bound: f32) -> Option<f32> {
-    let mut lanes = [0.0f32; 8];
-    let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
-    let (a_rest, b_rest) = (a_chunks.remainder(), b_chunks.remainder());
-    for (c, (x, y)) in a_chunks.zip(b_chunks).enumerate() {
-        for i in 0..8 {
-            let d = x[i] - y[i];
-            lanes[i] += d * d;
-        }
-        if c % 2 == 1 && lanes.iter().sum::<f32>() > bound {
-            return None;
-        }
-    }
-    let mut sum: f32 = lanes.iter().sum();
-    for (x, y) in a_rest.iter().zip(b_rest) {
-        let d = x - y;
-        sum += d * d;
-    }
-    Some(sum)
 }
 
 /// Squared Euclidean distance, written in 8 independent lanes so it vectorises.
