@@ -10,7 +10,9 @@ use mindgrid::experiment::{Experiment, measure_throughput};
 use mindgrid::scene::{self, Scene};
 
 fn load(name: &str) -> Scene {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenes")
+        .join(name);
     scene::load(&path).expect("shipped scenes load").scene
 }
 
@@ -28,10 +30,18 @@ fn main() {
         for ((agent, rate), brain) in measure_throughput(scene, steps).into_iter().zip(brains) {
             let extra = match brain {
                 BrainSpec::DynaQ(p) if p.planning_steps > 0 => {
-                    format!("  = {:.0} planning updates/s", rate * f64::from(p.planning_steps))
+                    format!(
+                        "  = {:.0} planning updates/s",
+                        rate * f64::from(p.planning_steps)
+                    )
                 }
-                BrainSpec::Planner(p) => format!("  = {:.0} simulations/s", rate * f64::from(p.simulations)),
-                BrainSpec::Reptile(p) => format!("  = {:.0} meta-iterations/s", rate * f64::from(p.meta_per_step)),
+                BrainSpec::Planner(p) => {
+                    format!("  = {:.0} simulations/s", rate * f64::from(p.simulations))
+                }
+                BrainSpec::Reptile(p) => format!(
+                    "  = {:.0} meta-iterations/s",
+                    rate * f64::from(p.meta_per_step)
+                ),
                 _ => String::new(),
             };
             println!("{name:<24} {agent:<26} {rate:>10.0} steps/s{extra}");

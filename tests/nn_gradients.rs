@@ -118,9 +118,16 @@ fn actor_critic_policy_loss() {
     let mut rng = ArenaRng::seed_from_u64(6);
     for (action, advantage, beta) in [(0usize, 0.7f32, 0.01f32), (2, -1.3, 0.1), (3, 0.0, 0.5)] {
         let logits: Vec<f32> = (0..4).map(|_| rng.random_range(-2.0..2.0)).collect();
-        let (_, analytic) = nn::policy_gradient(Array1::from_vec(logits.clone()).view(), action, advantage, beta);
+        let (_, analytic) = nn::policy_gradient(
+            Array1::from_vec(logits.clone()).view(),
+            action,
+            advantage,
+            beta,
+        );
         let mut l = logits.clone();
-        let numeric = numeric_grad(&mut l, |l| nn::policy_gradient(Array1::from_vec(l.to_vec()).view(), action, advantage, beta).0);
+        let numeric = numeric_grad(&mut l, |l| {
+            nn::policy_gradient(Array1::from_vec(l.to_vec()).view(), action, advantage, beta).0
+        });
         for (a, n) in analytic.iter().zip(&numeric) {
             assert_close(*a, *n, "policy loss");
         }

@@ -16,10 +16,12 @@ use ndarray::{Array1, Array2, Axis, concatenate, s};
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
-use super::nn::{Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax};
+use super::nn::{
+    Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax,
+};
 use super::{Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition};
 use crate::ArenaRng;
-use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View};
+use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View, ego_kind};
 
 /// What the window says about attention.
 pub const ABOUT: &str = "The agent does not take in its whole view at once: each attention head \
@@ -287,16 +289,7 @@ fn entities_of(world: &GridWorld, at: usize, radius: usize) -> (Array2<f32>, Vec
             let slot = ((dy + r) * side as i32 + (dx + r)) as usize;
             let (x, y) = (ax as i32 + dx, ay as i32 + dy);
             let cell = world.cell_at(x, y);
-            let kind = match cell {
-                Some(Cell::Floor) => 0,
-                Some(Cell::Wall) => 1,
-                Some(Cell::Goal) => 2,
-                Some(Cell::Lava) => 3,
-                Some(Cell::Object(Colour::Red)) => 4,
-                Some(Cell::Object(Colour::Blue)) => 5,
-                Some(Cell::Object(Colour::Yellow)) => 6,
-                None => 7,
-            };
+            let kind = ego_kind(cell);
             entities[[slot, kind]] = 1.0;
             entities[[slot, EGO_CELL_KINDS]] = dx as f32 / r.max(1) as f32;
             entities[[slot, EGO_CELL_KINDS + 1]] = dy as f32 / r.max(1) as f32;
@@ -349,7 +342,20 @@ impl Network {
         let logits = self.policy.forward(z.view()).row(0).to_owned();
         let pi = softmax(logits.view());
         let value = self.value.forward(z.view())[[0, 0]];
-        StepTrace { entities, cue, queries, attention, joint, pre, z, logits, pi, value, action: 0, reward: 0.0 }
+        StepTrace {
+            entities,
+            cue,
+            queries,
+            attention,
+            joint,
+            pre,
+            z,
+            logits,
+            pi,
+            value,
+            action: 0,
+            reward: 0.0,
+        }
     }
 
     /// Backprop of one step given d(logits) and d(value); accumulates every gradient.
@@ -394,26 +400,17 @@ impl Network {
     }
 
     fn tensors(&mut self) -> Vec<(&mut [f32], &[f32])> {
-        let mut out = Vec::new();
-        for layer in [
+        [
             &mut self.query,
             &mut self.attention.key,
             &mut self.attention.value,
             &mut self.hidden,
             &mut self.policy,
             &mut self.value,
-        ] {
-            let Linear { w, b, gw, gb } = layer;
-            out.push((
-                w.as_slice_mut().expect("contiguous"),
-                gw.as_slice().expect("contiguous"),
-            ));
-            out.push((
-                b.as_slice_mut().expect("contiguous"),
-                gb.as_slice().expect("contiguous"),
-            ));
-        }
-        out
+        ]
+        .into_iter()
+        .flat_map(Linear::tensors)
+        .collect()
     }
 }
 

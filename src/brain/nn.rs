@@ -74,6 +74,21 @@ impl Linear {
         self.gw.fill(0.0);
         self.gb.fill(0.0);
     }
+
+    /// The weights and the biases, each with its gradient (for optimisers).
+    pub fn tensors(&mut self) -> [(&mut [f32], &[f32]); 2] {
+        let Linear { w, b, gw, gb } = self;
+        [
+            (
+                w.as_slice_mut().expect("contiguous"),
+                gw.as_slice().expect("contiguous"),
+            ),
+            (
+                b.as_slice_mut().expect("contiguous"),
+                gb.as_slice().expect("contiguous"),
+            ),
+        ]
+    }
 }
 
 /// Rectified linear unit.
@@ -145,7 +160,12 @@ pub fn cross_entropy(logits: &Array2<f32>, labels: &[usize]) -> (f32, Array2<f32
 
 /// The actor-critic policy loss of one step, `-log pi(action) * advantage - beta * H(pi)`, and its
 /// gradient with respect to the logits: `(pi - onehot(action)) * advantage + beta * pi * (log pi + H)`.
-pub fn policy_gradient(logits: ArrayView1<f32>, action: usize, advantage: f32, beta: f32) -> (f32, Array1<f32>) {
+pub fn policy_gradient(
+    logits: ArrayView1<f32>,
+    action: usize,
+    advantage: f32,
+    beta: f32,
+) -> (f32, Array1<f32>) {
     let pi = softmax(logits);
     let entropy: f32 = -pi.iter().map(|&p| p * p.max(1e-12).ln()).sum::<f32>();
     let loss = -pi[action].max(1e-12).ln() * advantage - beta * entropy;
@@ -387,19 +407,7 @@ impl Mlp {
 
     /// Every parameter tensor with its gradient, in a fixed order (for optimisers).
     pub fn tensors(&mut self) -> Vec<(&mut [f32], &[f32])> {
-        let mut out = Vec::new();
-        for layer in &mut self.layers {
-            let Linear { w, b, gw, gb } = layer;
-            out.push((
-                w.as_slice_mut().expect("contiguous"),
-                gw.as_slice().expect("contiguous"),
-            ));
-            out.push((
-                b.as_slice_mut().expect("contiguous"),
-                gb.as_slice().expect("contiguous"),
-            ));
-        }
-        out
+        self.layers.iter_mut().flat_map(Linear::tensors).collect()
     }
 
     /// All parameters as one flat vector (weights then bias, layer by layer).

@@ -3,7 +3,7 @@
 mod observe;
 mod task;
 
-pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation};
+pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation, ego_kind};
 pub use task::TaskChange;
 
 use rand::Rng;

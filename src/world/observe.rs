@@ -16,8 +16,8 @@ pub struct Observation<'a> {
     world: &'a GridWorld,
 }
 
-/// The one-hot index of a cell in an egocentric window.
-fn ego_kind(cell: Option<Cell>) -> usize {
+/// The one-hot index of a cell in an egocentric window (`None`: outside the map).
+pub fn ego_kind(cell: Option<Cell>) -> usize {
     match cell {
         Some(Cell::Floor) => 0,
         Some(Cell::Wall) => 1,
