@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::nn::{
     Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax,
 };
-use super::{Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition};
+use super::{
+    Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, numeric_fields,
+};
 use crate::ArenaRng;
 use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View, ego_kind};
 
@@ -187,41 +189,20 @@ impl Hyperparameters for AttentionParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        match name {
-            "heads" => f64::from(self.heads),
-            "key_dim" => f64::from(self.key_dim),
-            "value_dim" => f64::from(self.value_dim),
-            "hidden" => f64::from(self.hidden),
-            "temperature" => f64::from(self.temperature),
-            "learning_rate" => f64::from(self.learning_rate),
-            "gamma" => f64::from(self.gamma),
-            "n_steps" => f64::from(self.n_steps),
-            "entropy" => f64::from(self.entropy),
-            "value_weight" => f64::from(self.value_weight),
-            "lesion" => f64::from(self.lesion),
-            "freeze" => f64::from(self.freeze),
-            _ => f64::NAN,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        match name {
-            "heads" => self.heads = value as u32,
-            "key_dim" => self.key_dim = value as u32,
-            "value_dim" => self.value_dim = value as u32,
-            "hidden" => self.hidden = value as u32,
-            "temperature" => self.temperature = value as f32,
-            "learning_rate" => self.learning_rate = value as f32,
-            "gamma" => self.gamma = value as f32,
-            "n_steps" => self.n_steps = value as u32,
-            "entropy" => self.entropy = value as f32,
-            "value_weight" => self.value_weight = value as f32,
-            "lesion" => self.lesion = value as u32,
-            "freeze" => self.freeze = value as u32,
-            _ => {}
-        }
-    }
+    numeric_fields!(
+        heads,
+        key_dim,
+        value_dim,
+        hidden,
+        temperature,
+        learning_rate,
+        gamma,
+        n_steps,
+        entropy,
+        value_weight,
+        lesion,
+        freeze
+    );
 }
 
 /// What the attention panel shows.

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Adam, Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie,
+    argmax_random_tie, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Colour, GridWorld, Observation};
@@ -151,35 +151,17 @@ impl Hyperparameters for ContinualParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        match name {
-            "hidden" => f64::from(self.hidden),
-            "learning_rate" => f64::from(self.learning_rate),
-            "batch" => f64::from(self.batch),
-            "lambda" => f64::from(self.lambda),
-            "replay" => f64::from(self.replay),
-            "fisher_samples" => f64::from(self.fisher_samples),
-            "epsilon" => f64::from(self.epsilon),
-            "eval_every" => f64::from(self.eval_every),
-            "lesion" => f64::from(self.lesion),
-            _ => f64::NAN,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        match name {
-            "hidden" => self.hidden = value as u32,
-            "learning_rate" => self.learning_rate = value as f32,
-            "batch" => self.batch = value as u32,
-            "lambda" => self.lambda = value as f32,
-            "replay" => self.replay = value as f32,
-            "fisher_samples" => self.fisher_samples = value as u32,
-            "epsilon" => self.epsilon = value as f32,
-            "eval_every" => self.eval_every = value as u32,
-            "lesion" => self.lesion = value as u32,
-            _ => {}
-        }
-    }
+    numeric_fields!(
+        hidden,
+        learning_rate,
+        batch,
+        lambda,
+        replay,
+        fisher_samples,
+        epsilon,
+        eval_every,
+        lesion
+    );
 }
 
 /// One labelled example: features and the teacher's distribution over moves.

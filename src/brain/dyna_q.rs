@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Outcome, WorldModel};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, PlanningInsight, Transition,
-    argmax_random_tie,
+    argmax_random_tie, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -125,31 +125,15 @@ impl Hyperparameters for DynaQParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        match name {
-            "planning_steps" => f64::from(self.planning_steps),
-            "alpha" => f64::from(self.alpha),
-            "gamma" => f64::from(self.gamma),
-            "epsilon" => f64::from(self.epsilon),
-            "kappa" => f64::from(self.kappa),
-            "stochastic_model" => f64::from(self.stochastic_model),
-            "lesion" => f64::from(self.lesion),
-            _ => f64::NAN,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        match name {
-            "planning_steps" => self.planning_steps = value as u32,
-            "alpha" => self.alpha = value as f32,
-            "gamma" => self.gamma = value as f32,
-            "epsilon" => self.epsilon = value as f32,
-            "kappa" => self.kappa = value as f32,
-            "stochastic_model" => self.stochastic_model = value as u32,
-            "lesion" => self.lesion = value as u32,
-            _ => {}
-        }
-    }
+    numeric_fields!(
+        planning_steps,
+        alpha,
+        gamma,
+        epsilon,
+        kappa,
+        stochastic_model,
+        lesion
+    );
 }
 
 /// A Dyna-Q agent: a Q-table, a learned model, and replay.

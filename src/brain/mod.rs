@@ -225,6 +225,27 @@ impl ParamKind {
     }
 }
 
+/// Implements [`Hyperparameters::get`] and [`Hyperparameters::set`] for fields that are plain
+/// numbers (`f32` or `u32`), by name.
+macro_rules! numeric_fields {
+    ($($field:ident),* $(,)?) => {
+        fn get(&self, name: &str) -> f64 {
+            match name {
+                $(stringify!($field) => f64::from(self.$field),)*
+                _ => f64::NAN,
+            }
+        }
+
+        fn set(&mut self, name: &str, value: f64) {
+            match name {
+                $(stringify!($field) => self.$field = value as _,)*
+                _ => {}
+            }
+        }
+    };
+}
+pub(crate) use numeric_fields;
+
 /// A hyperparameter struct that sliders and the validator can read and write by name.
 pub trait Hyperparameters {
     /// Every tunable field.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Outcome, WorldModel};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, PlanningInsight, Rollout,
-    Transition, argmax_random_tie,
+    Transition, argmax_random_tie, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, GridWorld, Observation};
@@ -129,31 +129,15 @@ impl Hyperparameters for PlannerParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        match name {
-            "simulations" => f64::from(self.simulations),
-            "depth" => f64::from(self.depth),
-            "rollout_epsilon" => f64::from(self.rollout_epsilon),
-            "alpha" => f64::from(self.alpha),
-            "gamma" => f64::from(self.gamma),
-            "epsilon" => f64::from(self.epsilon),
-            "lesion" => f64::from(self.lesion),
-            _ => f64::NAN,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        match name {
-            "simulations" => self.simulations = value as u32,
-            "depth" => self.depth = value as u32,
-            "rollout_epsilon" => self.rollout_epsilon = value as f32,
-            "alpha" => self.alpha = value as f32,
-            "gamma" => self.gamma = value as f32,
-            "epsilon" => self.epsilon = value as f32,
-            "lesion" => self.lesion = value as u32,
-            _ => {}
-        }
-    }
+    numeric_fields!(
+        simulations,
+        depth,
+        rollout_epsilon,
+        alpha,
+        gamma,
+        epsilon,
+        lesion
+    );
 }
 
 /// The rollout planner: Q-learning values, a learned table model, and imagined futures.

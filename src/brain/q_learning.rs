@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie,
+    argmax_random_tie, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -85,26 +85,7 @@ impl Hyperparameters for QLearningParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        f64::from(match name {
-            "alpha" => self.alpha,
-            "gamma" => self.gamma,
-            "epsilon" => self.epsilon,
-            "initial_value" => self.initial_value,
-            _ => f32::NAN,
-        })
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        let value = value as f32;
-        match name {
-            "alpha" => self.alpha = value,
-            "gamma" => self.gamma = value,
-            "epsilon" => self.epsilon = value,
-            "initial_value" => self.initial_value = value,
-            _ => {}
-        }
-    }
+    numeric_fields!(alpha, gamma, epsilon, initial_value);
 }
 
 /// A Q-table over (cell, move), epsilon-greedy.

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie,
+    argmax_random_tie, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -164,37 +164,18 @@ impl Hyperparameters for ReptileParams {
         },
     ];
 
-    fn get(&self, name: &str) -> f64 {
-        match name {
-            "hidden" => f64::from(self.hidden),
-            "shots" => f64::from(self.shots),
-            "inner_steps" => f64::from(self.inner_steps),
-            "inner_lr" => f64::from(self.inner_lr),
-            "meta_step" => f64::from(self.meta_step),
-            "adapt_steps" => f64::from(self.adapt_steps),
-            "meta_per_step" => f64::from(self.meta_per_step),
-            "held_out" => f64::from(self.held_out),
-            "eval_every" => f64::from(self.eval_every),
-            "epsilon" => f64::from(self.epsilon),
-            _ => f64::NAN,
-        }
-    }
-
-    fn set(&mut self, name: &str, value: f64) {
-        match name {
-            "hidden" => self.hidden = value as u32,
-            "shots" => self.shots = value as u32,
-            "inner_steps" => self.inner_steps = value as u32,
-            "inner_lr" => self.inner_lr = value as f32,
-            "meta_step" => self.meta_step = value as f32,
-            "adapt_steps" => self.adapt_steps = value as u32,
-            "meta_per_step" => self.meta_per_step = value as u32,
-            "held_out" => self.held_out = value as f32,
-            "eval_every" => self.eval_every = value as u32,
-            "epsilon" => self.epsilon = value as f32,
-            _ => {}
-        }
-    }
+    numeric_fields!(
+        hidden,
+        shots,
+        inner_steps,
+        inner_lr,
+        meta_step,
+        adapt_steps,
+        meta_per_step,
+        held_out,
+        eval_every,
+        epsilon
+    );
 }
 
 /// One goal's labelled cells: (cell, the teacher's shortest-path moves there).
