@@ -1,5 +1,5 @@
 //! Learning benchmarks (`cargo bench --bench learning`): training steps per second of every
-//! mechanism's scene, planning updates and planner simulations per second, and the time one
+//! mechanism's scene, planning updates per second, and the time one
 //! EWC consolidation (the Fisher at a task switch) takes.
 
 use std::path::Path;
@@ -36,7 +36,12 @@ fn main() {
                     )
                 }
                 BrainSpec::Planner(p) => {
-                    format!("  = {:.0} simulations/s", rate * f64::from(p.simulations))
+                    format!(
+                        "  = about {:.0} imagined moves/s (depth {}: up to {} per step)",
+                        rate * 4f64.powi(p.depth as i32 + 1) / 3.0,
+                        p.depth,
+                        (4u32.pow(p.depth + 1) - 4) / 3
+                    )
                 }
                 BrainSpec::Reptile(p) => format!(
                     "  = {:.0} meta-iterations/s",

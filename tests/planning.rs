@@ -107,10 +107,7 @@ fn planner_imagines_rollouts_and_follows_a_plan() {
     let BrainSpec::Planner(params) = scene.agents[0].brain.clone() else {
         panic!("imagination.ron starts with the planner");
     };
-    let brain = BrainSpec::Planner(PlannerParams {
-        simulations: 16,
-        ..params
-    });
+    let brain = BrainSpec::Planner(PlannerParams { depth: 3, ..params });
     let mut experiment = Experiment::new(with_agent(scene, brain, 1));
     experiment.run_episodes(100, |_| {});
     experiment.step();

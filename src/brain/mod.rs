@@ -73,7 +73,7 @@ pub enum BrainSpec {
     Mfec(MfecParams),
     /// Dyna-Q and Dyna-Q+ (Sutton 1990).
     DynaQ(DynaQParams),
-    /// A lookahead planner: depth-limited rollouts through a learned model.
+    /// A lookahead planner: depth-limited search through a learned model.
     Planner(PlannerParams),
     /// A network learning task after task, with EWC and replay (Kirkpatrick et al. 2017).
     Continual(ContinualParams),
@@ -163,7 +163,7 @@ impl BrainSpec {
             BrainSpec::Mfec(_) => "episodic control (MFEC)",
             BrainSpec::DynaQ(p) if p.kappa > 0.0 => "Dyna-Q+",
             BrainSpec::DynaQ(_) => "Dyna-Q",
-            BrainSpec::Planner(_) => "the rollout planner",
+            BrainSpec::Planner(_) => "the lookahead planner",
             BrainSpec::Continual(p) if p.lambda > 0.0 => "consolidation (EWC)",
             BrainSpec::Continual(_) => "a continual learner",
             BrainSpec::Reptile(_) => "meta-learning (Reptile)",

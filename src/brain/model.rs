@@ -109,6 +109,19 @@ impl WorldModel {
         }
     }
 
+    /// Every outcome seen for (state, action), with its probability under the model.
+    pub fn outcomes(&self, state: usize, action: Action) -> Vec<(Outcome, f32)> {
+        let Some(entry) = self.entries.get(Self::index(state, action)) else {
+            return Vec::new();
+        };
+        let total: u32 = entry.outcomes.iter().map(|(_, n)| n).sum();
+        entry
+            .outcomes
+            .iter()
+            .map(|(o, n)| (*o, *n as f32 / total.max(1) as f32))
+            .collect()
+    }
+
     /// The most likely outcome of (state, action) and its probability under the model.
     pub fn most_likely(&self, state: usize, action: Action) -> Option<(Outcome, f32)> {
         let entry = self.entries.get(Self::index(state, action))?;

@@ -1,14 +1,17 @@
-//! A lookahead planner over a learned model: depth-limited rollouts (Tesauro & Galperin 1997; Sutton & Barto 2018, 8.10),
-//! with Q-learning values at the leaves.
+//! A lookahead planner over a learned model: depth-limited expectimax search (Sutton & Barto 2018,
+//! 8.9-8.10, "decision-time planning"), with Q-learning values at the leaves.
 //!
 //! ```text
 //! each real step in state s:
-//!     for i in 1..=simulations:                      (first moves taken in turn)
-//!         a0 = i-th first move;  walk the model: s_t+1, r_t ~ Model(s_t, a_t),  a_t+1 = eps-greedy(Q, s_t+1)
-//!         stop at a terminal, an unknown move, or `depth` steps
-//!         G_i = sum_t gamma^t r_t + gamma^T max_a Q(s_T, a)        (the leaf's value estimate)
-//!     predicted(a) = mean of G_i over rollouts starting with a   (Q(s,a) if the model never saw a here)
-//!     act: argmax predicted (epsilon-greedy);   learn: Q-learning on the real step, and record it in the model
+//!     G(s, a, d) = sum over outcomes (s', r) of the model's (s, a), with their probabilities:
+//!                      r                                   if s' ends the episode
+//!                      r + gamma max_a' Q(s', a')          if d = 1              (the leaf's value)
+//!                      r + gamma max_a' G(s', a', d - 1)   otherwise
+//!                  Q(s, a) where the model has never seen (s, a)
+//!     act: argmax_a G(s, a, depth) (epsilon-greedy);   learn: Q-learning on the real step, and
+//!     record the step in the model (outcome counts)
+//! the imagined futures drawn are each first move's principal variation: the best continuation,
+//! following the most likely outcome
 //! ```
 
 use rand::Rng;
@@ -23,28 +26,23 @@ use crate::ArenaRng;
 use crate::world::{Action, GridWorld, Observation};
 
 /// What the window says about the rollout planner.
-pub const ABOUT: &str = "Before every move the planner imagines: from where it stands it runs short \
-    futures through its learned model of the world, each starting with one of the four moves, and \
-    adds up the rewards it predicts plus what it already believes the end point is worth: \
-    G = r1 + gamma r2 + ... + gamma^d V(end). It takes the move whose imagined futures pay best. The \
-    ghost paths on the map are those futures; where the real path leaves the chosen plan is marked. \
+pub const ABOUT: &str = "Before every move the planner imagines: from where it stands it searches \
+    every sequence of moves a few steps deep through its learned model of the world, adding up the \
+    rewards it predicts plus what it already believes the end point is worth: \
+    G = r1 + gamma r2 + ... + gamma^d V(end). It takes the first move of the best imagined future. \
+    The ghost paths on the map are each first move's best future; where the real path leaves the \
+    chosen plan is marked. \
     Brain analogue: hippocampal preplay and theta sequences, which sweep ahead of the animal along \
     possible paths before it chooses (Johnson & Redish 2007; Pfeiffer & Foster 2013). \
     Read: Tesauro & Galperin 1997 (rollouts); Coulom 2006, Kocsis & Szepesvari 2006 (MCTS); \
-    Sutton & Barto 2018, 8.10-8.11.";
+    Sutton & Barto 2018, 8.9-8.11.";
 
-/// Hyperparameters of the rollout planner.
+/// Hyperparameters of the lookahead planner.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlannerParams {
-    /// Imagined rollouts per real step.
-    pub simulations: u32,
-    /// Longest rollout, in steps.
+    /// How many moves ahead the search looks (4^depth imagined move sequences at most).
     pub depth: u32,
-    /// Exploration inside imagination (rollout policy epsilon). 0: follow the current values; the
-    /// model's own randomness (counted outcomes) still varies the futures in a stochastic world.
-    /// Random rollouts are pessimistic near hazards: one imagined misstep into lava sinks a path.
-    pub rollout_epsilon: f32,
     /// Step size of the Q-learning that values the leaves.
     pub alpha: f32,
     /// Discount.
@@ -58,9 +56,7 @@ pub struct PlannerParams {
 impl Default for PlannerParams {
     fn default() -> Self {
         Self {
-            simulations: 32,
-            depth: 15,
-            rollout_epsilon: 0.0,
+            depth: 4,
             alpha: 0.1,
             gamma: 0.95,
             epsilon: 0.1,
@@ -72,35 +68,19 @@ impl Default for PlannerParams {
 impl Hyperparameters for PlannerParams {
     const SPECS: &'static [ParamSpec] = &[
         ParamSpec {
-            name: "simulations",
-            min: 4.0,
-            max: 512.0,
-            kind: ParamKind::Integer,
-            help: "Imagined futures run before every real move (shared among the four first moves).",
-            paper: "tens to thousands (Tesauro & Galperin 1997)",
-        },
-        ParamSpec {
             name: "depth",
             min: 1.0,
-            max: 100.0,
+            max: 7.0,
             kind: ParamKind::Integer,
-            help: "How many steps ahead each imagined future looks.",
-            paper: "depth-limited; the leaf is valued by Q",
-        },
-        ParamSpec {
-            name: "rollout_epsilon",
-            min: 0.0,
-            max: 1.0,
-            kind: ParamKind::Real,
-            help: "Randomness of moves inside imagination: 0 follows the current values, 1 imagines random walks.",
-            paper: "epsilon-greedy rollout policy",
+            help: "How many moves ahead the planner imagines (the search grows fourfold per step).",
+            paper: "a few steps, valued by Q at the leaves (Sutton & Barto 8.10)",
         },
         ParamSpec {
             name: "alpha",
             min: 0.0,
             max: 1.0,
             kind: ParamKind::Real,
-            help: "Step size of the Q-learning that values the ends of rollouts.",
+            help: "Step size of the Q-learning that values the ends of imagined futures.",
             paper: "0.1 (Sutton & Barto)",
         },
         ParamSpec {
@@ -129,25 +109,17 @@ impl Hyperparameters for PlannerParams {
         },
     ];
 
-    numeric_fields!(
-        simulations,
-        depth,
-        rollout_epsilon,
-        alpha,
-        gamma,
-        epsilon,
-        lesion
-    );
+    numeric_fields!(depth, alpha, gamma, epsilon, lesion);
 }
 
-/// The rollout planner: Q-learning values, a learned table model, and imagined futures.
+/// The lookahead planner: Q-learning values, a learned model (outcome counts), and imagined futures.
 pub struct Planner {
     params: PlannerParams,
     q: Vec<[f32; Action::COUNT]>,
     visits: Vec<u32>,
     model: WorldModel,
     steps: u64,
-    simulations_run: u64,
+    nodes_searched: u64,
     rollouts: Vec<Rollout>,
     returns: [Option<f32>; Action::COUNT],
     /// The plan being followed and how far along it reality has matched.
@@ -169,7 +141,7 @@ impl Planner {
             // slip the rare outcome keeps its small probability instead of replacing the usual one.
             model: WorldModel::new(states, true),
             steps: 0,
-            simulations_run: 0,
+            nodes_searched: 0,
             rollouts: Vec::new(),
             returns: [None; Action::COUNT],
             plan: Vec::new(),
@@ -186,85 +158,109 @@ impl Planner {
             .fold(f32::NEG_INFINITY, f32::max)
     }
 
-    /// One imagined future from `state` starting with `first`.
-    fn rollout(&self, state: usize, first: Action, rng: &mut ArenaRng) -> Option<Rollout> {
+    /// The imagined return of `action` in `state`, searching `depth` moves deep; `None` where the
+    /// model has never seen the move.
+    fn search(&mut self, state: usize, action: Action, depth: u32) -> Option<f32> {
+        let outcomes = self.model.outcomes(state, action);
+        if outcomes.is_empty() {
+            return None;
+        }
+        self.nodes_searched += 1;
         let gamma = self.params.gamma;
-        let mut cells = vec![state];
         let mut total = 0.0;
-        let mut discount = 1.0;
-        let mut current = state;
-        let mut action = first;
-        for step in 0..self.params.depth {
-            let Some(Outcome {
+        for (
+            Outcome {
                 next,
                 reward,
                 terminal,
-            }) = self.model.sample(current, action, rng)
-            else {
-                if step == 0 {
-                    return None;
-                }
-                total += discount * self.q[current][action.index()];
-                return Some(Rollout {
-                    cells,
-                    predicted_return: total,
-                    first_action: Some(first),
-                    weight: 0.0,
-                });
-            };
-            total += discount * reward;
-            discount *= gamma;
-            cells.push(next);
-            current = next;
-            if terminal {
-                return Some(Rollout {
-                    cells,
-                    predicted_return: total,
-                    first_action: Some(first),
-                    weight: 0.0,
-                });
-            }
-            action = if rng.random::<f32>() < self.params.rollout_epsilon {
-                Action::from_index(rng.random_range(0..Action::COUNT))
+            },
+            p,
+        ) in outcomes
+        {
+            let future = if terminal {
+                0.0
+            } else if depth <= 1 {
+                self.best_q(next)
             } else {
-                Action::from_index(argmax_random_tie(&self.q[current], rng))
+                self.state_value(next, depth - 1)
             };
+            total += p * (reward + gamma * future);
         }
-        total += discount * self.best_q(current);
-        Some(Rollout {
-            cells,
-            predicted_return: total,
-            first_action: Some(first),
-            weight: 0.0,
-        })
+        Some(total)
     }
 
-    /// Runs the simulations from `state`; fills `rollouts` and `returns`.
-    fn imagine(&mut self, state: usize, rng: &mut ArenaRng) {
+    /// The best imagined return from `state` with `depth` moves to go.
+    fn state_value(&mut self, state: usize, depth: u32) -> f32 {
+        Action::ALL
+            .into_iter()
+            .map(|a| {
+                self.search(state, a, depth)
+                    .unwrap_or(self.q[state][a.index()])
+            })
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+
+    /// The principal variation after `first`: the most likely outcome, then the best move, to `depth`.
+    fn principal_variation(&mut self, state: usize, first: Action, depth: u32) -> Vec<usize> {
+        let mut cells = vec![state];
+        let (mut current, mut action) = (state, first);
+        for d in (1..=depth).rev() {
+            let Some((outcome, _)) = self.model.most_likely(current, action) else {
+                break;
+            };
+            cells.push(outcome.next);
+            if outcome.terminal || d == 1 {
+                break;
+            }
+            current = outcome.next;
+            let values: Vec<f32> = Action::ALL
+                .into_iter()
+                .map(|a| {
+                    self.search(current, a, d - 1)
+                        .unwrap_or(self.q[current][a.index()])
+                })
+                .collect();
+            action = Action::from_index(
+                values
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |(i, _)| i),
+            );
+        }
+        cells
+    }
+
+    /// Searches every first move from `state`; fills `returns` and the futures drawn.
+    fn imagine(&mut self, state: usize) {
         self.rollouts.clear();
-        let mut sums = [0.0f32; Action::COUNT];
-        let mut counts = [0u32; Action::COUNT];
-        for i in 0..self.params.simulations {
-            let first = Action::from_index(i as usize);
-            if let Some(rollout) = self.rollout(state, first, rng) {
-                sums[first.index()] += rollout.predicted_return;
-                counts[first.index()] += 1;
-                self.rollouts.push(rollout);
+        let depth = self.params.depth.clamp(1, 7);
+        for action in Action::ALL {
+            self.returns[action.index()] = self.search(state, action, depth);
+        }
+        let best = self
+            .returns
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        for action in Action::ALL {
+            if let Some(predicted_return) = self.returns[action.index()] {
+                let cells = self.principal_variation(state, action, depth);
+                let weight = if predicted_return == best { 1.0 } else { 0.45 };
+                self.rollouts.push(Rollout {
+                    cells,
+                    predicted_return,
+                    first_action: Some(action),
+                    weight,
+                });
             }
         }
-        self.simulations_run += u64::from(self.params.simulations);
-        for a in 0..Action::COUNT {
-            self.returns[a] = (counts[a] > 0).then(|| sums[a] / counts[a] as f32);
-        }
-        let total = self.rollouts.len().max(1) as f32;
-        for r in &mut self.rollouts {
-            r.weight = 1.0 / total;
-        }
     }
 
-    /// Planner simulations run so far.
-    pub fn simulations_run(&self) -> u64 {
-        self.simulations_run
+    /// Search nodes expanded so far (one per imagined move).
+    pub fn nodes_searched(&self) -> u64 {
+        self.nodes_searched
     }
 }
 
@@ -277,7 +273,7 @@ impl Agent for Planner {
             self.returns = [None; Action::COUNT];
             self.plan.clear();
         } else {
-            self.imagine(state, rng);
+            self.imagine(state);
         }
         // Predicted return per move; moves never imagined fall back on their Q value.
         let predicted: Vec<f32> = (0..Action::COUNT)
@@ -352,7 +348,7 @@ impl Agent for Planner {
             action_values: Some(self.q[self.last_state]),
             action_caption: "",
             facts: vec![
-                ("simulations".into(), format!("{}", self.simulations_run)),
+                ("imagined moves".into(), format!("{}", self.nodes_searched)),
                 (
                     "model pairs".into(),
                     format!(

@@ -85,6 +85,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
                     .legend(Legend::default())
                     .x_axis_label("episode")
                     .y_axis_label(title)
+                    .include_y(0.0)
                     .allow_scroll(false)
                     .show(ui, |plot| {
                         for (i, arena) in arenas.iter().enumerate() {
