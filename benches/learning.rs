@@ -35,14 +35,6 @@ fn main() {
                         rate * f64::from(p.planning_steps)
                     )
                 }
-                BrainSpec::Planner(p) => {
-                    format!(
-                        "  = about {:.0} imagined moves/s (depth {}: up to {} per step)",
-                        rate * 4f64.powi(p.depth as i32 + 1) / 3.0,
-                        p.depth,
-                        (4u32.pow(p.depth + 1) - 4) / 3
-                    )
-                }
                 BrainSpec::Reptile(p) => format!(
                     "  = {:.0} meta-iterations/s",
                     rate * f64::from(p.meta_per_step)
@@ -52,6 +44,24 @@ fn main() {
             println!("{name:<24} {agent:<26} {rate:>10.0} steps/s{extra}");
         }
     }
+    // The planner's search rate: imagined moves (search nodes) per second of its own stepping.
+    let mut scene = load("imagination.ron");
+    scene.agents.truncate(1);
+    let mut experiment = Experiment::new(scene);
+    let started = Instant::now();
+    experiment.step_n(50_000);
+    let seconds = started.elapsed().as_secs_f64();
+    let facts = experiment.arenas()[0].insight().facts;
+    let nodes: f64 = facts
+        .iter()
+        .find(|(k, _)| k == "imagined moves")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0.0);
+    println!(
+        "lookahead planner (depth 4): {:.0} imagined moves/s, {:.0} per real step",
+        nodes / seconds,
+        nodes / 50_000.0
+    );
     // One EWC consolidation: the step at which the continual learner meets task B computes the
     // diagonal Fisher over 200 stored examples (4 backward passes each).
     let mut scene = load("continual_red_blue.ron");
