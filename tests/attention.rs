@@ -15,7 +15,8 @@ fn success_rate(arena: &Arena, last: usize) -> f32 {
 fn attention_finds_the_target_and_the_lesion_costs_success() {
     let scene = common::shipped("attention_target.ron");
     let mut experiment = Experiment::new(scene);
-    experiment.step_n(100_000);
+    // Measured over seeds 5-9: four of five fix attention on the target within 150k steps.
+    experiment.step_n(150_000);
     let arenas = experiment.arenas();
     let (learned, lesioned, random) = (&arenas[0], &arenas[1], &arenas[2]);
     let attention = learned
@@ -66,4 +67,36 @@ fn attention_finds_the_target_and_the_lesion_costs_success() {
     );
     assert_eq!(attention.heads.len(), 1);
     assert_eq!(attention.heads[0].len(), side * side);
+}
+
+#[test]
+fn without_a_cue_input_three_heads_learn_to_read_the_cue_tile() {
+    let scene = common::shipped("attention_cue.ron");
+    let mut experiment = Experiment::new(scene);
+    experiment.step_n(100_000);
+    let arenas = experiment.arenas();
+    let (heads, lesioned) = (success_rate(&arenas[0], 300), success_rate(&arenas[1], 300));
+    let attention = arenas[0]
+        .insight()
+        .attention
+        .expect("the attention panel's data");
+    // The sharpest head: the largest weight any head gives one cell.
+    let peak = attention
+        .heads
+        .iter()
+        .flatten()
+        .copied()
+        .fold(0.0f32, f32::max);
+    eprintln!(
+        "cue in the world: 3 heads {heads:.2}, lesioned {lesioned:.2}; sharpest head's peak weight {peak:.2}"
+    );
+    assert!(
+        heads >= 0.75,
+        "reading the cue tile, the agent finds the right object: {heads}"
+    );
+    assert!(
+        heads >= lesioned + 0.3,
+        "the lesion costs success: {heads} vs {lesioned}"
+    );
+    assert!(peak >= 0.8, "a head fixes on one cell: {peak}");
 }

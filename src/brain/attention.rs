@@ -68,6 +68,9 @@ pub struct AttentionParams {
     pub lesion: u32,
     /// 1: stop learning (act with the current weights).
     pub freeze: u32,
+    /// 1: the target colour is an input that sets the queries; 0: no cue input, so the agent must
+    /// find the cue in the world (a cue tile) by looking at it.
+    pub cue_input: u32,
 }
 
 impl Default for AttentionParams {
@@ -85,6 +88,7 @@ impl Default for AttentionParams {
             value_weight: 0.5,
             lesion: 0,
             freeze: 0,
+            cue_input: 1,
         }
     }
 }
@@ -164,6 +168,14 @@ impl Hyperparameters for AttentionParams {
             paper: "-",
         },
         ParamSpec {
+            name: "cue_input",
+            min: 0.0,
+            max: 1.0,
+            kind: ParamKind::Switch,
+            help: "Give the target colour as an input that sets the queries. Off: the agent must read a cue tile in the world.",
+            paper: "-",
+        },
+        ParamSpec {
             name: "key_dim",
             min: 2.0,
             max: 64.0,
@@ -201,7 +213,8 @@ impl Hyperparameters for AttentionParams {
         entropy,
         value_weight,
         lesion,
-        freeze
+        freeze,
+        cue_input
     );
 }
 
@@ -270,7 +283,7 @@ fn entities_of(world: &GridWorld, at: usize, radius: usize) -> (Array2<f32>, Vec
             let slot = ((dy + r) * side as i32 + (dx + r)) as usize;
             let (x, y) = (ax as i32 + dx, ay as i32 + dy);
             let cell = world.cell_at(x, y);
-            let kind = ego_kind(cell);
+            let kind = ego_kind(cell, world.rules.target);
             entities[[slot, kind]] = 1.0;
             entities[[slot, EGO_CELL_KINDS]] = dx as f32 / r.max(1) as f32;
             entities[[slot, EGO_CELL_KINDS + 1]] = dy as f32 / r.max(1) as f32;
@@ -290,7 +303,17 @@ impl Network {
         let mut attention = Attention::new(EGO_CELL_KINDS + 2, dk, dv, rng);
         attention.temperature = params.temperature;
         Self {
-            query: Linear::with_scale(3, heads * dk, 1.0, rng),
+            query: {
+                let mut query = Linear::with_scale(3, heads * dk, 1.0, rng);
+                if params.cue_input == 0 {
+                    // Without a cue input the queries are the biases alone: random biases, or
+                    // every head would start at exactly uniform attention.
+                    query.b = Array1::from_shape_simple_fn(heads * dk, || {
+                        super::nn::standard_normal(rng)
+                    });
+                }
+                query
+            },
             attention,
             hidden: Linear::new(heads * dv + 3, params.hidden.max(1) as usize, rng),
             policy: Linear::with_scale(params.hidden.max(1) as usize, Action::COUNT, 0.01, rng),
@@ -443,6 +466,15 @@ impl AttentionAgent {
         self.params.lesion == 1
     }
 
+    /// The cue input: the target colour, or nothing when the agent must read a cue tile.
+    fn cue(&self, world: &GridWorld) -> Array2<f32> {
+        if self.params.cue_input == 1 {
+            cue_of(world)
+        } else {
+            Array2::zeros((1, 3))
+        }
+    }
+
     /// A2C update over the rollout, bootstrapping from `bootstrap` (0 at a terminal).
     fn update(&mut self, bootstrap: f32) {
         if self.rollout.is_empty() || self.params.freeze == 1 {
@@ -522,7 +554,7 @@ impl Agent for AttentionAgent {
         let (entities, cells) = entities_of(world, observation.state, self.radius);
         let mut trace = self
             .network
-            .forward(entities, cue_of(world), self.uniform());
+            .forward(entities, self.cue(world), self.uniform());
         self.record_attention(&trace, &cells, world);
         let draw: f32 = rng.random();
         let mut cumulative = 0.0;
@@ -551,7 +583,7 @@ impl Agent for AttentionAgent {
             let (entities, _) = entities_of(world, t.next.state, self.radius);
             let bootstrap = self
                 .network
-                .forward(entities, cue_of(world), self.uniform())
+                .forward(entities, self.cue(world), self.uniform())
                 .value;
             self.update(bootstrap);
         }

@@ -40,6 +40,9 @@ pub enum Cell {
     Lava,
     /// A coloured object: ends the episode; the target colour pays the goal reward.
     Object(Colour),
+    /// A cue tile (`c`): walkable floor painted in the current target colour. An agent not given
+    /// the cue as an input has to look at the tile to know which object to go to.
+    Cue,
 }
 
 impl Cell {
@@ -54,13 +57,13 @@ impl Cell {
             'r' => (Cell::Object(Colour::Red), false),
             'b' => (Cell::Object(Colour::Blue), false),
             'y' => (Cell::Object(Colour::Yellow), false),
+            'c' => (Cell::Cue, false),
             _ => return None,
         })
     }
 
     /// The characters the legend knows, for error messages.
-    pub const LEGEND: &'static str =
-        "'.' floor, '#' wall, 'S' start, 'G' goal, 'L' lava, 'r' 'b' 'y' coloured objects";
+    pub const LEGEND: &'static str = "'.' floor, '#' wall, 'S' start, 'G' goal, 'L' lava, 'r' 'b' 'y' coloured objects, 'c' cue tile";
 
     /// Whether entering this cell ends the episode.
     pub fn is_terminal(self) -> bool {
@@ -279,7 +282,7 @@ impl GridWorld {
             let mut free = Vec::new();
             for i in 0..self.cells.len() {
                 match self.cells[i] {
-                    Cell::Goal | Cell::Object(_) => {
+                    Cell::Goal | Cell::Object(_) | Cell::Cue => {
                         items.push(self.cells[i]);
                         self.cells[i] = Cell::Floor;
                         free.push(i);
@@ -391,7 +394,7 @@ impl GridWorld {
                 (self.rules.goal_reward, true, true)
             }
             Cell::Object(_) => (self.rules.distractor_reward, true, false),
-            Cell::Floor | Cell::Wall => (self.rules.step_reward, false, false),
+            Cell::Floor | Cell::Wall | Cell::Cue => (self.rules.step_reward, false, false),
         };
         StepOutcome {
             executed,

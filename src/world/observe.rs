@@ -4,8 +4,9 @@ use super::{Cell, Colour, GridWorld, View};
 
 /// Planes of a full observation: wall, goal, lava, red, blue, yellow, agent.
 pub const FULL_PLANES: usize = 7;
-/// One-hot kinds per cell of an egocentric window: floor, wall, goal, lava, red, blue, yellow, outside.
-pub const EGO_CELL_KINDS: usize = 8;
+/// One-hot kinds per cell of an egocentric window: floor, wall, goal, lava, red, blue, yellow,
+/// outside, and a cue tile showing red, blue or yellow (floor while there is no target).
+pub const EGO_CELL_KINDS: usize = 11;
 
 /// What an agent is given each step: the tabular state and a read-only look at the world,
 /// through which it builds the feature vector its view allows.
@@ -16,9 +17,16 @@ pub struct Observation<'a> {
     world: &'a GridWorld,
 }
 
-/// The one-hot index of a cell in an egocentric window (`None`: outside the map).
-pub fn ego_kind(cell: Option<Cell>) -> usize {
+/// The one-hot index of a cell in an egocentric window (`None`: outside the map); a cue tile's
+/// index says which target colour it shows.
+pub fn ego_kind(cell: Option<Cell>, target: Option<Colour>) -> usize {
     match cell {
+        Some(Cell::Cue) => match target {
+            Some(Colour::Red) => 8,
+            Some(Colour::Blue) => 9,
+            Some(Colour::Yellow) => 10,
+            None => 0,
+        },
         Some(Cell::Floor) => 0,
         Some(Cell::Wall) => 1,
         Some(Cell::Goal) => 2,
@@ -66,7 +74,8 @@ impl<'a> Observation<'a> {
                 let n = world.cell_count();
                 for (i, &cell) in world.cells().iter().enumerate() {
                     let plane = match cell {
-                        Cell::Floor => None,
+                        // Full-view agents get the cue as an input; cue tiles have no plane.
+                        Cell::Floor | Cell::Cue => None,
                         Cell::Wall => Some(0),
                         Cell::Goal => Some(1),
                         Cell::Lava => Some(2),
@@ -87,7 +96,10 @@ impl<'a> Observation<'a> {
                 for dy in -r..=r {
                     for dx in -r..=r {
                         let slot = ((dy + r) * side + (dx + r)) as usize;
-                        let kind = ego_kind(world.cell_at(ax as i32 + dx, ay as i32 + dy));
+                        let kind = ego_kind(
+                            world.cell_at(ax as i32 + dx, ay as i32 + dy),
+                            world.rules.target,
+                        );
                         out[slot * EGO_CELL_KINDS + kind] = 1.0;
                     }
                 }

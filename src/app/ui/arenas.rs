@@ -226,6 +226,25 @@ fn draw_grid(
                     painter.circle_stroke(centre, cell * 0.42, Stroke::new(2.0, Color32::WHITE));
                 }
             }
+            Cell::Cue => {
+                // A diamond in the target colour: a sign to read, not an object to reach.
+                let colour = world
+                    .rules
+                    .target
+                    .map_or(Color32::from_gray(120), palette::object);
+                let r = cell * 0.34;
+                let diamond = vec![
+                    centre - Vec2::new(0.0, r),
+                    centre + Vec2::new(r, 0.0),
+                    centre + Vec2::new(0.0, r),
+                    centre - Vec2::new(r, 0.0),
+                ];
+                painter.add(Shape::convex_polygon(
+                    diamond,
+                    colour,
+                    Stroke::new(1.5, Color32::from_gray(230)),
+                ));
+            }
             Cell::Floor | Cell::Wall => {}
         }
         if i == world.start() && cell >= 14.0 {
@@ -492,6 +511,7 @@ fn cell_tooltip(ui: &mut Ui, arena: &Arena, index: usize, values: Option<&ValueM
         Cell::Goal => format!("goal (reward {})", world.rules.goal_reward),
         Cell::Lava => format!("lava (reward {})", world.rules.lava_reward),
         Cell::Object(c) => format!("{c:?} object"),
+        Cell::Cue => format!("cue tile showing {:?}", world.rules.target),
     };
     ui.label(format!("column {x}, row {y}: {kind}"));
     if let Some(values) = values {

@@ -37,7 +37,7 @@ pub fn cell(cell: Cell) -> Color32 {
         Cell::Wall => WALL,
         Cell::Goal => GOAL,
         Cell::Lava => LAVA,
-        Cell::Object(_) => FLOOR,
+        Cell::Object(_) | Cell::Cue => FLOOR,
     }
 }
 
