@@ -227,7 +227,30 @@ impl MemoryStore {
 
     /// The `k` nearest keys to `query` by Euclidean distance, nearest first (ties by slot).
     /// Exact: every key is compared. `out` is reused to avoid allocation.
+    ///
+    /// On x86-64 processors with AVX2 the same code runs compiled for AVX2 (twice as wide as the
+    /// baseline SSE2). The arithmetic is the same operations in the same order, so the results are
+    /// bit for bit the same either way.
     pub fn nearest(&self, query: &[f32], k: usize, out: &mut Vec<Neighbour>) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            #[allow(unsafe_code)]
+            // SAFETY: `nearest_avx2` only requires AVX2, which was detected on this CPU just above.
+            unsafe {
+                return self.nearest_avx2(query, k, out);
+            }
+        }
+        self.nearest_portable(query, k, out);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn nearest_avx2(&self, query: &[f32], k: usize, out: &mut Vec<Neighbour>) {
+        self.nearest_portable(query, k, out);
+    }
+
+    #[inline(always)]
+    fn nearest_portable(&self, query: &[f32], k: usize, out: &mut Vec<Neighbour>) {
         out.clear();
         if k == 0 || self.is_empty() {
             return;
@@ -253,6 +276,7 @@ impl MemoryStore {
 }
 
 /// Squared Euclidean distance, written in 8 independent lanes so it vectorises.
+#[inline(always)]
 pub fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (a_chunks, b_chunks) = (a.chunks_exact(8), b.chunks_exact(8));
