@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Adam, Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie, numeric_fields,
+    epsilon_greedy, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Colour, GridWorld, Observation};
@@ -542,11 +542,7 @@ impl Agent for Continual {
         for a in 0..Action::COUNT {
             self.last_policy[a] = p[[0, a]];
         }
-        if rng.random::<f32>() < self.params.epsilon {
-            Action::from_index(rng.random_range(0..Action::COUNT))
-        } else {
-            Action::from_index(argmax_random_tie(&self.last_policy, rng))
-        }
+        epsilon_greedy(&self.last_policy, self.params.epsilon, rng)
     }
 
     fn learn(&mut self, _t: &Transition, _rng: &mut ArenaRng) {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Outcome, WorldModel};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, PlanningInsight, Transition,
-    argmax_random_tie, numeric_fields,
+    epsilon_greedy, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -225,11 +225,7 @@ impl Agent for DynaQ {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         let state = observation.state;
         self.last_state = state;
-        if rng.random::<f32>() < self.params.epsilon {
-            Action::from_index(rng.random_range(0..Action::COUNT))
-        } else {
-            Action::from_index(argmax_random_tie(&self.q[state], rng))
-        }
+        epsilon_greedy(&self.q[state], self.params.epsilon, rng)
     }
 
     fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {

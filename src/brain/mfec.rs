@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::memory::{MemoryStore, Neighbour};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie,
+    epsilon_greedy,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -442,11 +442,8 @@ impl Agent for Mfec {
             return Action::from_index(rng.random_range(0..Action::COUNT));
         }
         self.read();
-        if rng.random::<f32>() < self.params.epsilon {
-            return Action::from_index(rng.random_range(0..Action::COUNT));
-        }
         let values: Vec<f32> = self.recall.iter().map(|r| r.value).collect();
-        Action::from_index(argmax_random_tie(&values, rng))
+        epsilon_greedy(&values, self.params.epsilon, rng)
     }
 
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {

@@ -341,6 +341,17 @@ pub struct PlanningInsight {
     pub lesioned: bool,
 }
 
+/// Epsilon-greedy: with probability `epsilon` a uniformly random move, otherwise the move with
+/// the largest value (ties broken at random).
+pub fn epsilon_greedy(values: &[f32], epsilon: f32, rng: &mut ArenaRng) -> Action {
+    use rand::Rng;
+    if rng.random::<f32>() < epsilon {
+        Action::from_index(rng.random_range(0..Action::COUNT))
+    } else {
+        Action::from_index(argmax_random_tie(values, rng))
+    }
+}
+
 /// Picks the index of the largest value, breaking ties uniformly at random.
 pub fn argmax_random_tie(values: &[f32], rng: &mut ArenaRng) -> usize {
     use rand::Rng;

@@ -14,13 +14,12 @@
 //! following the most likely outcome
 //! ```
 
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Outcome, WorldModel};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, PlanningInsight, Rollout,
-    Transition, argmax_random_tie, numeric_fields,
+    Transition, epsilon_greedy, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, GridWorld, Observation};
@@ -279,11 +278,7 @@ impl Agent for Planner {
         let predicted: Vec<f32> = (0..Action::COUNT)
             .map(|a| self.returns[a].unwrap_or(self.q[state][a]))
             .collect();
-        let action = if rng.random::<f32>() < self.params.epsilon {
-            Action::from_index(rng.random_range(0..Action::COUNT))
-        } else {
-            Action::from_index(argmax_random_tie(&predicted, rng))
-        };
+        let action = epsilon_greedy(&predicted, self.params.epsilon, rng);
         // Commit to the best imagined future of the chosen move, unless still on a plan.
         let on_plan = self.plan.get(self.plan_position) == Some(&state)
             && self.plan_position + 1 < self.plan.len();

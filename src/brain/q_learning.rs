@@ -6,12 +6,11 @@
 //!                 Q[s,a] += alpha * (r + gamma * max_a' Q[s',a'] - Q[s,a])   (no bootstrap at a terminal)
 //! ```
 
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie, numeric_fields,
+    epsilon_greedy, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -118,11 +117,7 @@ impl Agent for QLearning {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         let state = observation.state;
         self.last_state = state;
-        if rng.random::<f32>() < self.params.epsilon {
-            Action::from_index(rng.random_range(0..Action::COUNT))
-        } else {
-            Action::from_index(argmax_random_tie(&self.q[state], rng))
-        }
+        epsilon_greedy(&self.q[state], self.params.epsilon, rng)
     }
 
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    argmax_random_tie, numeric_fields,
+    epsilon_greedy, numeric_fields,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -485,11 +485,7 @@ impl Agent for Reptile {
         for a in 0..Action::COUNT {
             self.last_policy[a] = p[[0, a]];
         }
-        if rng.random::<f32>() < self.params.epsilon {
-            Action::from_index(rng.random_range(0..Action::COUNT))
-        } else {
-            Action::from_index(argmax_random_tie(&self.last_policy, rng))
-        }
+        epsilon_greedy(&self.last_policy, self.params.epsilon, rng)
     }
 
     fn learn(&mut self, _t: &Transition, _rng: &mut ArenaRng) {
