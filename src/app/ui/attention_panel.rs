@@ -1,10 +1,10 @@
 //! The attention panel: each head's weights over the egocentric view (values on hover), attention
 //! entropy over time against uniform, and the attention mass on the target.
 
+use super::plots::{PlotStyle, over_steps, series_plot};
 use bevy_egui::egui::{
     Align2, Color32, CornerRadius, FontId, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2,
 };
-use egui_plot::{HLine, Legend, Line, Plot, PlotPoints};
 
 use super::palette;
 use crate::brain::AttentionInsight;
@@ -108,47 +108,29 @@ pub fn show(ui: &mut Ui, arena: usize, attention: &AttentionInsight) {
     legend(ui, max);
     let uniform_mass = 1.0 / (attention.side * attention.side) as f64;
     ui.label(RichText::new("Attention on the target (mean over recent steps)").strong());
-    Plot::new(("target mass", arena))
-        .height(110.0)
-        .include_y(0.0)
-        .include_y(1.0)
-        .x_axis_label("steps")
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            let points: Vec<[f64; 2]> = attention
-                .target_mass
-                .iter()
-                .map(|&(s, m)| [s as f64, f64::from(m)])
-                .collect();
-            plot.line(
-                Line::new("on target", PlotPoints::from(points))
-                    .color(palette::agent_line(0))
-                    .width(2.0),
-            );
-            plot.hline(HLine::new("uniform", uniform_mass).color(Color32::from_gray(150)));
-        });
+    series_plot(
+        ui,
+        ("target mass", arena),
+        &PlotStyle {
+            x_label: "steps",
+            height: 110.0,
+            unit_range: true,
+            markers: false,
+            reference: Some(("uniform", uniform_mass)),
+        },
+        vec![("on target".to_owned(), over_steps(&attention.target_mass))],
+    );
     ui.label(RichText::new("Attention entropy (nats)").strong());
-    Plot::new(("attention entropy", arena))
-        .height(110.0)
-        .include_y(0.0)
-        .x_axis_label("steps")
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            let points: Vec<[f64; 2]> = attention
-                .entropy
-                .iter()
-                .map(|&(s, e)| [s as f64, f64::from(e)])
-                .collect();
-            plot.line(
-                Line::new("entropy", PlotPoints::from(points))
-                    .color(palette::agent_line(1))
-                    .width(2.0),
-            );
-            plot.hline(
-                HLine::new("uniform (maximum)", f64::from(attention.uniform_entropy))
-                    .color(Color32::from_gray(150)),
-            );
-        });
+    series_plot(
+        ui,
+        ("attention entropy", arena),
+        &PlotStyle {
+            x_label: "steps",
+            height: 110.0,
+            unit_range: false,
+            markers: false,
+            reference: Some(("uniform (maximum)", f64::from(attention.uniform_entropy))),
+        },
+        vec![("entropy".to_owned(), over_steps(&attention.entropy))],
+    );
 }

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use bevy_egui::egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions, Ui, Vec2};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::palette;
+use super::plots::{PlotStyle, over_steps, series_plot};
 use crate::brain::ContinualInsight;
 
 /// Heatmap textures of weight importance, rebuilt only when the importance changes.
@@ -49,44 +49,32 @@ pub fn show(
         ));
     });
     ui.label(RichText::new("Accuracy on every task (forgetting curves)").strong());
-    Plot::new(("forgetting", arena))
-        .height(150.0)
-        .legend(Legend::default())
-        .include_y(0.0)
-        .include_y(1.0)
-        .x_axis_label("steps")
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            for (i, task) in continual.tasks.iter().enumerate() {
-                let points: Vec<[f64; 2]> = task
-                    .points
-                    .iter()
-                    .map(|&(s, a)| [s as f64, f64::from(a)])
-                    .collect();
-                plot.line(
-                    Line::new(task.name.clone(), PlotPoints::from(points))
-                        .color(palette::agent_line(i))
-                        .width(2.0),
-                );
-            }
-        });
+    let curves = continual
+        .tasks
+        .iter()
+        .map(|t| (t.name.clone(), over_steps(&t.points)))
+        .collect();
+    let style = PlotStyle {
+        x_label: "steps",
+        height: 150.0,
+        unit_range: true,
+        markers: false,
+        reference: None,
+    };
+    series_plot(ui, ("forgetting", arena), &style, curves);
     if !continual.penalty.is_empty() {
         ui.label(RichText::new("EWC penalty λ/2 Σ F (w − w*)²").strong());
-        Plot::new(("penalty", arena))
-            .height(90.0)
-            .x_axis_label("steps")
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                let points: Vec<[f64; 2]> = continual
-                    .penalty
-                    .iter()
-                    .map(|&(s, p)| [s as f64, f64::from(p)])
-                    .collect();
-                plot.line(
-                    Line::new("penalty", PlotPoints::from(points))
-                        .color(Color32::from_rgb(230, 159, 0)),
-                );
-            });
+        let style = PlotStyle {
+            height: 90.0,
+            unit_range: false,
+            ..style
+        };
+        series_plot(
+            ui,
+            ("penalty", arena),
+            &style,
+            vec![("penalty".to_owned(), over_steps(&continual.penalty))],
+        );
     }
     ui.label(RichText::new("Importance of each weight (Fisher)").strong());
     if continual.importance.is_empty() {

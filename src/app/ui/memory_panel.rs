@@ -1,10 +1,10 @@
 //! The memory panel: for the present situation, the memories each move recalls (where, how far, what value,
 //! how old, what weight), the value read per move, store sizes over time, amnesia and lesion.
 
+use super::plots::{PlotStyle, series_plot};
 use bevy_egui::egui::{
     self, Color32, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2,
 };
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::palette;
 use crate::brain::{ActionRecall, MemoryInsight};
@@ -160,23 +160,24 @@ pub fn show(
     }
     ui.add_space(4.0);
     ui.label(RichText::new("Memories per move over time").strong());
-    Plot::new("memory sizes")
-        .height(130.0)
-        .legend(Legend::default())
-        .x_axis_label("steps")
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            for action in Action::ALL {
-                let points: Vec<[f64; 2]> = memory
-                    .size_history
-                    .iter()
-                    .map(|(step, sizes)| [*step as f64, sizes[action.index()] as f64])
-                    .collect();
-                plot.line(
-                    Line::new(format!("{action:?}"), PlotPoints::from(points))
-                        .color(palette::agent_line(action.index())),
-                );
-            }
-        });
+    let series = Action::ALL
+        .iter()
+        .map(|action| {
+            let points = memory
+                .size_history
+                .iter()
+                .map(|(step, sizes)| [*step as f64, sizes[action.index()] as f64])
+                .collect();
+            (format!("{action:?}"), points)
+        })
+        .collect();
+    let style = PlotStyle {
+        x_label: "steps",
+        height: 130.0,
+        unit_range: false,
+        markers: false,
+        reference: None,
+    };
+    series_plot(ui, "memory sizes", &style, series);
     requests
 }

@@ -2,9 +2,8 @@
 //! button, and the adaptation curves of the latest new task, side by side.
 
 use bevy_egui::egui::{RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 
-use super::palette;
+use super::plots::{PlotStyle, series_plot};
 use crate::brain::{MetaInsight, STARTS};
 use crate::world::GridWorld;
 
@@ -41,55 +40,47 @@ pub fn show(ui: &mut Ui, arena: usize, world: &GridWorld, meta: &MetaInsight) ->
             shots.join(" ")
         ));
         ui.label(RichText::new("Accuracy after each adaptation step").strong());
-        Plot::new(("adaptation", arena))
-            .height(150.0)
-            .legend(Legend::default())
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label("gradient steps on the 5 examples")
-            .allow_scroll(false)
-            .show(ui, |plot| {
-                for (i, curve) in curves.iter().enumerate() {
-                    let points: Vec<[f64; 2]> = curve
-                        .accuracy
-                        .iter()
-                        .enumerate()
-                        .map(|(k, &a)| [k as f64, f64::from(a)])
-                        .collect();
-                    plot.line(
-                        Line::new(curve.start, PlotPoints::from(points.clone()))
-                            .color(palette::agent_line(i))
-                            .width(2.0),
-                    );
-                    plot.points(
-                        Points::new(curve.start, PlotPoints::from(points))
-                            .color(palette::agent_line(i))
-                            .radius(3.0),
-                    );
-                }
-            });
+        let series = curves
+            .iter()
+            .map(|c| {
+                let points = c
+                    .accuracy
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &a)| [k as f64, f64::from(a)])
+                    .collect();
+                (c.start.to_owned(), points)
+            })
+            .collect();
+        let style = PlotStyle {
+            x_label: "gradient steps on the 5 examples",
+            height: 150.0,
+            unit_range: true,
+            markers: true,
+            reference: None,
+        };
+        series_plot(ui, ("adaptation", arena), &style, series);
     }
     ui.label(RichText::new("Held-out accuracy after one step, over meta-training").strong());
-    Plot::new(("meta progress", arena))
-        .height(150.0)
-        .legend(Legend::default())
-        .include_y(0.0)
-        .include_y(1.0)
-        .x_axis_label("meta-iterations")
-        .allow_scroll(false)
-        .show(ui, |plot| {
-            for (i, start) in STARTS.iter().enumerate() {
-                let points: Vec<[f64; 2]> = meta
-                    .progress
-                    .iter()
-                    .map(|(it, s)| [*it as f64, f64::from(s[i])])
-                    .collect();
-                plot.line(
-                    Line::new(*start, PlotPoints::from(points))
-                        .color(palette::agent_line(i))
-                        .width(2.0),
-                );
-            }
-        });
+    let series = STARTS
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            let points = meta
+                .progress
+                .iter()
+                .map(|(it, s)| [*it as f64, f64::from(s[i])])
+                .collect();
+            ((*start).to_owned(), points)
+        })
+        .collect();
+    let style = PlotStyle {
+        x_label: "meta-iterations",
+        height: 150.0,
+        unit_range: true,
+        markers: false,
+        reference: None,
+    };
+    series_plot(ui, ("meta progress", arena), &style, series);
     requests
 }

@@ -11,6 +11,7 @@ mod memory_panel;
 mod meta_panel;
 pub mod palette;
 mod planning_panel;
+mod plots;
 
 use std::collections::VecDeque;
 
