@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Adam, Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    epsilon_greedy, numeric_fields,
+    epsilon_greedy, numeric_fields, shortest_move_accuracy,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Colour, GridWorld, Observation};
@@ -339,20 +339,8 @@ impl Continual {
         }
         let inputs = Array2::from_shape_fn((set.len(), set[0].0.len()), |(i, j)| set[i].0[j]);
         let output = self.net.forward(inputs.view()).output;
-        let correct = output
-            .rows()
-            .into_iter()
-            .zip(set)
-            .filter(|(row, (_, best))| {
-                let choice = row
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map_or(0, |(i, _)| i);
-                best[choice]
-            })
-            .count();
-        correct as f32 / set.len() as f32
+        let best: Vec<[bool; Action::COUNT]> = set.iter().map(|(_, best)| *best).collect();
+        shortest_move_accuracy(&output, &best)
     }
 
     fn lambda(&self) -> f32 {

@@ -341,6 +341,28 @@ pub struct PlanningInsight {
     pub lesioned: bool,
 }
 
+/// The share of rows of `output` (one row of move scores per example) whose best-scoring move is
+/// one of that example's shortest-path moves: the "accuracy" of the imitation learners.
+pub fn shortest_move_accuracy(
+    output: &ndarray::Array2<f32>,
+    best: &[[bool; Action::COUNT]],
+) -> f32 {
+    let correct = output
+        .rows()
+        .into_iter()
+        .zip(best)
+        .filter(|(row, best)| {
+            let choice = row
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            best[choice]
+        })
+        .count();
+    correct as f32 / best.len().max(1) as f32
+}
+
 /// Epsilon-greedy: with probability `epsilon` a uniformly random move, otherwise the move with
 /// the largest value (ties broken at random).
 pub fn epsilon_greedy(values: &[f32], epsilon: f32, rng: &mut ArenaRng) -> Action {

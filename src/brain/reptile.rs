@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::nn::{Mlp, softmax_rows};
 use super::{
     Agent, BrainSpec, Hyperparameters, Insight, ParamKind, ParamSpec, Transition, ValueMap,
-    epsilon_greedy, numeric_fields,
+    epsilon_greedy, numeric_fields, shortest_move_accuracy,
 };
 use crate::ArenaRng;
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -274,20 +274,8 @@ fn sgd_step(
 fn accuracy(net: &Mlp, task: &GoalTask, width: usize) -> f32 {
     let cells: Vec<usize> = task.labels.iter().map(|(c, _)| *c).collect();
     let output = net.forward(one_hot_rows(&cells, width).view()).output;
-    let correct = output
-        .rows()
-        .into_iter()
-        .zip(&task.labels)
-        .filter(|(row, (_, best))| {
-            let choice = row
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map_or(0, |(i, _)| i);
-            best[choice]
-        })
-        .count();
-    correct as f32 / task.labels.len().max(1) as f32
+    let best: Vec<[bool; Action::COUNT]> = task.labels.iter().map(|(_, best)| *best).collect();
+    shortest_move_accuracy(&output, &best)
 }
 
 impl Reptile {
