@@ -1,15 +1,20 @@
 //! The Bevy shell without a window: `MinimalPlugins` plus the simulation plugin; updates step the experiment,
-//! keys drive it, and a saved scene file reloads (a broken one keeps the last good scene).
+//! keys drive it, a saved scene file reloads (a broken one keeps the last good scene), and the command
+//! log replays headless to the same bytes.
 
+#[path = "../crates/mindgrid-core/tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
+use mindgrid::app::command::AppCommand;
 use mindgrid::app::scene_file::SceneFile;
 use mindgrid::app::sim::{Sim, Speed};
 use mindgrid::app::simulation_plugin;
+use mindgrid::command::Command;
+use mindgrid::experiment::Experiment;
 
 fn create_app(scene_path: &std::path::Path) -> App {
     let loaded = mindgrid::scene::load(scene_path).unwrap();
@@ -39,7 +44,7 @@ fn set_speed(app: &mut App, speed: Speed) {
 }
 
 fn steps(app: &App) -> u64 {
-    app.world().resource::<Sim>().experiment.total_steps()
+    app.world().resource::<Sim>().experiment().total_steps()
 }
 
 #[test]
@@ -103,7 +108,7 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
         app.update(); // 100 ms per update: the 250 ms poll fires within a second
     }
     let sim = app.world().resource::<Sim>();
-    assert_eq!(sim.experiment.scene().title, "Edited room");
+    assert_eq!(sim.experiment().scene().title, "Edited room");
     assert!(app.world().resource::<SceneFile>().errors.is_empty());
 
     // A broken edit: the error is kept, with its position, and the edited scene keeps running.
@@ -126,6 +131,73 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
     );
     assert!(file.status().starts_with("hot reload: error at "));
     let sim = app.world().resource::<Sim>();
-    assert_eq!(sim.experiment.scene().title, "Edited room");
+    assert_eq!(sim.experiment().scene().title, "Edited room");
     assert!(steps(&app) > before, "the last good scene keeps running");
+}
+
+/// The scripted run of `command_log_replays_headless_to_identical_bytes`: (frame, command).
+fn script() -> Vec<(u32, AppCommand)> {
+    let set = |arena, name: &str, value| {
+        AppCommand::Experiment(Command::SetHyperparameter {
+            arena,
+            name: name.into(),
+            value,
+        })
+    };
+    vec![
+        (2, AppCommand::SetSpeed(12)),
+        (4, set(0, "epsilon", 0.3)),
+        (5, set(2, "lesion", 1.0)),
+        (6, AppCommand::ChangeSpeed(-4)),
+        (7, AppCommand::Experiment(Command::Amnesia(1))),
+        (8, set(1, "key", 2.0)),
+        (9, AppCommand::Experiment(Command::ResetArena(1))),
+        (10, AppCommand::TogglePlay),
+        (11, AppCommand::Step),
+        (12, AppCommand::Step),
+        (13, AppCommand::TogglePlay),
+        (14, AppCommand::Experiment(Command::NextTask(2))),
+        (15, set(2, "lesion", 0.0)),
+        (16, AppCommand::SetSpeed(15)),
+        (18, AppCommand::Experiment(Command::ResetArena(0))),
+        (19, set(0, "initial_value", 1.0)),
+        (20, AppCommand::Experiment(Command::ResetArena(0))),
+    ]
+}
+
+#[test]
+fn command_log_replays_headless_to_identical_bytes() {
+    let slippery = std::fs::read_to_string(common::scenes_dir().join("slippery_room.ron")).unwrap();
+    let text = slippery.replace(
+        "(name: \"Random\", brain: Random),",
+        "(name: \"MFEC\", brain: Mfec(k: 3)),\n        (name: \"Dyna-Q\", brain: DynaQ(planning_steps: 5)),",
+    );
+    let path = temp_scene("replay", &text);
+    let mut app = create_app(&path);
+    let script = script();
+    for frame in 0..24 {
+        for (_, command) in script.iter().filter(|(f, _)| *f == frame) {
+            app.world_mut().write_message(command.clone());
+        }
+        app.update();
+    }
+    let sim = app.world().resource::<Sim>();
+    let window = sim.experiment();
+    let log = window.log().to_vec();
+    let experiment_commands = script
+        .iter()
+        .filter(|(_, c)| matches!(c, AppCommand::Experiment(_)))
+        .count();
+    assert_eq!(log.len(), experiment_commands, "every command is logged");
+    assert!(window.steps() > 2_000, "{}", window.steps());
+    let scene = mindgrid::scene::load(&path).unwrap().scene;
+    let replayed = Experiment::replay(scene, &log, window.steps());
+    assert_eq!(replayed.metrics_csv(), window.metrics_csv());
+    assert_eq!(replayed.fingerprint(), window.fingerprint());
+    assert_eq!(replayed.log(), window.log());
+    let arena = &window.arenas()[1];
+    assert!(
+        arena.pending().is_empty(),
+        "the reset applied the key change"
+    );
 }

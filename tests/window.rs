@@ -1,6 +1,7 @@
 //! The real window: launches the binary on the X server with --screenshot and checks the PNG.
 //! Without a display it is skipped (and says so), unless `MINDGRID_REQUIRE_DISPLAY=1`.
 
+#[path = "../crates/mindgrid-core/tests/common/mod.rs"]
 mod common;
 
 use std::collections::HashSet;

@@ -1,8 +1,10 @@
-//! Keyboard shortcuts: Space play/pause, Right single step, +/- speed, R reset, H help, F12 screenshot.
+//! Keyboard shortcuts: each key writes a command (Space play/pause, Right single step, +/- speed,
+//! R reset, H help, F12 screenshot).
 
 use bevy::prelude::*;
 
-use super::sim::Sim;
+use super::command::AppCommand;
+use crate::command::Command;
 
 /// What the keys toggle outside the simulation.
 #[derive(Resource, Debug, Default)]
@@ -51,44 +53,31 @@ impl Default for Overlays {
     }
 }
 
-fn handle_keys(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    sim: Option<ResMut<Sim>>,
-    mut requests: ResMut<KeyRequests>,
-    mut overlays: ResMut<Overlays>,
-) {
-    let (Some(keys), Some(mut sim)) = (keys, sim) else {
+fn handle_keys(keys: Option<Res<ButtonInput<KeyCode>>>, mut commands: MessageWriter<AppCommand>) {
+    let Some(keys) = keys else {
         return;
     };
-    if keys.just_pressed(KeyCode::Space) {
-        sim.playing = !sim.playing;
-    }
-    if keys.just_pressed(KeyCode::ArrowRight) {
-        sim.queue_step();
-    }
-    if keys.any_just_pressed([KeyCode::Equal, KeyCode::NumpadAdd]) {
-        sim.change_speed(1);
-    }
-    if keys.any_just_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]) {
-        sim.change_speed(-1);
-    }
-    if keys.just_pressed(KeyCode::KeyR) {
-        sim.experiment.reset_all();
-    }
-    if keys.just_pressed(KeyCode::Tab) {
-        let arenas = sim.experiment.arenas().len().max(1);
-        sim.selected = (sim.selected + 1) % arenas;
-    }
-    if keys.just_pressed(KeyCode::KeyV) {
-        overlays.values = !overlays.values;
-    }
-    if keys.just_pressed(KeyCode::KeyT) {
-        overlays.trail = !overlays.trail;
-    }
-    if keys.just_pressed(KeyCode::KeyH) {
-        requests.help_open = !requests.help_open;
-    }
-    if keys.just_pressed(KeyCode::F12) {
-        requests.screenshot = true;
+    let bindings: [(&[KeyCode], AppCommand); 10] = [
+        (&[KeyCode::Space], AppCommand::TogglePlay),
+        (&[KeyCode::ArrowRight], AppCommand::Step),
+        (
+            &[KeyCode::Equal, KeyCode::NumpadAdd],
+            AppCommand::ChangeSpeed(1),
+        ),
+        (
+            &[KeyCode::Minus, KeyCode::NumpadSubtract],
+            AppCommand::ChangeSpeed(-1),
+        ),
+        (&[KeyCode::KeyR], Command::ResetAll.into()),
+        (&[KeyCode::Tab], AppCommand::SelectNext),
+        (&[KeyCode::KeyV], AppCommand::ToggleValues),
+        (&[KeyCode::KeyT], AppCommand::ToggleTrail),
+        (&[KeyCode::KeyH], AppCommand::ToggleHelp),
+        (&[KeyCode::F12], AppCommand::Screenshot),
+    ];
+    for (codes, command) in bindings {
+        if keys.any_just_pressed(codes.iter().copied()) {
+            commands.write(command);
+        }
     }
 }

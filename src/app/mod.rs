@@ -1,6 +1,8 @@
 //! The Bevy shell: drives the experiment and draws it with egui. Only this module imports Bevy.
 
 pub mod capture;
+pub mod command;
+pub mod insights;
 pub mod keys;
 pub mod scene_file;
 pub mod sim;
@@ -14,20 +16,40 @@ use bevy_egui::EguiPlugin;
 
 use crate::scene::LoadedScene;
 
-/// System sets of every frame, in order: read input, step the simulation.
+/// System sets of every frame, in order: input becomes commands, commands apply, the
+/// simulation steps, the insights are read once; drawing follows in egui's pass.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
-    /// Keys, file watching, requests from the panels.
+    /// Keys and file watching write commands.
     Input,
+    /// Commands apply, at a step boundary.
+    Apply,
     /// Simulation steps.
     Step,
+    /// The agents' insights are read for the panels and overlays.
+    Insight,
 }
 
-/// The parts of the app that need no window: input handling, hot reload and stepping.
+/// The parts of the app that need no window: input, commands, hot reload, stepping and insights.
 /// Headless tests add this to `MinimalPlugins`.
 pub fn simulation_plugin(app: &mut App) {
-    app.configure_sets(Update, (AppSystems::Input, AppSystems::Step).chain())
-        .add_plugins((sim::plugin, scene_file::plugin, keys::plugin));
+    app.configure_sets(
+        Update,
+        (
+            AppSystems::Input,
+            AppSystems::Apply,
+            AppSystems::Step,
+            AppSystems::Insight,
+        )
+            .chain(),
+    )
+    .add_plugins((
+        command::plugin,
+        sim::plugin,
+        scene_file::plugin,
+        keys::plugin,
+        insights::plugin,
+    ));
 }
 
 /// What the window should open and whether it should only take a screenshot.
@@ -68,7 +90,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
         .insert_resource({
             let mut sim = sim::Sim::new(loaded.scene);
-            sim.experiment.step_n(options.warmup);
+            sim.warm_up(options.warmup);
             sim
         })
         .insert_resource(scene_file::SceneFile::new(

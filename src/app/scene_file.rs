@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use bevy::prelude::*;
 
+use super::command::AppCommand;
 use super::sim::Sim;
 use crate::scene::{self, Diagnostic};
 
@@ -22,8 +23,6 @@ pub struct SceneFile {
     pub errors: Vec<Diagnostic>,
     /// Warnings of the scene running now.
     pub warnings: Vec<Diagnostic>,
-    /// Set by the reload button or a scene pick: load `path` at the next check.
-    pub reload_requested: bool,
     /// How many times the scene was (re)loaded successfully.
     pub loads: u32,
     since_poll: Duration,
@@ -38,16 +37,9 @@ impl SceneFile {
             modified,
             errors: Vec::new(),
             warnings,
-            reload_requested: false,
             loads: 1,
             since_poll: Duration::ZERO,
         }
-    }
-
-    /// Switches to another scene file (from the picker); it loads at the next check.
-    pub fn open(&mut self, path: PathBuf) {
-        self.path = path;
-        self.reload_requested = true;
     }
 
     /// A one-line status for the status bar.
@@ -84,33 +76,35 @@ pub fn scene_list(current: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Watches the scene file and reloads it when it changes or a reload is asked for.
+/// Watches the scene file and asks for a reload when it changes.
 pub fn plugin(app: &mut App) {
     app.add_systems(Update, watch_scene_file.in_set(super::AppSystems::Input));
 }
 
-fn watch_scene_file(time: Res<Time>, file: Option<ResMut<SceneFile>>, sim: Option<ResMut<Sim>>) {
-    let (Some(mut file), Some(mut sim)) = (file, sim) else {
+fn watch_scene_file(
+    time: Res<Time>,
+    file: Option<ResMut<SceneFile>>,
+    mut commands: MessageWriter<AppCommand>,
+) {
+    let Some(mut file) = file else {
         return;
     };
     file.since_poll += time.delta();
-    if !file.reload_requested {
-        if file.since_poll < POLL_INTERVAL {
-            return;
-        }
-        file.since_poll = Duration::ZERO;
-        let modified = modified_time(&file.path);
-        if modified.is_none() || modified == file.modified {
-            return;
-        }
+    if file.since_poll < POLL_INTERVAL {
+        return;
     }
-    reload(&mut file, &mut sim);
+    file.since_poll = Duration::ZERO;
+    let modified = modified_time(&file.path);
+    if modified.is_some() && modified != file.modified {
+        // Read it once per change, even if the reload fails.
+        file.modified = modified;
+        commands.write(AppCommand::Reload);
+    }
 }
 
 /// Loads the scene file: on success the experiment restarts with it; on failure the errors are
 /// kept for the banner and the last good scene keeps running.
 pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
-    file.reload_requested = false;
     file.modified = modified_time(&file.path);
     match scene::load(&file.path) {
         Ok(loaded) => {

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 
+use crate::command::Command;
 use crate::experiment::Experiment;
 use crate::scene::Scene;
 
@@ -57,8 +58,8 @@ pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 /// The running experiment and how it is being driven.
 #[derive(Resource)]
 pub struct Sim {
-    /// The arenas being stepped.
-    pub experiment: Experiment,
+    /// The arenas being stepped; changed only through [`Sim::apply`] and stepping.
+    experiment: Experiment,
     /// Whether steps happen on their own.
     pub playing: bool,
     /// Index into [`Speed::LADDER`].
@@ -72,6 +73,9 @@ pub struct Sim {
     /// Measured steps per second (all arenas), refreshed twice a second.
     pub steps_per_second: f64,
     rate_window: (Instant, u64),
+    /// Counts changes to the experiment (steps, commands, a new scene), so views know when to
+    /// read it again.
+    version: u64,
 }
 
 impl Sim {
@@ -86,7 +90,35 @@ impl Sim {
             queued_steps: 0,
             steps_per_second: 0.0,
             rate_window: (Instant::now(), 0),
+            version: 0,
         }
+    }
+
+    /// The experiment, to read.
+    pub fn experiment(&self) -> &Experiment {
+        &self.experiment
+    }
+
+    /// Counts changes to the experiment: equal versions show equal states.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Carries out an experiment command now (between steps); the experiment logs it.
+    pub fn apply(&mut self, command: Command) {
+        self.experiment.apply(command);
+        self.version += 1;
+    }
+
+    /// Steps every arena `steps` times at once (`--warmup`).
+    pub fn warm_up(&mut self, steps: u64) {
+        self.experiment.step_n(steps);
+        self.version += 1;
+    }
+
+    /// Shows arena `index` in the side panels.
+    pub fn select(&mut self, index: usize) {
+        self.selected = index.min(self.experiment.arenas().len().saturating_sub(1));
     }
 
     /// The current speed setting.
@@ -115,6 +147,7 @@ impl Sim {
             .min(self.experiment.arenas().len().saturating_sub(1));
         self.carry = 0.0;
         self.queued_steps = 0;
+        self.version += 1;
     }
 
     /// Runs the steps that `elapsed` seconds of this frame call for; returns how many were taken.
@@ -147,6 +180,9 @@ impl Sim {
     }
 
     fn note_rate(&mut self, steps: u64) {
+        if steps > 0 {
+            self.version += 1;
+        }
         let arenas = self.experiment.arenas().len() as u64;
         self.rate_window.1 += steps * arenas;
         let seconds = self.rate_window.0.elapsed().as_secs_f64();

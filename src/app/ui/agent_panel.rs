@@ -1,98 +1,137 @@
-//! The left panel: the scene's title and explanation, the selected agent, and a live slider per hyperparameter.
+//! The left panel: the scene's title and explanation, the selected agent, and a control per
+//! hyperparameter. Live ones apply at once; on-reset ones show as pending until the agent resets.
 
-use bevy_egui::egui::{self, RichText, Ui};
+use bevy_egui::egui::{self, Color32, RichText, Ui};
 
+use crate::app::command::AppCommand;
 use crate::app::scene_file::SceneFile;
 use crate::app::sim::Sim;
-use crate::brain::ParamKind;
+use crate::brain::{Apply, ParamKind, ParamSpec};
+use crate::command::Command;
 
-/// Draws the scene text and the selected agent's hyperparameters.
-pub fn show(ui: &mut Ui, sim: &mut Sim, file: &SceneFile) {
+/// The colour of "applies on reset".
+const PENDING: Color32 = Color32::from_rgb(240, 200, 80);
+
+/// Draws the scene text and the selected agent's hyperparameters; changes become commands.
+pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
-        let scene = sim.experiment.scene();
+        let scene = sim.experiment().scene();
         ui.heading(&scene.title);
         if !scene.text.is_empty() {
             ui.label(RichText::new(scene.text.trim()).size(14.5));
         }
         for warning in &file.warnings {
-            ui.colored_label(egui::Color32::from_rgb(240, 200, 80), format!("⚠ {}", warning.message))
+            ui.colored_label(PENDING, format!("⚠ {}", warning.message))
                 .on_hover_text(warning.to_string());
         }
         ui.add_space(8.0);
         ui.separator();
         ui.heading("Agent");
-        let names: Vec<String> = sim.experiment.arenas().iter().map(|a| a.name.clone()).collect();
-        let mut selected = sim.selected.min(names.len().saturating_sub(1));
+        let arenas = sim.experiment().arenas();
+        let mut selected = sim.selected.min(arenas.len().saturating_sub(1));
         egui::ComboBox::from_id_salt("agent picker")
-            .selected_text(names.get(selected).cloned().unwrap_or_default())
+            .selected_text(arenas.get(selected).map_or("", |a| a.name.as_str()))
             .width(200.0)
             .show_ui(ui, |ui| {
-                for (i, name) in names.iter().enumerate() {
-                    ui.selectable_value(&mut selected, i, name);
+                for (i, arena) in arenas.iter().enumerate() {
+                    ui.selectable_value(&mut selected, i, &arena.name);
                 }
             })
             .response
             .on_hover_text("The agent the side panels show (or click its arena; Tab cycles)");
-        sim.selected = selected;
-        let Some(arena) = sim.experiment.arenas().get(selected) else {
+        if selected != sim.selected {
+            commands.push(AppCommand::Select(selected));
+        }
+        let Some(arena) = arenas.get(selected) else {
             return;
         };
-        let mut brain = arena.brain();
-        ui.label(RichText::new(format!("kind: {}", brain.kind())).strong());
+        let requested = arena.requested();
+        let pending = arena.pending();
+        ui.label(RichText::new(format!("kind: {}", requested.kind())).strong());
         ui.add_space(4.0);
-        let mut changed = false;
-        let parameters = brain.hyperparameters();
+        let parameters = requested.hyperparameters();
         if parameters.is_empty() {
             ui.label("No hyperparameters: nothing to tune.");
         }
         for (spec, value) in parameters {
-            let mut v = value;
-            let tip = format!("{}\nRange {} to {}. Paper: {}.", spec.help, spec.min, spec.max, spec.paper);
-            match spec.kind {
-                ParamKind::Switch => {
-                    let mut on = v != 0.0;
-                    ui.checkbox(&mut on, spec.name).on_hover_text(tip);
-                    v = if on { 1.0 } else { 0.0 };
-                }
-                ParamKind::Choice(labels) => {
-                    let mut index = v as usize;
-                    ui.horizontal(|ui| {
-                        egui::ComboBox::from_id_salt(spec.name)
-                            .selected_text(labels.get(index).copied().unwrap_or("?"))
-                            .show_ui(ui, |ui| {
-                                for (i, label) in labels.iter().enumerate() {
-                                    ui.selectable_value(&mut index, i, *label);
-                                }
-                            });
-                        ui.label(spec.name);
-                    })
-                    .response
-                    .on_hover_text(tip);
-                    v = index as f64;
-                }
-                ParamKind::Real | ParamKind::Integer => {
-                    let slider = egui::Slider::new(&mut v, spec.min..=spec.max)
-                        .text(spec.name)
-                        .clamping(egui::SliderClamping::Always);
-                    let slider = if spec.kind.is_whole() { slider.integer() } else { slider.max_decimals(3) };
-                    ui.add(slider).on_hover_text(tip);
-                }
+            let waiting = pending.contains(&spec.name);
+            if let Some(value) = control(ui, spec, value, waiting) {
+                commands.push(
+                    Command::SetHyperparameter {
+                        arena: selected,
+                        name: spec.name.to_owned(),
+                        value,
+                    }
+                    .into(),
+                );
             }
-            if v != value {
-                brain.set_hyperparameter(spec.name, v);
-                changed = true;
-            }
-        }
-        if changed {
-            sim.experiment.retune(selected, &brain);
         }
         ui.add_space(6.0);
+        let reset = if pending.is_empty() {
+            RichText::new("⟲ reset this agent")
+        } else {
+            RichText::new(format!("⟲ reset this agent to apply {}", pending.join(", ")))
+                .color(PENDING)
+        };
         if ui
-            .button("⟲ reset this agent")
+            .button(reset)
             .on_hover_text("A fresh agent of this kind with the hyperparameters above; the others keep learning")
             .clicked()
         {
-            sim.experiment.reset_arena(selected);
+            commands.push(Command::ResetArena(selected).into());
         }
     });
+}
+
+/// One hyperparameter's control; returns the new value when the user changed it. `waiting`: the
+/// value shown is requested but waits for a reset.
+fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f64> {
+    let when = match spec.apply {
+        Apply::Live => "Applies at once, keeping what the agent learned.",
+        Apply::OnReset => "Applies when the agent is reset (it fixes the agent's shape).",
+    };
+    let tip = format!(
+        "{}\n{when}\nRange {} to {}. Default: {}.",
+        spec.help, spec.min, spec.max, spec.source
+    );
+    let mut v = value;
+    ui.horizontal(|ui| {
+        match spec.kind {
+            ParamKind::Switch => {
+                let mut on = v != 0.0;
+                ui.checkbox(&mut on, spec.name).on_hover_text(&tip);
+                v = f64::from(u8::from(on));
+            }
+            ParamKind::Choice(labels) => {
+                let mut index = v as usize;
+                egui::ComboBox::from_id_salt(spec.name)
+                    .selected_text(labels.get(index).copied().unwrap_or("?"))
+                    .show_ui(ui, |ui| {
+                        for (i, label) in labels.iter().enumerate() {
+                            ui.selectable_value(&mut index, i, *label);
+                        }
+                    })
+                    .response
+                    .on_hover_text(&tip);
+                ui.label(spec.name);
+                v = index as f64;
+            }
+            ParamKind::Real | ParamKind::Integer => {
+                let slider = egui::Slider::new(&mut v, spec.min..=spec.max)
+                    .text(spec.name)
+                    .clamping(egui::SliderClamping::Always);
+                let slider = if spec.kind.is_whole() {
+                    slider.integer()
+                } else {
+                    slider.max_decimals(3)
+                };
+                ui.add(slider).on_hover_text(&tip);
+            }
+        }
+        if waiting {
+            ui.label(RichText::new("applies on reset").small().color(PENDING))
+                .on_hover_text("The running agent still uses the value it was built with; reset it to apply this one.");
+        }
+    });
+    (v != value).then_some(v)
 }

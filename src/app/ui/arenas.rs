@@ -6,6 +6,8 @@ use bevy_egui::egui::{
 };
 
 use super::palette;
+use crate::app::command::AppCommand;
+use crate::app::insights::Insights;
 use crate::app::keys::Overlays;
 use crate::app::sim::Sim;
 use crate::brain::{AttentionInsight, MemoryInsight, PlanningInsight, ValueMap};
@@ -35,9 +37,15 @@ fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize
     best
 }
 
-/// Draws every arena; a click on one selects it.
-pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
-    let arenas = sim.experiment.arenas();
+/// Draws every arena from the insights; a click on one selects it.
+pub fn show(
+    ui: &mut Ui,
+    sim: &Sim,
+    insights: &Insights,
+    overlays: &Overlays,
+    commands: &mut Vec<AppCommand>,
+) {
+    let arenas = sim.experiment().arenas();
     let Some(first) = arenas.first() else {
         return;
     };
@@ -65,20 +73,20 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
         }
         let selected = i == sim.selected;
         draw_title(ui, arena, block_rect, selected);
-        let insight = arena.insight();
+        let insight = insights.of(i);
         let values = insight.values.as_ref().filter(|_| overlays.values);
         let range = values.and_then(value_range);
         draw_grid(ui, arena, grid_rect, cell, values, range);
         if overlays.trail {
             draw_trail(ui, arena, grid_rect, cell);
         }
-        if let Some(attention) = &insight.attention {
+        if let Some(attention) = insight.attention() {
             draw_attention(ui, arena, grid_rect, cell, attention);
         }
-        if selected && let Some(memory) = &insight.memory {
+        if selected && let Some(memory) = insight.memory() {
             draw_recalled_memories(ui, arena, grid_rect, cell, memory);
         }
-        if let Some(planning) = &insight.planning {
+        if let Some(planning) = insight.planning() {
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
         draw_agent(ui, arena, grid_rect, cell);
@@ -110,7 +118,7 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, overlays: &Overlays) {
         }
     }
     if let Some(i) = clicked {
-        sim.selected = i;
+        commands.push(AppCommand::Select(i));
     }
 }
 

@@ -7,7 +7,9 @@ use bevy_egui::egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptio
 
 use super::palette;
 use super::plots::{PlotStyle, over_steps, series_plot};
+use crate::app::command::AppCommand;
 use crate::brain::ContinualInsight;
+use crate::command::Command;
 
 /// Heatmap textures of weight importance, rebuilt only when the importance changes.
 #[derive(Default)]
@@ -15,21 +17,14 @@ pub struct ImportanceTextures {
     by_key: HashMap<(usize, usize), (u64, TextureHandle)>,
 }
 
-/// What the panel asks the experiment to do.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct ContinualRequests {
-    /// Switch to the next task of the schedule now.
-    pub next_task: bool,
-}
-
-/// Draws the panel for arena `arena`.
+/// Draws the panel for arena `arena`; "next task" becomes a command.
 pub fn show(
     ui: &mut Ui,
     arena: usize,
     continual: &ContinualInsight,
     textures: &mut ImportanceTextures,
-) -> ContinualRequests {
-    let mut requests = ContinualRequests::default();
+    commands: &mut Vec<AppCommand>,
+) {
     ui.label(
         RichText::new("Learning task after task")
             .strong()
@@ -41,7 +36,7 @@ pub fn show(
             .on_hover_text("Switch this arena to the next task of the scene's schedule now")
             .clicked()
         {
-            requests.next_task = true;
+            commands.push(Command::NextTask(arena).into());
         }
         ui.label(format!(
             "λ = {:.0} · {} consolidated",
@@ -107,5 +102,4 @@ pub fn show(
                 .on_hover_text("Rows: units of the layer; columns: their inputs. Bright weights mattered for earlier tasks and are held in place.");
         }
     }
-    requests
 }

@@ -2,17 +2,19 @@
 
 use bevy_egui::egui::{self, RichText, Ui};
 
-use crate::app::keys::{KeyRequests, Overlays};
+use crate::app::command::AppCommand;
+use crate::app::keys::Overlays;
 use crate::app::scene_file::{SceneFile, scene_list};
 use crate::app::sim::{Sim, Speed};
+use crate::command::Command;
 
-/// Draws the control bar.
+/// Draws the control bar; what the user changes becomes commands.
 pub fn show(
     ui: &mut Ui,
-    sim: &mut Sim,
-    file: &mut SceneFile,
-    overlays: &mut Overlays,
-    requests: &mut KeyRequests,
+    sim: &Sim,
+    file: &SceneFile,
+    overlays: &Overlays,
+    commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
         let (label, tip) = if sim.playing {
@@ -21,10 +23,10 @@ pub fn show(
             ("▶ play", "Run the simulation (Space)")
         };
         if ui.button(RichText::new(label).strong()).on_hover_text(tip).clicked() {
-            sim.playing = !sim.playing;
+            commands.push(AppCommand::TogglePlay);
         }
         if ui.button("⏭ step").on_hover_text("Take one step in every arena, then pause (Right arrow)").clicked() {
-            sim.queue_step();
+            commands.push(AppCommand::Step);
         }
         ui.separator();
         ui.label("speed");
@@ -37,14 +39,14 @@ pub fn show(
         )
         .on_hover_text("From one step per second (watch every move) to \"max\" (as many steps as fit a frame). Keys: + and -. The numbers learned are the same at every speed.");
         if speed != sim.speed {
-            sim.change_speed(speed as i32 - sim.speed as i32);
+            commands.push(AppCommand::SetSpeed(speed));
         }
         ui.separator();
         if ui.button("⟲ reset").on_hover_text("Forget everything: fresh agents with the current hyperparameters (R)").clicked() {
-            sim.experiment.reset_all();
+            commands.push(Command::ResetAll.into());
         }
         if ui.button("⟳ reload").on_hover_text("Read the scene file again (it also reloads by itself when saved)").clicked() {
-            file.reload_requested = true;
+            commands.push(AppCommand::Reload);
         }
         let current = file
             .path
@@ -58,18 +60,24 @@ pub fn show(
                 for path in scene_list(&file.path) {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     if ui.selectable_label(name == current, &name).clicked() {
-                        file.open(path);
+                        commands.push(AppCommand::OpenScene(path));
                     }
                 }
             })
             .response
             .on_hover_text("Open another scene from scenes/");
         ui.separator();
-        ui.checkbox(&mut overlays.values, "values").on_hover_text("Colour each cell by the agent's value estimate and draw its greedy move (V)");
-        ui.checkbox(&mut overlays.trail, "trail").on_hover_text("Draw the agent's recent path, fading with age (T)");
+        let mut values = overlays.values;
+        if ui.checkbox(&mut values, "values").on_hover_text("Colour each cell by the agent's value estimate and draw its greedy move (V)").changed() {
+            commands.push(AppCommand::ToggleValues);
+        }
+        let mut trail = overlays.trail;
+        if ui.checkbox(&mut trail, "trail").on_hover_text("Draw the agent's recent path, fading with age (T)").changed() {
+            commands.push(AppCommand::ToggleTrail);
+        }
         ui.separator();
         if ui.button("? keys").on_hover_text("Keyboard shortcuts (H)").clicked() {
-            requests.help_open = !requests.help_open;
+            commands.push(AppCommand::ToggleHelp);
         }
     });
 }

@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
         ui.add(egui::Slider::new(&mut settings.smoothing, 1..=100).text("episodes averaged"))
             .on_hover_text("Each point is the mean over this many recent episodes");
     });
-    let arenas = sim.experiment.arenas();
+    let arenas = sim.experiment().arenas();
     let width = (ui.available_width() - 12.0) / 2.0;
     let height = ui.available_height().max(80.0);
     let mut switches: Vec<f64> = arenas

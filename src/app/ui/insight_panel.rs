@@ -1,25 +1,30 @@
-//! The right panel: inside the selected agent: what the mechanism is, its action values now, and key facts.
+//! The right panel: inside the selected agent: what the mechanism is, its panel, its action values
+//! now, and key facts.
 
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 
-use super::attention_panel;
-use super::continual_panel::{self, ContinualRequests, ImportanceTextures};
-use super::memory_panel::{self, MemoryRequests};
-use super::meta_panel::{self, MetaRequests};
-use super::planning_panel::{self, PlanningRequests};
+use super::continual_panel::{self, ImportanceTextures};
+use super::{attention_panel, memory_panel, meta_panel, planning_panel};
+use crate::app::command::AppCommand;
+use crate::app::insights::Insights;
 use crate::app::sim::Sim;
+use crate::brain::Mechanism;
+use crate::command::Command;
 use crate::world::Action;
 
-/// Draws the selected agent's insight.
-pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
+/// Draws the selected agent's insight; buttons and switches become commands.
+pub fn show(
+    ui: &mut Ui,
+    sim: &Sim,
+    insights: &Insights,
+    textures: &mut ImportanceTextures,
+    commands: &mut Vec<AppCommand>,
+) {
     let selected = sim.selected;
-    let Some(arena) = sim.experiment.arenas().get(selected) else {
+    let Some(arena) = sim.experiment().arenas().get(selected) else {
         return;
     };
-    let mut requests = MemoryRequests::default();
-    let mut planning_requests = PlanningRequests::default();
-    let mut continual_requests = ContinualRequests::default();
-    let mut meta_requests = MetaRequests::default();
+    let insight = insights.of(selected);
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Inside the agent");
         ui.label(RichText::new(&arena.name).strong().size(17.0));
@@ -28,29 +33,28 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
             ui.label(brain.about());
         });
         ui.separator();
-        let insight = arena.insight();
-        if let Some(memory) = &insight.memory {
-            requests = memory_panel::show(ui, arena.world(), memory, arena.last_action());
+        let (world, last_action) = (arena.world(), arena.last_action());
+        match &insight.mechanism {
+            Some(Mechanism::Memory(memory)) => {
+                memory_panel::show(ui, selected, world, memory, last_action, commands);
+            }
+            Some(Mechanism::Attention(attention)) => {
+                attention_panel::show(ui, selected, attention);
+            }
+            Some(Mechanism::Meta(meta)) => meta_panel::show(ui, selected, world, meta, commands),
+            Some(Mechanism::Continual(continual)) => {
+                continual_panel::show(ui, selected, continual, textures, commands);
+            }
+            Some(Mechanism::Planning(planning)) => {
+                planning_panel::show(ui, selected, world, planning, last_action, commands);
+            }
+            None => {}
+        }
+        if insight.mechanism.is_some() {
             ui.separator();
         }
-        if let Some(attention) = &insight.attention {
-            attention_panel::show(ui, selected, attention);
-            ui.separator();
-        }
-        if let Some(meta) = &insight.meta {
-            meta_requests = meta_panel::show(ui, selected, arena.world(), meta);
-            ui.separator();
-        }
-        if let Some(continual) = &insight.continual {
-            continual_requests = continual_panel::show(ui, selected, continual, textures);
-            ui.separator();
-        }
-        if let Some(planning) = &insight.planning {
-            planning_requests =
-                planning_panel::show(ui, arena.world(), planning, arena.last_action());
-            ui.separator();
-        }
-        if let Some(values) = insight.action_values.filter(|_| insight.memory.is_none()) {
+        // The memory panel shows the values it read itself.
+        if let Some(values) = insight.action_values.filter(|_| insight.memory().is_none()) {
             let caption = if insight.action_caption.is_empty() {
                 "Action values here"
             } else {
@@ -69,7 +73,7 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
                 .show(ui, |ui| {
                     for action in Action::ALL {
                         let v = values[action.index()];
-                        let chosen = arena.last_action() == Some(action);
+                        let chosen = last_action == Some(action);
                         let name = format!("{action:?}{}", if chosen { " ◀" } else { "" });
                         ui.label(name);
                         let bar = egui::ProgressBar::new((v - lo) / span)
@@ -105,26 +109,30 @@ pub fn show(ui: &mut Ui, sim: &mut Sim, textures: &mut ImportanceTextures) {
                 ui.end_row();
             }
             ui.label("task");
-            ui.monospace(sim.experiment.scene().task_name(arena.task()));
+            ui.monospace(sim.experiment().scene().task_name(arena.task()));
             ui.end_row();
         });
     });
-    if meta_requests.new_task {
-        sim.experiment.try_new_task(selected);
-    }
-    if continual_requests.next_task {
-        sim.experiment.advance_task(selected);
-    }
-    if requests.amnesia {
-        sim.experiment.amnesia(selected);
-    }
-    if requests.toggle_lesion || planning_requests.toggle_lesion {
-        let mut brain = sim.experiment.arenas()[selected].brain();
-        let lesioned = brain
-            .hyperparameters()
-            .iter()
-            .any(|(spec, v)| spec.name == "lesion" && *v != 0.0);
-        brain.set_hyperparameter("lesion", if lesioned { 0.0 } else { 1.0 });
-        sim.experiment.retune(selected, &brain);
+}
+
+/// A mechanism's lesion checkbox: a change becomes the command that sets arena `arena`'s `lesion`.
+pub fn lesion_switch(
+    ui: &mut Ui,
+    arena: usize,
+    lesioned: bool,
+    label: &str,
+    tip: &str,
+    commands: &mut Vec<AppCommand>,
+) {
+    let mut on = lesioned;
+    if ui.checkbox(&mut on, label).on_hover_text(tip).changed() {
+        commands.push(
+            Command::SetHyperparameter {
+                arena,
+                name: "lesion".into(),
+                value: f64::from(u8::from(on)),
+            }
+            .into(),
+        );
     }
 }

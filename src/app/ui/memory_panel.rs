@@ -1,13 +1,16 @@
 //! The memory panel: for the present situation, the memories each move recalls (where, how far, what value,
 //! how old, what weight), the value read per move, store sizes over time, amnesia and lesion.
 
-use super::plots::{PlotStyle, series_plot};
 use bevy_egui::egui::{
     self, Color32, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2,
 };
 
+use super::insight_panel::lesion_switch;
 use super::palette;
+use super::plots::{PlotStyle, series_plot};
+use crate::app::command::AppCommand;
 use crate::brain::{ActionRecall, MemoryInsight};
+use crate::command::Command;
 use crate::world::{Action, GridWorld};
 
 /// Side of a memory thumbnail, in points.
@@ -94,23 +97,15 @@ fn recall_row(
     });
 }
 
-/// What the panel asks the experiment to do.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct MemoryRequests {
-    /// Wipe the memory.
-    pub amnesia: bool,
-    /// Toggle the lesion.
-    pub toggle_lesion: bool,
-}
-
-/// Draws the memory panel.
+/// Draws the memory panel of arena `arena`; amnesia and the lesion become commands.
 pub fn show(
     ui: &mut Ui,
+    arena: usize,
     world: &GridWorld,
     memory: &MemoryInsight,
     last_action: Option<Action>,
-) -> MemoryRequests {
-    let mut requests = MemoryRequests::default();
+    commands: &mut Vec<AppCommand>,
+) {
     ui.label(RichText::new("Episodic memory").strong().size(17.0));
     ui.horizontal(|ui| {
         if ui
@@ -118,16 +113,16 @@ pub fn show(
             .on_hover_text("Wipe every stored memory. What it learned is gone; the search starts again.")
             .clicked()
         {
-            requests.amnesia = true;
+            commands.push(Command::Amnesia(arena).into());
         }
-        let mut lesioned = memory.lesioned;
-        if ui
-            .checkbox(&mut lesioned, "lesion")
-            .on_hover_text("Act without memory: recall is switched off (it keeps writing), as if the hippocampus were silenced.")
-            .changed()
-        {
-            requests.toggle_lesion = true;
-        }
+        lesion_switch(
+            ui,
+            arena,
+            memory.lesioned,
+            "lesion",
+            "Act without memory: recall is switched off (it keeps writing), as if the hippocampus were silenced.",
+            commands,
+        );
     });
     let total: usize = memory.sizes.iter().sum();
     ui.label(format!(
@@ -179,5 +174,4 @@ pub fn show(
         reference: None,
     };
     series_plot(ui, "memory sizes", &style, series);
-    requests
 }

@@ -4,19 +4,19 @@
 use bevy_egui::egui::{RichText, Ui};
 
 use super::plots::{PlotStyle, series_plot};
+use crate::app::command::AppCommand;
 use crate::brain::{MetaInsight, STARTS};
+use crate::command::Command;
 use crate::world::GridWorld;
 
-/// What the panel asks the experiment to do.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct MetaRequests {
-    /// Draw a held-out goal and adapt the three starts to it.
-    pub new_task: bool,
-}
-
-/// Draws the panel for arena `arena`.
-pub fn show(ui: &mut Ui, arena: usize, world: &GridWorld, meta: &MetaInsight) -> MetaRequests {
-    let mut requests = MetaRequests::default();
+/// Draws the panel for arena `arena`; "new task" becomes a command.
+pub fn show(
+    ui: &mut Ui,
+    arena: usize,
+    world: &GridWorld,
+    meta: &MetaInsight,
+    commands: &mut Vec<AppCommand>,
+) {
     ui.label(RichText::new("Learning to learn").strong().size(17.0));
     ui.label(format!(
         "{} meta-iterations · {} training goals · {} held out",
@@ -27,7 +27,7 @@ pub fn show(ui: &mut Ui, arena: usize, world: &GridWorld, meta: &MetaInsight) ->
         .on_hover_text("Hide the goal in a held-out cell, show five labelled cells, and let three copies adapt: meta-learned, pretrained on all goals, from scratch")
         .clicked()
     {
-        requests.new_task = true;
+        commands.push(Command::NewTask(arena).into());
     }
     if let Some((goal, shots, curves)) = &meta.probe {
         let (x, y) = world.xy(*goal);
@@ -82,5 +82,4 @@ pub fn show(ui: &mut Ui, arena: usize, world: &GridWorld, meta: &MetaInsight) ->
         reference: None,
     };
     series_plot(ui, ("meta progress", arena), &style, series);
-    requests
 }

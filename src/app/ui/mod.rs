@@ -21,6 +21,8 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 pub use curves::{CurveSettings, smoothed};
 
+use super::command::AppCommand;
+use super::insights::Insights;
 use super::keys::{KEY_HELP, KeyRequests, Overlays};
 use super::scene_file::SceneFile;
 use super::sim::Sim;
@@ -75,12 +77,16 @@ fn style_for_projector(ctx: &egui::Context) {
     });
 }
 
+/// Draws from the simulation and the insights without changing either: what the user does
+/// becomes commands, applied at the next step boundary.
 fn draw_window(
     mut contexts: EguiContexts,
-    mut sim: ResMut<Sim>,
-    mut file: ResMut<SceneFile>,
-    mut overlays: ResMut<Overlays>,
+    sim: Res<Sim>,
+    insights: Res<Insights>,
+    file: Res<SceneFile>,
+    overlays: Res<Overlays>,
     mut requests: ResMut<KeyRequests>,
+    mut writer: MessageWriter<AppCommand>,
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
@@ -92,7 +98,8 @@ fn draw_window(
         clock.styled = true;
     }
     let fps = clock.tick(time.elapsed_secs_f64());
-    let panels = sim.experiment.scene().panels.clone();
+    let panels = &sim.experiment().scene().panels;
+    let mut commands = Vec::new();
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -102,7 +109,7 @@ fn draw_window(
     );
     egui::Panel::top("controls").show(&mut root, |ui| {
         ui.add_space(3.0);
-        controls::show(ui, &mut sim, &mut file, &mut overlays, &mut requests);
+        controls::show(ui, &sim, &file, &overlays, &mut commands);
         ui.add_space(1.0);
     });
     egui::Panel::bottom("status").show(&mut root, |ui| {
@@ -118,21 +125,23 @@ fn draw_window(
         egui::Panel::left("agent")
             .resizable(true)
             .default_size(280.0)
-            .show(&mut root, |ui| agent_panel::show(ui, &mut sim, &file));
+            .show(&mut root, |ui| {
+                agent_panel::show(ui, &sim, &file, &mut commands)
+            });
     }
     if panels.contains(&Panel::Insight) {
         egui::Panel::right("insight")
             .resizable(true)
             .default_size(330.0)
             .show(&mut root, |ui| {
-                insight_panel::show(ui, &mut sim, &mut textures)
+                insight_panel::show(ui, &sim, &insights, &mut textures, &mut commands)
             });
     }
     egui::CentralPanel::default().show(&mut root, |ui| {
         if !file.errors.is_empty() {
             error_banner(ui, &file);
         }
-        arenas::show(ui, &mut sim, &overlays);
+        arenas::show(ui, &sim, &insights, &overlays, &mut commands);
     });
     if requests.help_open {
         egui::Window::new("Keys")
@@ -154,17 +163,18 @@ fn draw_window(
                 ui.label("Click an arena to select its agent. Hover a cell for its value.");
             });
     }
+    writer.write_batch(commands);
     Ok(())
 }
 
 fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
     ui.horizontal(|ui| {
-        let arena = sim.experiment.arenas().get(sim.selected);
+        let arena = sim.experiment().arenas().get(sim.selected);
         let episode = arena.map_or(0, |a| a.episodes().len() + 1);
         ui.label(format!(
             "{}   ·   episode {episode}   ·   steps {}   ·   {} steps/s   ·   {fps:.0} fps   ·   {}",
             file.path.display(),
-            group_thousands(sim.experiment.total_steps()),
+            group_thousands(sim.experiment().total_steps()),
             group_thousands(sim.steps_per_second.round() as u64),
             if sim.playing { "playing" } else { "paused" },
         ));

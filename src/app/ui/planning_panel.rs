@@ -3,16 +3,11 @@
 
 use bevy_egui::egui::{self, Color32, CornerRadius, Rect, RichText, Sense, Ui, Vec2};
 
+use super::insight_panel::lesion_switch;
 use super::palette;
+use crate::app::command::AppCommand;
 use crate::brain::PlanningInsight;
 use crate::world::{Action, Cell, GridWorld};
-
-/// What the panel asks the experiment to do.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct PlanningRequests {
-    /// Toggle the planning lesion.
-    pub toggle_lesion: bool,
-}
 
 /// A heatmap of the model's confidence per cell, with a scale.
 fn confidence_map(ui: &mut Ui, world: &GridWorld, confidence: &[f32]) {
@@ -60,29 +55,28 @@ fn confidence_map(ui: &mut Ui, world: &GridWorld, confidence: &[f32]) {
     });
 }
 
-/// Draws the planning panel.
+/// Draws the planning panel of arena `arena`; the lesion becomes a command.
 pub fn show(
     ui: &mut Ui,
+    arena: usize,
     world: &GridWorld,
     planning: &PlanningInsight,
     last_action: Option<Action>,
-) -> PlanningRequests {
-    let mut requests = PlanningRequests::default();
+    commands: &mut Vec<AppCommand>,
+) {
     ui.label(
         RichText::new("Imagination and planning")
             .strong()
             .size(17.0),
     );
-    let mut lesioned = planning.lesioned;
-    if ui
-        .checkbox(&mut lesioned, "lesion (no planning)")
-        .on_hover_text(
-            "Switch imagination off: the agent learns and acts from real experience only.",
-        )
-        .changed()
-    {
-        requests.toggle_lesion = true;
-    }
+    lesion_switch(
+        ui,
+        arena,
+        planning.lesioned,
+        "lesion (no planning)",
+        "Switch imagination off: the agent learns and acts from real experience only.",
+        commands,
+    );
     if !planning.rollouts.is_empty() {
         ui.label(
             RichText::new(format!(
@@ -152,5 +146,4 @@ pub fn show(
     ui.add_space(4.0);
     ui.label(RichText::new("Model confidence over the map").strong());
     confidence_map(ui, world, &planning.confidence);
-    requests
 }

@@ -1,0 +1,556 @@
+//! Continual learning with Elastic Weight Consolidation (Kirkpatrick et al. 2017) and replay.
+//!
+//! The agent learns, by imitation, the shortest-path move to the target the cue names (a teacher
+//! gives the answer for the cell it stands in), with a small network. Tasks are told apart by the cue.
+//!
+//! ```text
+//! each step:   loss = CE(net(x), teacher moves)  over a minibatch of this task's examples
+//!                     (+ a `replay` share of stored examples from earlier tasks)
+//!                   + sum over earlier tasks k:  lambda/2 sum_i F_k,i (theta_i - theta*_k,i)^2     (EWC)
+//!              Adam step
+//! at a switch: F_i = E_x E_(y ~ p(y|x)) [ (d log p(y|x) / d theta_i)^2 ]   (diagonal Fisher, under the
+//!              model's own output distribution, over stored examples of the task that ends);  theta* = theta
+//! ```
+
+use ndarray::Array2;
+use rand::{Rng, SeedableRng};
+
+use crate::ArenaRng;
+use crate::brain::nn::{Adam, Mlp, softmax_rows};
+use crate::brain::{
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
+    hyperparameters, shortest_move_accuracy,
+};
+use crate::world::{Action, Colour, GridWorld, Observation};
+
+/// What the window says about consolidation.
+pub const ABOUT: &str = "A network that learns task A and then task B forgets A: the weights that \
+    solved A are overwritten (catastrophic forgetting). Elastic Weight Consolidation protects what \
+    mattered: at the switch it measures each weight's importance F (the Fisher information: how much \
+    the output distribution depends on it) and from then on pays lambda/2 F (w - w_A)^2 for moving \
+    it. Important weights stay put; unimportant ones learn B. Replay mixes stored examples of old \
+    tasks into training instead. Brain analogue: synaptic consolidation, where potentiated synapses \
+    become harder to change (Yang, Pan & Gan 2009), and complementary learning systems, where the \
+    hippocampus replays old experience to the neocortex (McClelland, McNaughton & O'Reilly 1995). \
+    Read: Kirkpatrick et al. 2017, Overcoming catastrophic forgetting in neural networks.";
+
+hyperparameters! {
+    /// Hyperparameters of the continual learner.
+    pub struct ContinualParams {
+        lambda: f32 = 0.0, [0.0, 10_000.0], Live,
+            "How strongly weights important to earlier tasks are held in place (EWC). 0: none.",
+            "0: no consolidation; Kirkpatrick et al. 2017 tune it per task, and the red-then-blue scene sets a calibrated value";
+        replay: f32 = 0.0, [0.0, 1.0], Live,
+            "Share of every batch drawn from stored examples of earlier tasks.",
+            "0: no replay; the red-then-blue scene sets a calibrated share";
+        learning_rate: f32 = 1e-3, [1e-5, 0.1], Live,
+            "Adam step size.",
+            "1e-3 (Kingma & Ba 2015)";
+        batch: u32 = 16, [1.0, 256.0], Live,
+            "Examples per update.",
+            "16, calibrated for the red-then-blue scene";
+        epsilon: f32 = 0.2, [0.0, 1.0], Live,
+            "Probability of a random move while acting (the network still learns from the teacher).",
+            "0.2, calibrated for the red-then-blue scene";
+        fisher_samples: u32 = 200, [10.0, 5000.0], Live,
+            "Examples the importance (Fisher) is averaged over at a switch.",
+            "200, calibrated for the red-then-blue scene";
+        eval_every: u32 = 500, [50.0, 100_000.0], Live,
+            "Steps between evaluations of every task seen (forgetting curves).",
+            "500, calibrated for smooth forgetting curves";
+        hidden: u32 = 64, [4.0, 512.0], OnReset,
+            "Hidden units.",
+            "64, calibrated for the red-then-blue scene";
+        #[serde(deserialize_with = "crate::brain::switch")]
+        lesion: bool = false, [0.0, 1.0], Live,
+            "Consolidation off (as lambda 0), to watch forgetting return.",
+            "off: consolidation as lambda sets it";
+    }
+}
+
+/// One labelled example: features and the teacher's distribution over moves.
+#[derive(Clone, Debug)]
+struct Example {
+    features: Vec<f32>,
+    target: [f32; Action::COUNT],
+}
+
+/// A task the learner has met: its cue, its examples, its evaluation set and its curve.
+#[derive(Clone, Debug)]
+struct Task {
+    cue: Option<Colour>,
+    examples: Vec<Example>,
+    next_slot: usize,
+    evaluation: Vec<(Vec<f32>, [bool; Action::COUNT])>,
+    curve: Curve<f32>,
+}
+
+/// Consolidated knowledge of a finished task: importance and the weights it was learned with.
+#[derive(Clone, Debug)]
+struct Consolidation {
+    fisher: Vec<f32>,
+    anchor: Vec<f32>,
+}
+
+/// One task's accuracy over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskCurve {
+    /// The task's name (its cue).
+    pub name: String,
+    /// (step, accuracy on the task's own evaluation set).
+    pub points: Vec<(u64, f32)>,
+}
+
+/// A weight matrix's importance, for the heatmap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportanceMap {
+    /// Which layer.
+    pub name: String,
+    /// Rows (output units).
+    pub rows: usize,
+    /// Columns (input units).
+    pub cols: usize,
+    /// Summed Fisher per weight, row-major, scaled to [0, 1].
+    pub values: Vec<f32>,
+    /// The largest raw value (the scale's top).
+    pub max: f32,
+}
+
+/// What the continual learner shows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ContinualInsight {
+    /// Accuracy per task over time: the forgetting curves.
+    pub tasks: Vec<TaskCurve>,
+    /// (step, EWC penalty) over time.
+    pub penalty: Vec<(u64, f32)>,
+    /// Importance of every weight matrix (empty before the first switch).
+    pub importance: Vec<ImportanceMap>,
+    /// Consolidations so far (one per finished task).
+    pub consolidations: usize,
+    /// Increases whenever the importance changes (to refresh pictures).
+    pub version: u64,
+    /// EWC strength in force (0 when lesioned).
+    pub lambda: f32,
+}
+
+/// Examples kept per task.
+const EXAMPLES_PER_TASK: usize = 4000;
+/// Placements in each task's evaluation set.
+const EVALUATION_SIZE: usize = 300;
+
+fn cue_features(cue: Option<Colour>) -> [f32; 3] {
+    let mut f = [0.0; 3];
+    if let Some(c) = cue {
+        f[Colour::ALL.iter().position(|&x| x == c).unwrap_or(0)] = 1.0;
+    }
+    f
+}
+
+/// The network's input: the full map planes plus the cue.
+fn features_of(observation: &Observation, out: &mut Vec<f32>) {
+    observation.write_features(out);
+    out.extend(cue_features(observation.world().rules.target));
+}
+
+fn teacher(world: &GridWorld, at: usize) -> [bool; Action::COUNT] {
+    world.optimal_moves(at, &world.distances_to_goal())
+}
+
+/// The continual learner.
+pub struct Continual {
+    params: ContinualParams,
+    net: Mlp,
+    adam: Adam,
+    rng: ArenaRng,
+    tasks: Vec<Task>,
+    current: usize,
+    consolidations: Vec<Consolidation>,
+    importance_total: Vec<f32>,
+    penalty: Curve<f32>,
+    features: Vec<f32>,
+    pending: Option<Example>,
+    steps: u64,
+    version: u64,
+    last_policy: [f32; Action::COUNT],
+}
+
+impl Continual {
+    /// A fresh learner for `world`; `seed` draws its weights and evaluation sets.
+    pub fn new(params: ContinualParams, world: &GridWorld, seed: u64) -> Self {
+        let mut rng = ArenaRng::seed_from_u64(seed);
+        let inputs = Observation::of(world).feature_len() + 3;
+        let net = Mlp::new(
+            &[inputs, params.hidden.max(1) as usize, Action::COUNT],
+            &mut rng,
+        );
+        Self {
+            adam: Adam::new(params.learning_rate),
+            importance_total: vec![0.0; net.parameter_count()],
+            net,
+            params,
+            rng,
+            tasks: Vec::new(),
+            current: 0,
+            consolidations: Vec::new(),
+            penalty: Curve::default(),
+            features: Vec::new(),
+            pending: None,
+            steps: 0,
+            version: 0,
+            last_policy: [0.25; Action::COUNT],
+        }
+    }
+
+    /// The task with this cue, created (with its evaluation set) on first sight.
+    fn task_for(&mut self, world: &GridWorld) -> usize {
+        let cue = world.rules.target;
+        if let Some(i) = self.tasks.iter().position(|t| t.cue == cue) {
+            return i;
+        }
+        let mut copy = world.clone();
+        copy.rules.shuffle = true;
+        let mut evaluation = Vec::with_capacity(EVALUATION_SIZE);
+        let mut features = Vec::new();
+        let mut guard = 0;
+        while evaluation.len() < EVALUATION_SIZE && guard < EVALUATION_SIZE * 10 {
+            guard += 1;
+            copy.reset_with(&mut self.rng);
+            copy.rules.target = cue;
+            let best = teacher(&copy, copy.agent());
+            if best.iter().any(|&b| b) {
+                features_of(&Observation::of(&copy), &mut features);
+                evaluation.push((features.clone(), best));
+            }
+        }
+        self.tasks.push(Task {
+            cue,
+            examples: Vec::new(),
+            next_slot: 0,
+            evaluation,
+            curve: Curve::default(),
+        });
+        self.tasks.len() - 1
+    }
+
+    /// Accuracy on task `t`'s evaluation set: the share of placements where the network's
+    /// preferred move is a shortest-path move.
+    fn accuracy(&self, t: usize) -> f32 {
+        let set = &self.tasks[t].evaluation;
+        if set.is_empty() {
+            return 0.0;
+        }
+        let inputs = Array2::from_shape_fn((set.len(), set[0].0.len()), |(i, j)| set[i].0[j]);
+        let output = self.net.forward(inputs.view()).output;
+        let best: Vec<[bool; Action::COUNT]> = set.iter().map(|(_, best)| *best).collect();
+        shortest_move_accuracy(&output, &best)
+    }
+
+    fn lambda(&self) -> f32 {
+        if self.params.lesion {
+            0.0
+        } else {
+            self.params.lambda
+        }
+    }
+
+    /// The EWC penalty and its gradient, summed over consolidated tasks.
+    fn penalty(&self, params: &[f32]) -> (f32, Vec<f32>) {
+        let lambda = self.lambda();
+        let mut grad = vec![0.0; params.len()];
+        let mut total = 0.0;
+        if lambda == 0.0 {
+            return (0.0, grad);
+        }
+        for c in &self.consolidations {
+            for i in 0..params.len() {
+                let d = params[i] - c.anchor[i];
+                total += 0.5 * lambda * c.fisher[i] * d * d;
+                grad[i] += lambda * c.fisher[i] * d;
+            }
+        }
+        (total, grad)
+    }
+
+    /// The diagonal Fisher of task `t` under the model's own predictions.
+    fn fisher(&mut self, t: usize) -> Vec<f32> {
+        let n = (self.params.fisher_samples as usize).min(self.tasks[t].examples.len());
+        let mut fisher = vec![0.0; self.net.parameter_count()];
+        if n == 0 {
+            return fisher;
+        }
+        let chosen: Vec<usize> = (0..n)
+            .map(|_| self.rng.random_range(0..self.tasks[t].examples.len()))
+            .collect();
+        for &i in &chosen {
+            let x = Array2::from_shape_vec(
+                (1, self.tasks[t].examples[i].features.len()),
+                self.tasks[t].examples[i].features.clone(),
+            )
+            .expect("one row");
+            let trace = self.net.forward(x.view());
+            let p = softmax_rows(&trace.output);
+            for y in 0..Action::COUNT {
+                // d log p(y|x) / d logits = onehot(y) - p
+                let mut g = -p.clone();
+                g[[0, y]] += 1.0;
+                self.net.zero_grad();
+                self.net.backward(&trace, &g);
+                let weight = p[[0, y]];
+                for (f, g) in fisher.iter_mut().zip(self.net.flat_grad()) {
+                    *f += weight * g * g;
+                }
+            }
+        }
+        self.net.zero_grad();
+        fisher.iter_mut().for_each(|f| *f /= n as f32);
+        fisher
+    }
+
+    /// Consolidates the task that ends and moves to task `next`.
+    fn switch_to(&mut self, next: usize) {
+        let old = self.current;
+        if !self.tasks[old].examples.is_empty() {
+            let fisher = self.fisher(old);
+            for (total, f) in self.importance_total.iter_mut().zip(&fisher) {
+                *total += f;
+            }
+            self.consolidations.push(Consolidation {
+                fisher,
+                anchor: self.net.flat(),
+            });
+            self.version += 1;
+        }
+        self.current = next;
+    }
+
+    fn store(&mut self, example: Example) {
+        let task = &mut self.tasks[self.current];
+        if task.examples.len() < EXAMPLES_PER_TASK {
+            task.examples.push(example);
+        } else {
+            task.examples[task.next_slot] = example;
+            task.next_slot = (task.next_slot + 1) % EXAMPLES_PER_TASK;
+        }
+    }
+
+    /// One minibatch update: this task's examples, a replayed share of earlier ones, and EWC.
+    fn train(&mut self) {
+        let batch = self.params.batch.max(1) as usize;
+        let earlier: Vec<usize> = (0..self.tasks.len())
+            .filter(|&t| t != self.current && !self.tasks[t].examples.is_empty())
+            .collect();
+        let mut rows = Vec::with_capacity(batch);
+        for _ in 0..batch {
+            let t = if !earlier.is_empty() && self.rng.random::<f32>() < self.params.replay {
+                earlier[self.rng.random_range(0..earlier.len())]
+            } else {
+                self.current
+            };
+            let examples = &self.tasks[t].examples;
+            if !examples.is_empty() {
+                rows.push(examples[self.rng.random_range(0..examples.len())].clone());
+            }
+        }
+        if rows.is_empty() {
+            return;
+        }
+        let width = rows[0].features.len();
+        let x = Array2::from_shape_fn((rows.len(), width), |(i, j)| rows[i].features[j]);
+        let trace = self.net.forward(x.view());
+        let p = softmax_rows(&trace.output);
+        let mut grad = p;
+        for (i, row) in rows.iter().enumerate() {
+            for a in 0..Action::COUNT {
+                grad[[i, a]] = (grad[[i, a]] - row.target[a]) / rows.len() as f32;
+            }
+        }
+        self.net.zero_grad();
+        self.net.backward(&trace, &grad);
+        if !self.consolidations.is_empty() && self.lambda() > 0.0 {
+            let (penalty, penalty_grad) = self.penalty(&self.net.flat());
+            self.add_flat_grad(&penalty_grad);
+            if self.steps.is_multiple_of(50) {
+                self.penalty.push(self.steps, penalty);
+            }
+        }
+        self.adam.learning_rate = self.params.learning_rate;
+        self.adam.step(self.net.tensors());
+    }
+
+    fn add_flat_grad(&mut self, extra: &[f32]) {
+        let mut k = 0;
+        for layer in &mut self.net.layers {
+            for g in layer.gw.iter_mut().chain(layer.gb.iter_mut()) {
+                *g += extra[k];
+                k += 1;
+            }
+        }
+    }
+
+    /// Accuracy on every task seen, now.
+    pub fn accuracies(&self) -> Vec<(Option<Colour>, f32)> {
+        (0..self.tasks.len())
+            .map(|t| (self.tasks[t].cue, self.accuracy(t)))
+            .collect()
+    }
+}
+
+impl Brain for Continual {
+    type Params = ContinualParams;
+    const SUMMARY: &'static str =
+        "a network learning task after task, EWC and replay (Kirkpatrick et al. 2017)";
+    const ABOUT: &'static str = ABOUT;
+
+    fn build(params: &ContinualParams, world: &GridWorld, seed: u64) -> Self {
+        Self::new(params.clone(), world, seed)
+    }
+
+    fn title(params: &ContinualParams) -> &'static str {
+        if params.lambda > 0.0 {
+            "consolidation (EWC)"
+        } else {
+            "a continual learner"
+        }
+    }
+}
+
+impl Agent for Continual {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        let world = observation.world();
+        let task = self.task_for(world);
+        if task != self.current {
+            self.switch_to(task);
+        }
+        features_of(observation, &mut self.features);
+        let best = teacher(world, observation.state);
+        let total = best.iter().filter(|&&b| b).count();
+        let mut target = [0.0; Action::COUNT];
+        if total > 0 {
+            for a in 0..Action::COUNT {
+                if best[a] {
+                    target[a] = 1.0 / total as f32;
+                }
+            }
+            self.pending = Some(Example {
+                features: self.features.clone(),
+                target,
+            });
+        }
+        let x = Array2::from_shape_vec((1, self.features.len()), self.features.clone())
+            .expect("one row");
+        let logits = self.net.forward(x.view()).output;
+        let p = softmax_rows(&logits);
+        for a in 0..Action::COUNT {
+            self.last_policy[a] = p[[0, a]];
+        }
+        epsilon_greedy(&self.last_policy, self.params.epsilon, rng)
+    }
+
+    fn learn(&mut self, _t: &Transition, _rng: &mut ArenaRng) {
+        self.steps += 1;
+        if let Some(example) = self.pending.take() {
+            self.store(example);
+        }
+        self.train();
+        if self
+            .steps
+            .is_multiple_of(u64::from(self.params.eval_every.max(1)))
+        {
+            for t in 0..self.tasks.len() {
+                let accuracy = self.accuracy(t);
+                self.tasks[t].curve.push(self.steps, accuracy);
+            }
+        }
+    }
+
+    fn insight(&self, world: &GridWorld) -> Insight {
+        let mut importance = Vec::new();
+        if !self.consolidations.is_empty() {
+            let mut k = 0;
+            for (l, layer) in self.net.layers.iter().enumerate() {
+                let (rows, cols) = layer.w.dim();
+                let values = &self.importance_total[k..k + rows * cols];
+                let max = values.iter().copied().fold(0.0, f32::max).max(1e-12);
+                importance.push(ImportanceMap {
+                    name: format!("layer {} weights ({rows} x {cols})", l + 1),
+                    rows,
+                    cols,
+                    values: values.iter().map(|v| (v / max).sqrt()).collect(),
+                    max,
+                });
+                k += rows * cols + layer.b.len();
+            }
+        }
+        let tasks = self
+            .tasks
+            .iter()
+            .map(|t| TaskCurve {
+                name: t
+                    .cue
+                    .map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase()),
+                points: t.curve.points().to_vec(),
+            })
+            .collect();
+        // The value map: the network's confidence in its preferred move from each cell, for this task.
+        let mut copy = world.clone();
+        let mut value = vec![f32::NAN; world.cell_count()];
+        let mut greedy = vec![None; world.cell_count()];
+        let mut features = Vec::new();
+        for i in 0..world.cell_count() {
+            if world.cell(i) != crate::world::Cell::Floor {
+                continue;
+            }
+            copy.set_start(i);
+            copy.reset();
+            features_of(&Observation::of(&copy), &mut features);
+            let x = Array2::from_shape_vec((1, features.len()), features.clone()).expect("one row");
+            let p = softmax_rows(&self.net.forward(x.view()).output);
+            let (best, confidence) = (0..Action::COUNT)
+                .map(|a| (a, p[[0, a]]))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap_or((0, 0.0));
+            value[i] = confidence;
+            greedy[i] = Some(Action::from_index(best));
+        }
+        let current = self.accuracies();
+        Insight {
+            values: Some(ValueMap { value, greedy }),
+            action_values: Some(self.last_policy),
+            action_caption: "Move probabilities here",
+            facts: current
+                .iter()
+                .map(|(cue, acc)| {
+                    (
+                        format!(
+                            "accuracy, go to {}",
+                            cue.map_or("goal".to_owned(), |c| format!("{c:?}").to_lowercase())
+                        ),
+                        format!("{acc:.2}"),
+                    )
+                })
+                .chain(std::iter::once((
+                    "parameters".to_owned(),
+                    self.net.parameter_count().to_string(),
+                )))
+                .collect(),
+            mechanism: Some(Mechanism::Continual(ContinualInsight {
+                tasks,
+                penalty: self.penalty.points().to_vec(),
+                importance,
+                consolidations: self.consolidations.len(),
+                version: self.version,
+                lambda: self.lambda(),
+            })),
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Continual(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::Continual(params) = spec {
+            self.params = params.clone();
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! Model-Free Episodic Control (Blundell et al. 2016), with NEC's kernel read (Pritzel et al. 2017) as an option.
+//!
+//! ```text
+//! key:     h = M x   (M: Gaussian random projection, key_dim x |x|)   or   h = x   (identity key)
+//! act:     for each action a, from its own store:
+//!            Q(h, a) = v                                  if h is stored exactly
+//!                    = mean of the k nearest values       (MFEC read)
+//!                    = sum_i w_i v_i, w_i ~ 1/(|h - h_i|^2 + delta)   (NEC kernel read)
+//!                    = +infinity (optimistic)             while the store holds fewer than k entries
+//!          a = epsilon-greedy over Q (ties at random)
+//! learn:   at the episode's end, for t = T-1 down to 0:   R_t = r_t + gamma R_(t+1)
+//!          store a_t:  Q(h_t) = max(Q(h_t), R_t) on an exact hit, else insert (least recently used evicted)
+//! ```
+
+use ndarray::{Array1, Array2};
+use rand::{Rng, SeedableRng};
+
+use crate::ArenaRng;
+use crate::brain::memory::{MemoryStore, Neighbour};
+use crate::brain::{
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, choice,
+    epsilon_greedy, hyperparameters,
+};
+use crate::world::{Action, Cell, GridWorld, Observation};
+
+/// What the window says about episodic control.
+pub const ABOUT: &str = "Episodic control remembers specific experiences: for each move, a store of \
+    (situation, best return that followed). To act, it recalls the k stored situations most like the \
+    present one and trusts the return they led to: Q(s,a) = mean of the k nearest values (or an exact \
+    hit). At the end of each episode every visited situation is written with its discounted return, \
+    keeping the maximum: Q = max(Q, R). One lucky episode is enough to repeat it: one-shot learning. \
+    Brain analogue: the hippocampus, which stores episodes after a single exposure and replays them \
+    to guide choices. Read: Blundell et al. 2016, Model-Free Episodic Control; Pritzel et al. 2017, \
+    Neural Episodic Control; Lengyel & Dayan 2007.";
+
+choice! {
+    /// How a store is read when the key is not stored exactly.
+    pub enum ReadMode {
+        /// The mean of the k nearest values (Blundell et al. 2016).
+        Mean = "mean of k (MFEC)",
+        /// Weights 1/(d^2 + delta), normalised (Pritzel et al. 2017).
+        Kernel = "kernel (NEC)",
+    }
+}
+
+choice! {
+    /// How observations become keys.
+    pub enum KeyMode {
+        /// The agent's (column, row): the state itself, for small grids, so neighbours are nearby cells.
+        Position = "position",
+        /// A Gaussian random projection of the observation to `key_dim` numbers (Blundell et al. 2016).
+        Projection = "random projection",
+        /// The observation's features themselves.
+        Identity = "identity",
+    }
+}
+
+hyperparameters! {
+    /// Hyperparameters of episodic control, with the papers' values.
+    pub struct MfecParams {
+        k: u32 = 11, [1.0, 50.0], Live,
+            "How many similar memories are recalled per move when the situation is new.",
+            "11 (Blundell et al. 2016)";
+        /// Entries per action store before the least recently used is evicted. Blundell et al.:
+        /// 1,000,000 per action (Atari); grids need far fewer.
+        capacity: u32 = 10_000, [10.0, 1_000_000.0], Live,
+            "Memories per move; when full, the least recently used is forgotten.",
+            "1,000,000 per action (Blundell et al. 2016, Atari)";
+        gamma: f32 = 0.95, [0.0, 1.0], Live,
+            "Discount of the returns written into memory.",
+            "0.95, calibrated for the Dyna maze";
+        epsilon: f32 = 0.1, [0.0, 1.0], Live,
+            "Probability of a random move instead of the best recalled one.",
+            "0.005 (Blundell et al. 2016, Atari); 0.1 calibrated for the Dyna maze";
+        read: ReadMode = ReadMode::Mean, [0.0, 1.0], Live,
+            "Mean of the k nearest values (MFEC), or weights 1/(d^2 + delta) (NEC).",
+            "mean (Blundell et al. 2016); kernel (Pritzel et al. 2017)";
+        kernel_delta: f32 = 1e-3, [1e-6, 1.0], Live,
+            "The kernel's delta: small values let the nearest memory dominate.",
+            "1e-3 (Pritzel et al. 2017)";
+        key_dim: u32 = 64, [1.0, 512.0], OnReset,
+            "Length of a key (random projection only).",
+            "64 (Blundell et al. 2016)";
+        key: KeyMode = KeyMode::Position, [0.0, 2.0], OnReset,
+            "A key is the agent's position (neighbours are nearby cells), a random projection of what it sees, or the observation itself.",
+            "random projection (Blundell et al. 2016); the state itself on small grids";
+        #[serde(deserialize_with = "crate::brain::switch")]
+        lesion: bool = false, [0.0, 1.0], Live,
+            "Act without memory: recall is switched off (writing goes on), as if the hippocampus were silenced.",
+            "off: recall on";
+    }
+}
+
+/// One memory recalled for the current situation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecalledMemory {
+    /// The map cell where it was made.
+    pub cell: usize,
+    /// Euclidean distance of its key to the present key.
+    pub distance: f32,
+    /// Its stored return.
+    pub value: f32,
+    /// Steps since it was last written.
+    pub age: u64,
+    /// Its weight in the read (1/k for the mean, the kernel's share for NEC, 1 for an exact hit).
+    pub weight: f32,
+}
+
+/// What one action's store said about the current situation.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ActionRecall {
+    /// The value read (infinite while the store is too small: optimistic).
+    pub value: f32,
+    /// The situation is stored exactly.
+    pub exact: bool,
+    /// The neighbours behind the value, nearest first.
+    pub neighbours: Vec<RecalledMemory>,
+}
+
+/// The episodic memory's state, for the memory panel.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MemoryInsight {
+    /// Per action: the recalled memories and the value read.
+    pub recall: Vec<ActionRecall>,
+    /// Entries per action store.
+    pub sizes: [usize; Action::COUNT],
+    /// Capacity of each store.
+    pub capacity: usize,
+    /// Read mode label.
+    pub read_mode: &'static str,
+    /// Whether recall is switched off.
+    pub lesioned: bool,
+    /// (total steps, entries per action) at the end of each episode, kept to a bounded [`crate::brain::Curve`].
+    pub size_history: Vec<(u64, [usize; Action::COUNT])>,
+}
+
+/// The MFEC agent: one memory store per action.
+pub struct Mfec {
+    params: MfecParams,
+    stores: Vec<MemoryStore>,
+    projection: Option<Array2<f32>>,
+    features: Vec<f32>,
+    key: Vec<f32>,
+    /// This episode so far: (key, action, reward, cell).
+    episode: Vec<(Vec<f32>, Action, f32, usize)>,
+    steps: u64,
+    recall: Vec<ActionRecall>,
+    neighbours: Vec<Neighbour>,
+    size_history: Curve<[usize; Action::COUNT]>,
+    episodes: u64,
+}
+
+impl Mfec {
+    /// A fresh agent with empty stores; `seed` draws the random projection.
+    pub fn new(params: MfecParams, world: &GridWorld, seed: u64) -> Self {
+        let feature_len = Observation::of(world).feature_len();
+        let key_dim = match params.key {
+            KeyMode::Position => 2,
+            KeyMode::Projection => params.key_dim.max(1) as usize,
+            KeyMode::Identity => feature_len,
+        };
+        let projection = (params.key == KeyMode::Projection).then(|| {
+            let mut rng = ArenaRng::seed_from_u64(seed);
+            let scale = 1.0 / (key_dim as f32).sqrt();
+            Array2::from_shape_simple_fn((key_dim, feature_len), || {
+                crate::brain::nn::standard_normal(&mut rng) * scale
+            })
+        });
+        Self {
+            stores: (0..Action::COUNT)
+                .map(|_| MemoryStore::new(key_dim, params.capacity as usize))
+                .collect(),
+            params,
+            projection,
+            features: Vec::new(),
+            key: vec![0.0; key_dim],
+            episode: Vec::new(),
+            steps: 0,
+            recall: Vec::new(),
+            neighbours: Vec::new(),
+            size_history: Curve::default(),
+            episodes: 0,
+        }
+    }
+
+    /// The key of what `observation` shows, into `self.key`.
+    fn make_key(&mut self, observation: &Observation) {
+        if self.params.key == KeyMode::Position {
+            let (x, y) = observation.world().xy(observation.state);
+            self.key.clear();
+            self.key.extend([x as f32, y as f32]);
+            return;
+        }
+        observation.write_features(&mut self.features);
+        match &self.projection {
+            Some(m) => {
+                let x = Array1::from_vec(std::mem::take(&mut self.features));
+                let h = m.dot(&x);
+                self.key.clear();
+                self.key.extend(h.iter());
+                self.features = x.into_raw_vec_and_offset().0;
+            }
+            None => {
+                self.key.clear();
+                self.key.extend_from_slice(&self.features);
+            }
+        }
+    }
+
+    /// Reads every store for `self.key`; fills `self.recall`.
+    fn read(&mut self) {
+        let k = self.params.k.max(1) as usize;
+        self.recall.clear();
+        for store in &mut self.stores {
+            if let Some(slot) = store.find_exact(&self.key) {
+                store.touch(slot);
+                let record = *store.record(slot);
+                self.recall.push(ActionRecall {
+                    value: record.value,
+                    exact: true,
+                    neighbours: vec![RecalledMemory {
+                        cell: record.cell,
+                        distance: 0.0,
+                        value: record.value,
+                        age: self.steps.saturating_sub(record.written_at),
+                        weight: 1.0,
+                    }],
+                });
+                continue;
+            }
+            if store.len() < k {
+                self.recall.push(ActionRecall {
+                    value: f32::INFINITY,
+                    exact: false,
+                    neighbours: Vec::new(),
+                });
+                continue;
+            }
+            store.nearest(&self.key, k, &mut self.neighbours);
+            let weights: Vec<f32> = if self.params.read == ReadMode::Kernel {
+                let raw: Vec<f32> = self
+                    .neighbours
+                    .iter()
+                    .map(|n| 1.0 / (n.distance2 + self.params.kernel_delta))
+                    .collect();
+                let total: f32 = raw.iter().sum();
+                raw.iter().map(|w| w / total).collect()
+            } else {
+                vec![1.0 / self.neighbours.len() as f32; self.neighbours.len()]
+            };
+            let mut value = 0.0;
+            let mut neighbours = Vec::with_capacity(self.neighbours.len());
+            for (n, &weight) in self.neighbours.iter().zip(&weights) {
+                store.touch(n.slot);
+                let record = store.record(n.slot);
+                value += weight * record.value;
+                neighbours.push(RecalledMemory {
+                    cell: record.cell,
+                    distance: n.distance2.sqrt(),
+                    value: record.value,
+                    age: self.steps.saturating_sub(record.written_at),
+                    weight,
+                });
+            }
+            self.recall.push(ActionRecall {
+                value,
+                exact: false,
+                neighbours,
+            });
+        }
+    }
+
+    /// Forgets every memory.
+    pub fn wipe(&mut self) {
+        for store in &mut self.stores {
+            store.clear();
+        }
+        self.recall.clear();
+    }
+
+    /// Entries per action store.
+    pub fn sizes(&self) -> [usize; Action::COUNT] {
+        let mut sizes = [0; Action::COUNT];
+        for (size, store) in sizes.iter_mut().zip(&self.stores) {
+            *size = store.len();
+        }
+        sizes
+    }
+}
+
+impl Brain for Mfec {
+    type Params = MfecParams;
+    const SUMMARY: &'static str =
+        "episodic control (Blundell et al. 2016; NEC read, Pritzel et al. 2017)";
+    const ABOUT: &'static str = ABOUT;
+
+    fn build(params: &MfecParams, world: &GridWorld, seed: u64) -> Self {
+        Self::new(params.clone(), world, seed)
+    }
+
+    fn title(_params: &MfecParams) -> &'static str {
+        "episodic control (MFEC)"
+    }
+
+    fn conflicts(params: &MfecParams) -> Vec<(&'static str, String)> {
+        if params.capacity < params.k {
+            vec![(
+                "capacity",
+                format!(
+                    "capacity {} is smaller than k {}: a store never holds k memories, so every \
+                     value stays optimistic (+inf) for ever; expected capacity of at least k",
+                    params.capacity, params.k
+                ),
+            )]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn constrain(params: &mut MfecParams, changed: &str) {
+        if changed == "capacity" {
+            params.k = params.k.min(params.capacity);
+        } else {
+            params.capacity = params.capacity.max(params.k);
+        }
+    }
+}
+
+impl Agent for Mfec {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        self.make_key(observation);
+        if self.params.lesion {
+            self.recall.clear();
+            return Action::from_index(rng.random_range(0..Action::COUNT));
+        }
+        self.read();
+        let values: Vec<f32> = self.recall.iter().map(|r| r.value).collect();
+        epsilon_greedy(&values, self.params.epsilon, rng)
+    }
+
+    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+        self.steps += 1;
+        self.episode
+            .push((self.key.clone(), t.action, t.reward, t.state));
+    }
+
+    fn end_episode(&mut self, _rng: &mut ArenaRng) {
+        let gamma = self.params.gamma;
+        let mut ret = 0.0f32;
+        for (key, action, reward, cell) in self.episode.drain(..).rev() {
+            ret = reward + gamma * ret;
+            self.stores[action.index()].write_max(&key, ret, cell, self.steps);
+        }
+        self.episodes += 1;
+        let sizes = self.sizes();
+        self.size_history.push(self.steps, sizes);
+    }
+
+    fn insight(&self, world: &GridWorld) -> Insight {
+        // The value map: the best remembered return of any move made from each cell.
+        let mut value = vec![f32::NAN; world.cell_count()];
+        for store in &self.stores {
+            for slot in 0..store.len() {
+                let record = store.record(slot);
+                if let Some(v) = value.get_mut(record.cell) {
+                    *v = if v.is_nan() {
+                        record.value
+                    } else {
+                        v.max(record.value)
+                    };
+                }
+            }
+        }
+        for (i, v) in value.iter_mut().enumerate() {
+            if world.cell(i) == Cell::Wall || world.cell(i).is_terminal() {
+                *v = f32::NAN;
+            }
+        }
+        let action_values = (self.recall.len() == Action::COUNT).then(|| {
+            let mut q = [0.0; Action::COUNT];
+            for (q, r) in q.iter_mut().zip(&self.recall) {
+                *q = r.value;
+            }
+            q
+        });
+        let sizes = self.sizes();
+        Insight {
+            values: Some(ValueMap {
+                greedy: vec![None; value.len()],
+                value,
+            }),
+            action_values,
+            action_caption: "Values read from memory",
+            facts: vec![
+                (
+                    "memories".into(),
+                    format!("{} (4 stores)", sizes.iter().sum::<usize>()),
+                ),
+                (
+                    "key".into(),
+                    format!("{} numbers, {}", self.key.len(), self.params.key.label()),
+                ),
+            ],
+            mechanism: Some(Mechanism::Memory(MemoryInsight {
+                recall: self.recall.clone(),
+                sizes,
+                capacity: self.params.capacity as usize,
+                read_mode: self.params.read.label(),
+                lesioned: self.params.lesion,
+                size_history: self.size_history.points().to_vec(),
+            })),
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Mfec(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::Mfec(params) = spec {
+            self.params = params.clone();
+            for store in &mut self.stores {
+                store.set_capacity(params.capacity as usize);
+            }
+        }
+    }
+
+    fn amnesia(&mut self) {
+        self.wipe();
+    }
+}

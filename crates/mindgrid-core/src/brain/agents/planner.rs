@@ -1,0 +1,311 @@
+//! A lookahead planner over a learned model: depth-limited expectimax search (Sutton & Barto 2018,
+//! 8.9-8.10, "decision-time planning"), with Q-learning values at the leaves.
+//!
+//! ```text
+//! each real step in state s:
+//!     G(s, a, d) = sum over outcomes (s', r) of the model's (s, a), with their probabilities:
+//!                      r                                   if s' ends the episode
+//!                      r + gamma max_a' Q(s', a')          if d = 1              (the leaf's value)
+//!                      r + gamma max_a' G(s', a', d - 1)   otherwise
+//!                  Q(s, a) where the model has never seen (s, a)
+//!     act: argmax_a G(s, a, depth) (epsilon-greedy);   learn: Q-learning on the real step, and
+//!     record the step in the model (outcome counts)
+//! the imagined futures drawn are each first move's principal variation: the best continuation,
+//! following the most likely outcome
+//! ```
+
+use crate::ArenaRng;
+use crate::brain::model::{Outcome, WorldModel};
+use crate::brain::{
+    Agent, Brain, BrainSpec, Insight, Mechanism, PlanningInsight, QTable, Rollout, Transition,
+    epsilon_greedy, hyperparameters,
+};
+use crate::world::{Action, GridWorld, Observation};
+
+/// What the window says about the rollout planner.
+pub const ABOUT: &str = "Before every move the planner imagines: from where it stands it searches \
+    every sequence of moves a few steps deep through its learned model of the world, adding up the \
+    rewards it predicts plus what it already believes the end point is worth: \
+    G = r1 + gamma r2 + ... + gamma^d V(end). It takes the first move of the best imagined future. \
+    The ghost paths on the map are each first move's best future; where the real path leaves the \
+    chosen plan is marked. \
+    Brain analogue: hippocampal preplay and theta sequences, which sweep ahead of the animal along \
+    possible paths before it chooses (Johnson & Redish 2007; Pfeiffer & Foster 2013). \
+    Read: Tesauro & Galperin 1997 (rollouts); Coulom 2006, Kocsis & Szepesvari 2006 (MCTS); \
+    Sutton & Barto 2018, 8.9-8.11.";
+
+hyperparameters! {
+    /// Hyperparameters of the lookahead planner.
+    pub struct PlannerParams {
+        depth: u32 = 4, [1.0, 7.0], Live,
+            "How many moves ahead the planner imagines (the search grows fourfold per step).",
+            "a few steps, valued by Q at the leaves (Sutton & Barto 8.10)";
+        alpha: f32 = 0.1, [0.0, 1.0], Live,
+            "Step size of the Q-learning that values the ends of imagined futures.",
+            "0.1 (Sutton & Barto, fig. 8.2)";
+        gamma: f32 = 0.95, [0.0, 1.0], Live,
+            "Discount of future reward, real and imagined.",
+            "0.95 (Sutton & Barto, fig. 8.2)";
+        epsilon: f32 = 0.1, [0.0, 1.0], Live,
+            "Probability of a random real move.",
+            "0.1 (Sutton & Barto, fig. 8.2)";
+        #[serde(deserialize_with = "crate::brain::switch")]
+        lesion: bool = false, [0.0, 1.0], Live,
+            "No imagination: act on learned values alone.",
+            "off: imagination on";
+    }
+}
+
+/// The lookahead planner: Q-learning values, a learned model (outcome counts), and imagined futures.
+pub struct Planner {
+    params: PlannerParams,
+    q: QTable,
+    model: WorldModel,
+    steps: u64,
+    nodes_searched: u64,
+    rollouts: Vec<Rollout>,
+    returns: [Option<f32>; Action::COUNT],
+    /// The plan being followed and how far along it reality has matched.
+    plan: Vec<usize>,
+    plan_position: usize,
+    divergence: Option<usize>,
+    last_state: usize,
+}
+
+impl Planner {
+    /// A fresh planner for `world`.
+    pub fn new(params: PlannerParams, world: &GridWorld) -> Self {
+        let states = world.cell_count();
+        Self {
+            params,
+            q: QTable::new(states, 0.0),
+            // Counts: in a deterministic world only one outcome is ever counted, and after a
+            // slip the rare outcome keeps its small probability instead of replacing the usual one.
+            model: WorldModel::new(states, true),
+            steps: 0,
+            nodes_searched: 0,
+            rollouts: Vec::new(),
+            returns: [None; Action::COUNT],
+            plan: Vec::new(),
+            plan_position: 0,
+            divergence: None,
+            last_state: world.start(),
+        }
+    }
+
+    /// The imagined return of `action` in `state`, searching `depth` moves deep; `None` where the
+    /// model has never seen the move.
+    fn search(&mut self, state: usize, action: Action, depth: u32) -> Option<f32> {
+        let outcomes = self.model.outcomes(state, action);
+        if outcomes.is_empty() {
+            return None;
+        }
+        self.nodes_searched += 1;
+        let gamma = self.params.gamma;
+        let mut total = 0.0;
+        for (
+            Outcome {
+                next,
+                reward,
+                terminal,
+            },
+            p,
+        ) in outcomes
+        {
+            let future = if terminal {
+                0.0
+            } else if depth <= 1 {
+                self.q.best(next)
+            } else {
+                self.state_value(next, depth - 1)
+            };
+            total += p * (reward + gamma * future);
+        }
+        Some(total)
+    }
+
+    /// The best imagined return from `state` with `depth` moves to go.
+    fn state_value(&mut self, state: usize, depth: u32) -> f32 {
+        Action::ALL
+            .into_iter()
+            .map(|a| {
+                self.search(state, a, depth)
+                    .unwrap_or(self.q[state][a.index()])
+            })
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+
+    /// The principal variation after `first`: the most likely outcome, then the best move, to `depth`.
+    fn principal_variation(&mut self, state: usize, first: Action, depth: u32) -> Vec<usize> {
+        let mut cells = vec![state];
+        let (mut current, mut action) = (state, first);
+        for d in (1..=depth).rev() {
+            let Some((outcome, _)) = self.model.most_likely(current, action) else {
+                break;
+            };
+            cells.push(outcome.next);
+            if outcome.terminal || d == 1 {
+                break;
+            }
+            current = outcome.next;
+            let values: Vec<f32> = Action::ALL
+                .into_iter()
+                .map(|a| {
+                    self.search(current, a, d - 1)
+                        .unwrap_or(self.q[current][a.index()])
+                })
+                .collect();
+            action = Action::from_index(
+                values
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or(0, |(i, _)| i),
+            );
+        }
+        cells
+    }
+
+    /// Searches every first move from `state`; fills `returns` and the futures drawn.
+    fn imagine(&mut self, state: usize) {
+        self.rollouts.clear();
+        let depth = self.params.depth.clamp(1, 7);
+        for action in Action::ALL {
+            self.returns[action.index()] = self.search(state, action, depth);
+        }
+        let best = self
+            .returns
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max);
+        for action in Action::ALL {
+            if let Some(predicted_return) = self.returns[action.index()] {
+                let cells = self.principal_variation(state, action, depth);
+                let weight = if predicted_return == best { 1.0 } else { 0.45 };
+                self.rollouts.push(Rollout {
+                    cells,
+                    predicted_return,
+                    first_action: Some(action),
+                    weight,
+                });
+            }
+        }
+    }
+
+    /// Search nodes expanded so far (one per imagined move).
+    pub fn nodes_searched(&self) -> u64 {
+        self.nodes_searched
+    }
+}
+
+impl Brain for Planner {
+    type Params = PlannerParams;
+    const SUMMARY: &'static str =
+        "depth-limited lookahead search over a learned model, Q at the leaves";
+    const ABOUT: &'static str = ABOUT;
+
+    fn build(params: &PlannerParams, world: &GridWorld, _seed: u64) -> Self {
+        Self::new(params.clone(), world)
+    }
+
+    fn title(_params: &PlannerParams) -> &'static str {
+        "the lookahead planner"
+    }
+}
+
+impl Agent for Planner {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        let state = observation.state;
+        self.last_state = state;
+        if self.params.lesion {
+            self.rollouts.clear();
+            self.returns = [None; Action::COUNT];
+            self.plan.clear();
+        } else {
+            self.imagine(state);
+        }
+        // Predicted return per move; moves never imagined fall back on their Q value.
+        let predicted: Vec<f32> = (0..Action::COUNT)
+            .map(|a| self.returns[a].unwrap_or(self.q[state][a]))
+            .collect();
+        let action = epsilon_greedy(&predicted, self.params.epsilon, rng);
+        // Commit to the best imagined future of the chosen move, unless still on a plan.
+        let on_plan = self.plan.get(self.plan_position) == Some(&state)
+            && self.plan_position + 1 < self.plan.len();
+        if !on_plan {
+            self.plan = self
+                .rollouts
+                .iter()
+                .filter(|r| r.first_action == Some(action))
+                .max_by(|a, b| a.predicted_return.total_cmp(&b.predicted_return))
+                .map(|r| r.cells.clone())
+                .unwrap_or_default();
+            self.plan_position = 0;
+        }
+        action
+    }
+
+    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+        self.steps += 1;
+        let next = (!t.terminal).then_some(t.next.state);
+        let PlannerParams { alpha, gamma, .. } = self.params;
+        self.q
+            .update(t.state, t.action, t.reward, next, alpha, gamma);
+        self.q.visit(t.state);
+        let outcome = Outcome {
+            next: t.next.state,
+            reward: t.reward,
+            terminal: t.terminal,
+        };
+        self.model.record(t.state, t.action, outcome, self.steps);
+        // Did reality follow the plan?
+        if let Some(&expected) = self.plan.get(self.plan_position + 1) {
+            if expected == t.next.state {
+                self.plan_position += 1;
+            } else {
+                self.divergence = Some(t.next.state);
+                self.plan.clear();
+                self.plan_position = 0;
+            }
+        }
+        if t.terminal || t.truncated {
+            self.plan.clear();
+            self.plan_position = 0;
+        }
+        self.last_state = t.next.state;
+    }
+
+    fn insight(&self, world: &GridWorld) -> Insight {
+        let confidence = self.model.confidence_map(world.cell_count());
+        Insight {
+            values: Some(self.q.value_map(world)),
+            action_values: Some(self.q[self.last_state]),
+            action_caption: "",
+            facts: [("imagined moves".into(), format!("{}", self.nodes_searched))]
+                .into_iter()
+                .chain(self.model.facts(world.cell_count()))
+                .collect(),
+            mechanism: Some(Mechanism::Planning(PlanningInsight {
+                rollouts: self.rollouts.clone(),
+                first_action_returns: self.returns,
+                plan: self.plan[self.plan_position.min(self.plan.len())..].to_vec(),
+                divergence: self.divergence,
+                confidence,
+                touched: Vec::new(),
+                model_error: self.model.recent_error,
+                lesioned: self.params.lesion,
+            })),
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Planner(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::Planner(params) = spec {
+            self.params = params.clone();
+        }
+    }
+}

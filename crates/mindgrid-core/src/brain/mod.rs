@@ -1,0 +1,346 @@
+//! Agents ("brains"): the [`Agent`] trait, the scene's brain kinds, tunable hyperparameters and insights.
+
+/// The agents, one file each with its algorithm box on top.
+mod agents {
+    pub mod attention;
+    pub mod continual;
+    pub mod dyna_q;
+    pub mod mfec;
+    pub mod planner;
+    pub mod q_learning;
+    pub mod random;
+    pub mod reptile;
+}
+
+/// The parts agents are built from.
+mod parts {
+    pub mod curve;
+    pub mod memory;
+    pub mod model;
+    pub mod nn;
+    pub mod policy;
+    pub mod q_table;
+}
+
+mod params;
+
+pub use agents::attention::{AttentionAgent, AttentionInsight, AttentionParams};
+pub use agents::continual::{
+    Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve,
+};
+pub use agents::dyna_q::{DynaQ, DynaQParams};
+pub use agents::mfec::{
+    ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory,
+};
+pub use agents::planner::{Planner, PlannerParams};
+pub use agents::q_learning::{QLearning, QLearningParams};
+pub use agents::random::RandomAgent;
+pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
+pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, switch};
+pub(crate) use params::{choice, hyperparameters};
+pub use parts::curve::Curve;
+pub use parts::policy::{argmax_random_tie, epsilon_greedy, shortest_move_accuracy};
+pub use parts::q_table::QTable;
+pub use parts::{memory, model, nn};
+
+use serde::{Deserialize, Serialize};
+
+use params::{live_part, pending_of, set_clamped, values_of};
+
+use crate::ArenaRng;
+use crate::world::{Action, GridWorld, Observation};
+
+/// One step of experience, handed to the agent after the world moved.
+pub struct Transition<'a> {
+    /// The state the action was taken in.
+    pub state: usize,
+    /// The action the agent chose (a slip may have executed another).
+    pub action: Action,
+    /// Reward received.
+    pub reward: f32,
+    /// What the agent sees now.
+    pub next: Observation<'a>,
+    /// The episode ended in a terminal cell (no bootstrapping from `next`).
+    pub terminal: bool,
+    /// The episode was cut off by the step limit (bootstrapping from `next` is still right).
+    pub truncated: bool,
+}
+
+/// A learning agent. Everything it knows is reachable from here, without Bevy.
+pub trait Agent: Send + Sync {
+    /// Chooses an action for the observed state.
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action;
+    /// Learns from one step of experience.
+    fn learn(&mut self, transition: &Transition, rng: &mut ArenaRng);
+    /// Called once when an episode ends (after the last `learn`).
+    fn end_episode(&mut self, _rng: &mut ArenaRng) {}
+    /// What the agent thinks now, for the window. Cheap, and never needed for learning.
+    fn insight(&self, world: &GridWorld) -> Insight;
+    /// The agent's kind and current hyperparameters.
+    fn spec(&self) -> BrainSpec;
+    /// Takes new hyperparameters of the same kind without forgetting what was learned. The arena
+    /// passes only what applies live ([`BrainSpec::live_part`]): on-reset fields keep the values
+    /// the agent was built with.
+    fn retune(&mut self, spec: &BrainSpec);
+    /// Wipes the agent's episodic memory, if it has one ("amnesia"); other learning stays.
+    fn amnesia(&mut self) {}
+    /// Meets a new task, if the agent compares how fast it adapts ("new task"); others ignore it.
+    fn try_new_task(&mut self) {}
+}
+
+/// A brain kind the registry can build: its hyperparameters and how the window names it.
+pub trait Brain: Agent + Sized + 'static {
+    /// Its hyperparameters, declared with `hyperparameters!`.
+    type Params: Hyperparameters + Clone + Default;
+    /// One line for the README's table: the algorithm and its paper.
+    const SUMMARY: &'static str;
+    /// How the mechanism works, for the window.
+    const ABOUT: &'static str;
+    /// A fresh agent for `world`; `seed` draws whatever it fixes at birth (such as a projection).
+    fn build(params: &Self::Params, world: &GridWorld, seed: u64) -> Self;
+    /// The mechanism's name in words, for the window.
+    fn title(params: &Self::Params) -> &'static str;
+    /// Combinations of values that cannot work, as (field, what is wrong and what is expected).
+    fn conflicts(_params: &Self::Params) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// Moves other fields so that changing `changed` cannot create a conflict (the sliders).
+    fn constrain(_params: &mut Self::Params, _changed: &str) {}
+}
+
+/// The registry: one line per brain kind (`Kind(Agent)`), written in scenes as `Kind(field: value)`.
+/// `Random`, the floor every learner must beat, has no hyperparameters and is written `Random`.
+macro_rules! brains {
+    ($($(#[$doc:meta])* $kind:ident($agent:ty),)*) => {
+        /// A brain kind with its hyperparameters, as a scene file writes it.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub enum BrainSpec {
+            /// Uniformly random actions: the floor every learner must beat.
+            Random,
+            $($(#[$doc])* $kind(<$agent as Brain>::Params),)*
+        }
+
+        impl BrainSpec {
+            /// The brain kinds a scene may name.
+            pub const KINDS: &'static [&'static str] = &["Random", $(stringify!($kind),)*];
+
+            /// Every kind with its default hyperparameters.
+            pub fn defaults() -> Vec<BrainSpec> {
+                vec![BrainSpec::Random, $(BrainSpec::$kind(Default::default()),)*]
+            }
+
+            /// The kind's name as written in scenes.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    BrainSpec::Random => "Random",
+                    $(BrainSpec::$kind(_) => stringify!($kind),)*
+                }
+            }
+
+            /// A fresh agent of this kind for `world`; `seed` draws whatever it fixes at birth.
+            pub fn build(&self, world: &GridWorld, seed: u64) -> Box<dyn Agent> {
+                match self {
+                    BrainSpec::Random => Box::new(RandomAgent),
+                    $(BrainSpec::$kind(p) => Box::new(<$agent as Brain>::build(p, world, seed)),)*
+                }
+            }
+
+            /// The tunable hyperparameters of this kind, with their current values.
+            pub fn hyperparameters(&self) -> Vec<(&'static ParamSpec, f64)> {
+                match self {
+                    BrainSpec::Random => Vec::new(),
+                    $(BrainSpec::$kind(p) => values_of(p),)*
+                }
+            }
+
+            /// Sets one hyperparameter by name (clamped to its range). Unknown names are ignored.
+            pub fn set_hyperparameter(&mut self, name: &str, value: f64) {
+                match self {
+                    BrainSpec::Random => {}
+                    $(BrainSpec::$kind(p) => {
+                        set_clamped(p, name, value);
+                        <$agent as Brain>::constrain(p, name);
+                    })*
+                }
+            }
+
+            /// Combinations of values that cannot work, as (field, message).
+            pub fn conflicts(&self) -> Vec<(&'static str, String)> {
+                match self {
+                    BrainSpec::Random => Vec::new(),
+                    $(BrainSpec::$kind(p) => <$agent as Brain>::conflicts(p),)*
+                }
+            }
+
+            /// Hyperparameter `name` as a scene file writes it.
+            pub fn written(&self, name: &str) -> String {
+                match self {
+                    BrainSpec::Random => String::new(),
+                    $(BrainSpec::$kind(p) => p.written(name),)*
+                }
+            }
+
+            /// `requested` with this spec's on-reset values: what an agent built from this spec can
+            /// take without a reset. A different kind takes nothing.
+            pub fn live_part(&self, requested: &BrainSpec) -> BrainSpec {
+                match (self, requested) {
+                    $((BrainSpec::$kind(running), BrainSpec::$kind(asked)) => {
+                        BrainSpec::$kind(live_part(running, asked))
+                    })*
+                    _ => self.clone(),
+                }
+            }
+
+            /// The on-reset hyperparameters whose `requested` value differs from this spec's:
+            /// they wait for a reset.
+            pub fn pending(&self, requested: &BrainSpec) -> Vec<&'static str> {
+                match (self, requested) {
+                    $((BrainSpec::$kind(running), BrainSpec::$kind(asked)) => {
+                        pending_of(running, asked)
+                    })*
+                    _ => Vec::new(),
+                }
+            }
+
+            /// The mechanism's name in words, for the window.
+            pub fn title(&self) -> &'static str {
+                match self {
+                    BrainSpec::Random => "a random walker",
+                    $(BrainSpec::$kind(p) => <$agent as Brain>::title(p),)*
+                }
+            }
+
+            /// How the mechanism works, for the window.
+            pub fn about(&self) -> &'static str {
+                match self {
+                    BrainSpec::Random => RandomAgent::ABOUT,
+                    $(BrainSpec::$kind(_) => <$agent as Brain>::ABOUT,)*
+                }
+            }
+
+            /// The algorithm and its paper, in one line.
+            pub fn summary(&self) -> &'static str {
+                match self {
+                    BrainSpec::Random => "baseline",
+                    $(BrainSpec::$kind(_) => <$agent as Brain>::SUMMARY,)*
+                }
+            }
+        }
+    };
+}
+
+brains! {
+    /// Tabular Q-learning (Watkins 1989).
+    QLearning(QLearning),
+    /// Model-Free Episodic Control (Blundell et al. 2016).
+    Mfec(Mfec),
+    /// Dyna-Q and Dyna-Q+ (Sutton 1990).
+    DynaQ(DynaQ),
+    /// A lookahead planner: depth-limited search through a learned model.
+    Planner(Planner),
+    /// A network learning task after task, with EWC and replay (Kirkpatrick et al. 2017).
+    Continual(Continual),
+    /// Meta-learning with Reptile (Nichol et al. 2018).
+    Reptile(Reptile),
+    /// Soft spatial attention feeding an actor-critic (Mott et al. 2019).
+    Attention(AttentionAgent),
+}
+
+/// A map of what the agent believes about each cell.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ValueMap {
+    /// Estimated value of each cell (row-major); NaN where the agent has no estimate.
+    pub value: Vec<f32>,
+    /// The greedy action in each cell, where the agent has one.
+    pub greedy: Vec<Option<Action>>,
+}
+
+/// What an agent shows the window about its inner state. Panels are functions of this.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Insight {
+    /// State values and greedy actions over the map.
+    pub values: Option<ValueMap>,
+    /// The agent's action values in the current state.
+    pub action_values: Option<[f32; Action::COUNT]>,
+    /// What `action_values` are, for the panel's heading (empty: "Action values here").
+    pub action_caption: &'static str,
+    /// Short labelled facts ("states visited: 41").
+    pub facts: Vec<(String, String)>,
+    /// The view of the agent's mechanism, if it has one.
+    pub mechanism: Option<Mechanism>,
+}
+
+/// The inside of one mechanism, for its panel. The window matches on it exhaustively, so a new
+/// view cannot be added without its panel.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mechanism {
+    /// What an episodic memory recalls now.
+    Memory(MemoryInsight),
+    /// What a planner imagines and how sure its model is.
+    Planning(PlanningInsight),
+    /// Where an attention agent looks.
+    Attention(AttentionInsight),
+    /// Forgetting curves and weight importance of a continual learner.
+    Continual(ContinualInsight),
+    /// Meta-training progress and adaptation curves of a meta-learner.
+    Meta(MetaInsight),
+}
+
+/// Reads one kind of mechanism view out of an [`Insight`].
+macro_rules! mechanism_accessors {
+    ($($method:ident: $variant:ident($view:ty),)*) => {
+        impl Insight {
+            $(
+                #[doc = concat!("The ", stringify!($method), " view, if the agent has one.")]
+                pub fn $method(&self) -> Option<&$view> {
+                    match &self.mechanism {
+                        Some(Mechanism::$variant(view)) => Some(view),
+                        _ => None,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+mechanism_accessors! {
+    memory: Memory(MemoryInsight),
+    planning: Planning(PlanningInsight),
+    attention: Attention(AttentionInsight),
+    continual: Continual(ContinualInsight),
+    meta: Meta(MetaInsight),
+}
+
+/// One imagined future: a path through the learned model from the agent's cell.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rollout {
+    /// Cells visited in imagination, starting at the agent's cell.
+    pub cells: Vec<usize>,
+    /// The return the model predicts along it (with the value estimate at its end).
+    pub predicted_return: f32,
+    /// The first move.
+    pub first_action: Option<Action>,
+    /// How much it counted (visit share or probability), in [0, 1].
+    pub weight: f32,
+}
+
+/// What a planning agent shows: imagined rollouts, its chosen plan, and its model's confidence.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlanningInsight {
+    /// Imagined paths from the present cell.
+    pub rollouts: Vec<Rollout>,
+    /// Mean predicted return per first move (None: not imagined).
+    pub first_action_returns: [Option<f32>; Action::COUNT],
+    /// The plan chosen when it was made: cells from where the agent then stood.
+    pub plan: Vec<usize>,
+    /// Where the real path left the plan, if it did.
+    pub divergence: Option<usize>,
+    /// Mean model confidence per cell, in [0, 1].
+    pub confidence: Vec<f32>,
+    /// Cells whose values the latest planning updates touched.
+    pub touched: Vec<usize>,
+    /// Recent rate of wrong model predictions.
+    pub model_error: f32,
+    /// Whether planning is switched off.
+    pub lesioned: bool,
+}

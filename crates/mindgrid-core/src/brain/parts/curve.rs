@@ -1,0 +1,49 @@
+//! A time series for a panel's plot that stays the same size however long the run.
+
+/// Points (x, value) kept evenly spaced and bounded: when [`Curve::LIMIT`] points are held, every
+/// other one goes and from then on only every other point offered is kept, so a curve over a
+/// billion steps costs what a curve over a thousand does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Curve<T> {
+    points: Vec<(u64, T)>,
+    /// Keep one point in `stride` offered.
+    stride: u64,
+    offered: u64,
+}
+
+impl<T: Clone> Default for Curve<T> {
+    fn default() -> Self {
+        Self {
+            points: Vec::new(),
+            stride: 1,
+            offered: 0,
+        }
+    }
+}
+
+impl<T: Clone> Curve<T> {
+    /// The most points a curve holds.
+    pub const LIMIT: usize = 512;
+
+    /// Offers the point (x, value); it is kept if it falls on the current stride.
+    pub fn push(&mut self, x: u64, value: T) {
+        if self.offered.is_multiple_of(self.stride) {
+            self.points.push((x, value));
+            if self.points.len() >= Self::LIMIT {
+                self.points = self.points.iter().step_by(2).cloned().collect();
+                self.stride *= 2;
+            }
+        }
+        self.offered += 1;
+    }
+
+    /// The points kept, oldest first.
+    pub fn points(&self) -> &[(u64, T)] {
+        &self.points
+    }
+
+    /// The newest point kept.
+    pub fn last(&self) -> Option<&(u64, T)> {
+        self.points.last()
+    }
+}

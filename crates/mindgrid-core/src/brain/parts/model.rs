@@ -1,0 +1,212 @@
+//! Learned world models for planning: a deterministic table (last observed outcome) and a stochastic one (counts).
+//!
+//! Both know how confident they are about each (state, action) and how often their predictions were
+//! wrong when the real world answered.
+
+use rand::Rng;
+
+use crate::ArenaRng;
+use crate::world::Action;
+
+/// What the model predicts one step does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    /// The next state (cell).
+    pub next: usize,
+    /// The reward.
+    pub reward: f32,
+    /// Whether the episode ends there.
+    pub terminal: bool,
+}
+
+/// Per (state, action): the outcomes seen and how often.
+#[derive(Clone, Debug, Default)]
+struct Entry {
+    outcomes: Vec<(Outcome, u32)>,
+    tries: u32,
+    last_tried: u64,
+}
+
+/// A world model learned from experience, over `states` x 4 actions.
+#[derive(Clone, Debug)]
+pub struct WorldModel {
+    entries: Vec<Entry>,
+    /// Deterministic: keep only the last outcome. Stochastic: count every outcome.
+    stochastic: bool,
+    /// (state, action) pairs tried at least once, in the order first tried.
+    observed: Vec<(usize, Action)>,
+    predictions: u64,
+    mispredictions: u64,
+    /// Exponential moving average of the misprediction rate (recent error).
+    pub recent_error: f32,
+}
+
+impl WorldModel {
+    /// An empty model over `states` states.
+    pub fn new(states: usize, stochastic: bool) -> Self {
+        Self {
+            entries: vec![Entry::default(); states * Action::COUNT],
+            stochastic,
+            observed: Vec::new(),
+            predictions: 0,
+            mispredictions: 0,
+            recent_error: 0.0,
+        }
+    }
+
+    fn index(state: usize, action: Action) -> usize {
+        state * Action::COUNT + action.index()
+    }
+
+    /// Records what really happened; first scores the model's prediction against it.
+    pub fn record(&mut self, state: usize, action: Action, outcome: Outcome, now: u64) {
+        let Some(entry) = self.entries.get_mut(Self::index(state, action)) else {
+            return;
+        };
+        if entry.tries > 0 {
+            let predicted = entry
+                .outcomes
+                .iter()
+                .max_by_key(|(_, n)| *n)
+                .map(|(o, _)| *o);
+            let wrong = predicted != Some(outcome);
+            self.predictions += 1;
+            self.mispredictions += u64::from(wrong);
+            self.recent_error += 0.01 * (f32::from(u8::from(wrong)) - self.recent_error);
+        } else {
+            self.observed.push((state, action));
+        }
+        entry.tries += 1;
+        entry.last_tried = now;
+        if self.stochastic {
+            match entry.outcomes.iter_mut().find(|(o, _)| *o == outcome) {
+                Some((_, n)) => *n += 1,
+                None => entry.outcomes.push((outcome, 1)),
+            }
+        } else {
+            entry.outcomes.clear();
+            entry.outcomes.push((outcome, 1));
+        }
+    }
+
+    /// Samples an outcome of (state, action), if it was ever tried.
+    pub fn sample(&self, state: usize, action: Action, rng: &mut ArenaRng) -> Option<Outcome> {
+        let entry = self.entries.get(Self::index(state, action))?;
+        match entry.outcomes.as_slice() {
+            [] => None,
+            [(only, _)] => Some(*only),
+            outcomes => {
+                let total: u32 = outcomes.iter().map(|(_, n)| n).sum();
+                let mut pick = rng.random_range(0..total);
+                for (o, n) in outcomes {
+                    if pick < *n {
+                        return Some(*o);
+                    }
+                    pick -= n;
+                }
+                None
+            }
+        }
+    }
+
+    /// Every outcome seen for (state, action), with its probability under the model.
+    pub fn outcomes(&self, state: usize, action: Action) -> Vec<(Outcome, f32)> {
+        let Some(entry) = self.entries.get(Self::index(state, action)) else {
+            return Vec::new();
+        };
+        let total: u32 = entry.outcomes.iter().map(|(_, n)| n).sum();
+        entry
+            .outcomes
+            .iter()
+            .map(|(o, n)| (*o, *n as f32 / total.max(1) as f32))
+            .collect()
+    }
+
+    /// The most likely outcome of (state, action) and its probability under the model.
+    pub fn most_likely(&self, state: usize, action: Action) -> Option<(Outcome, f32)> {
+        let entry = self.entries.get(Self::index(state, action))?;
+        let total: u32 = entry.outcomes.iter().map(|(_, n)| n).sum();
+        entry
+            .outcomes
+            .iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(o, n)| (*o, *n as f32 / total.max(1) as f32))
+    }
+
+    /// Confidence in (state, action) in [0, 1]: 0 if never tried, rising with tries
+    /// (n / (n + 1)) times the probability of the most likely outcome.
+    pub fn confidence(&self, state: usize, action: Action) -> f32 {
+        match (
+            self.entries.get(Self::index(state, action)),
+            self.most_likely(state, action),
+        ) {
+            (Some(entry), Some((_, p))) => p * entry.tries as f32 / (entry.tries as f32 + 1.0),
+            _ => 0.0,
+        }
+    }
+
+    /// Steps since (state, action) was last really tried (`now` if never).
+    pub fn since_tried(&self, state: usize, action: Action, now: u64) -> u64 {
+        self.entries
+            .get(Self::index(state, action))
+            .filter(|e| e.tries > 0)
+            .map_or(now, |e| now.saturating_sub(e.last_tried))
+    }
+
+    /// Whether (state, action) was ever tried.
+    pub fn tried(&self, state: usize, action: Action) -> bool {
+        self.entries
+            .get(Self::index(state, action))
+            .is_some_and(|e| e.tries > 0)
+    }
+
+    /// A uniformly random previously observed (state, action).
+    pub fn random_observed(&self, rng: &mut ArenaRng) -> Option<(usize, Action)> {
+        (!self.observed.is_empty()).then(|| self.observed[rng.random_range(0..self.observed.len())])
+    }
+
+    /// Mean confidence of every cell over its four moves, for the confidence heatmap.
+    pub fn confidence_map(&self, cells: usize) -> Vec<f32> {
+        (0..cells)
+            .map(|s| {
+                Action::ALL
+                    .iter()
+                    .map(|&a| self.confidence(s, a))
+                    .sum::<f32>()
+                    / Action::COUNT as f32
+            })
+            .collect()
+    }
+
+    /// What the insight panel says about the model: pairs seen and its error.
+    pub fn facts(&self, cells: usize) -> [(String, String); 2] {
+        [
+            (
+                "model pairs".into(),
+                format!("{} of {}", self.observed_pairs(), cells * Action::COUNT),
+            ),
+            (
+                "model error".into(),
+                format!(
+                    "{:.1}% (recent {:.1}%)",
+                    100.0 * self.error_rate(),
+                    100.0 * self.recent_error
+                ),
+            ),
+        ]
+    }
+
+    /// Fraction of predictions that were wrong, over the model's life.
+    pub fn error_rate(&self) -> f32 {
+        if self.predictions == 0 {
+            0.0
+        } else {
+            self.mispredictions as f32 / self.predictions as f32
+        }
+    }
+
+    /// Number of (state, action) pairs tried.
+    pub fn observed_pairs(&self) -> usize {
+        self.observed.len()
+    }
+}

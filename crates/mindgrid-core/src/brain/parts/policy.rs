@@ -1,0 +1,57 @@
+//! Policy helpers shared by the agents: epsilon-greedy, argmax with random ties, imitation accuracy.
+
+use crate::ArenaRng;
+use crate::world::Action;
+
+/// The share of rows of `output` (one row of move scores per example) whose best-scoring move is
+/// one of that example's shortest-path moves: the "accuracy" of the imitation learners.
+pub fn shortest_move_accuracy(
+    output: &ndarray::Array2<f32>,
+    best: &[[bool; Action::COUNT]],
+) -> f32 {
+    let correct = output
+        .rows()
+        .into_iter()
+        .zip(best)
+        .filter(|(row, best)| {
+            let choice = row
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or(0, |(i, _)| i);
+            best[choice]
+        })
+        .count();
+    correct as f32 / best.len().max(1) as f32
+}
+
+/// Epsilon-greedy: with probability `epsilon` a uniformly random move, otherwise the move with
+/// the largest value (ties broken at random).
+pub fn epsilon_greedy(values: &[f32], epsilon: f32, rng: &mut ArenaRng) -> Action {
+    use rand::Rng;
+    if rng.random::<f32>() < epsilon {
+        Action::from_index(rng.random_range(0..Action::COUNT))
+    } else {
+        Action::from_index(argmax_random_tie(values, rng))
+    }
+}
+
+/// Picks the index of the largest value, breaking ties uniformly at random.
+pub fn argmax_random_tie(values: &[f32], rng: &mut ArenaRng) -> usize {
+    use rand::Rng;
+    let best = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let ties = values.iter().filter(|&&v| v == best).count();
+    if ties <= 1 {
+        return values.iter().position(|&v| v == best).unwrap_or(0);
+    }
+    let mut pick = rng.random_range(0..ties);
+    for (i, &v) in values.iter().enumerate() {
+        if v == best {
+            if pick == 0 {
+                return i;
+            }
+            pick -= 1;
+        }
+    }
+    0
+}

@@ -1,0 +1,102 @@
+//! The tabular action-value function shared by Q-learning, Dyna-Q and the planner: Watkins's
+//! update, greedy values, visit counts and the value map the window draws.
+
+use std::ops::Index;
+
+use crate::brain::ValueMap;
+use crate::world::{Action, Cell, GridWorld};
+
+/// Q[s, a] for every cell and move, with how often each cell was left by a real step.
+#[derive(Clone, Debug)]
+pub struct QTable {
+    q: Vec<[f32; Action::COUNT]>,
+    visits: Vec<u32>,
+}
+
+impl QTable {
+    /// A table for `states` cells, every entry at `initial`.
+    pub fn new(states: usize, initial: f32) -> Self {
+        Self {
+            q: vec![[initial; Action::COUNT]; states],
+            visits: vec![0; states],
+        }
+    }
+
+    /// The action values of `state`, if the table has it.
+    pub fn get(&self, state: usize) -> Option<[f32; Action::COUNT]> {
+        self.q.get(state).copied()
+    }
+
+    /// The largest action value of `state`: `max_a Q[s, a]`.
+    pub fn best(&self, state: usize) -> f32 {
+        self.q[state]
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+
+    /// Watkins's Q-learning update, `Q[s,a] += alpha (r + gamma max_a' Q[s',a'] - Q[s,a])`;
+    /// `next` is None at a terminal (no bootstrapping).
+    pub fn update(
+        &mut self,
+        state: usize,
+        action: Action,
+        reward: f32,
+        next: Option<usize>,
+        alpha: f32,
+        gamma: f32,
+    ) {
+        let next_best = next.map_or(0.0, |next| self.best(next));
+        let entry = &mut self.q[state][action.index()];
+        *entry += alpha * (reward + gamma * next_best - *entry);
+    }
+
+    /// Counts a real step taken from `state`.
+    pub fn visit(&mut self, state: usize) {
+        self.visits[state] = self.visits[state].saturating_add(1);
+    }
+
+    /// Real steps taken from `state`.
+    pub fn visits(&self, state: usize) -> u32 {
+        self.visits[state]
+    }
+
+    /// Cells left by at least one real step.
+    pub fn visited(&self) -> usize {
+        self.visits.iter().filter(|&&v| v > 0).count()
+    }
+
+    /// Entries in the table.
+    pub fn entries(&self) -> usize {
+        self.q.len() * Action::COUNT
+    }
+
+    /// The value map: max Q per visited open cell, and the greedy move where it is unique.
+    pub fn value_map(&self, world: &GridWorld) -> ValueMap {
+        let mut value = Vec::with_capacity(world.cell_count());
+        let mut greedy = Vec::with_capacity(world.cell_count());
+        for (i, row) in self.q.iter().enumerate() {
+            let cell = world.cell(i);
+            if cell == Cell::Wall || cell.is_terminal() || self.visits[i] == 0 {
+                value.push(f32::NAN);
+                greedy.push(None);
+                continue;
+            }
+            let best = self.best(i);
+            value.push(best);
+            let first = row.iter().position(|&v| v == best).unwrap_or(0);
+            let tied = row.iter().filter(|&&v| v == best).count() > 1;
+            greedy.push((!tied).then(|| Action::from_index(first)));
+        }
+        ValueMap { value, greedy }
+    }
+}
+
+impl Index<usize> for QTable {
+    type Output = [f32; Action::COUNT];
+
+    /// The action values of a cell.
+    fn index(&self, state: usize) -> &Self::Output {
+        &self.q[state]
+    }
+}

@@ -1,0 +1,537 @@
+//! Experiments: one arena per agent, stepped in lockstep, with per-episode metrics. No Bevy here.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+
+use rand::SeedableRng;
+
+use crate::ArenaRng;
+use crate::brain::{Agent, BrainSpec, Insight, Transition};
+use crate::command::{Command, LoggedCommand};
+use crate::scene::Scene;
+use crate::world::{Action, GridWorld, Observation};
+
+/// How many recent cells an arena remembers for the trail.
+pub const TRAIL_LENGTH: usize = 24;
+
+/// The outcome of one finished episode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpisodeRecord {
+    /// Episode number, from 1.
+    pub episode: u32,
+    /// Index of the task in force (0 before the first switch).
+    pub task: usize,
+    /// Steps taken.
+    pub steps: u32,
+    /// Sum of rewards.
+    pub episode_return: f64,
+    /// Reached the goal (or the target object).
+    pub success: bool,
+}
+
+/// The random streams drawn from a scene's seed, each independent of the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    /// Slip and random starts: the same for every arena, so agents face the same luck.
+    World,
+    /// Arena `i`'s agent: exploration and sampling while it learns.
+    Agent(usize),
+    /// What arena `i`'s agent fixes at birth (a random projection, initial weights).
+    Birth(usize),
+}
+
+impl Stream {
+    /// The stream's seed under scene seed `seed`.
+    pub fn seed(self, seed: u64) -> u64 {
+        let stream = match self {
+            Stream::World => 0,
+            Stream::Agent(i) => 1 + i as u64,
+            Stream::Birth(i) => 1000 + i as u64,
+        };
+        derive_seed(seed, stream)
+    }
+
+    /// A generator for the stream under scene seed `seed`.
+    pub fn rng(self, seed: u64) -> ArenaRng {
+        ArenaRng::seed_from_u64(self.seed(seed))
+    }
+}
+
+/// Derives an independent stream seed from the scene seed (the `SplitMix64` finaliser).
+pub fn derive_seed(seed: u64, stream: u64) -> u64 {
+    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// One agent in its own copy of the world.
+pub struct Arena {
+    /// The agent's label.
+    pub name: String,
+    world: GridWorld,
+    agent: Box<dyn Agent>,
+    /// The brain the user asked for: the agent's own spec plus on-reset changes not yet applied.
+    requested: BrainSpec,
+    agent_rng: ArenaRng,
+    world_rng: ArenaRng,
+    episodes: Vec<EpisodeRecord>,
+    steps_in_episode: u32,
+    return_in_episode: f64,
+    total_steps: u64,
+    task: usize,
+    trail: VecDeque<usize>,
+    last_action: Option<Action>,
+    switches: Vec<u32>,
+}
+
+impl Arena {
+    /// Arena `index` of `scene`, its agent built from `brain`.
+    fn new(scene: &Scene, index: usize, brain: &BrainSpec) -> Self {
+        let world = scene.build_world();
+        let agent = brain.build(&world, Stream::Birth(index).seed(scene.seed));
+        let mut arena = Self {
+            name: scene.agents[index].name.clone(),
+            agent,
+            requested: brain.clone(),
+            world_rng: Stream::World.rng(scene.seed),
+            agent_rng: Stream::Agent(index).rng(scene.seed),
+            world,
+            episodes: Vec::new(),
+            steps_in_episode: 0,
+            return_in_episode: 0.0,
+            total_steps: 0,
+            task: 0,
+            trail: VecDeque::with_capacity(TRAIL_LENGTH),
+            last_action: None,
+            switches: Vec::new(),
+        };
+        arena.switch_tasks(scene);
+        arena.world.reset_with(&mut arena.world_rng);
+        arena.trail.push_back(arena.world.agent());
+        arena
+    }
+
+    /// Applies every task switch due by now, in order: a switch waits for the one before it.
+    fn switch_tasks(&mut self, scene: &Scene) {
+        while let Some(next) = scene.tasks.get(self.task) {
+            let due = next
+                .after_episodes
+                .is_some_and(|e| self.episodes.len() as u32 >= e)
+                || next.after_steps.is_some_and(|s| self.total_steps >= s);
+            if !due {
+                break;
+            }
+            self.start_next_task(scene);
+        }
+    }
+
+    /// Applies the next task's changes, whether it is due or not.
+    fn start_next_task(&mut self, scene: &Scene) {
+        if let Some(next) = scene.tasks.get(self.task) {
+            for change in &next.changes {
+                self.world.apply(change);
+            }
+            self.task += 1;
+            self.switches.push(self.episodes.len() as u32);
+        }
+    }
+
+    /// Episodes completed when each task switch happened.
+    pub fn switches(&self) -> &[u32] {
+        &self.switches
+    }
+
+    /// One environment step: act, move, learn; on the episode's end, record it and start the next.
+    /// Returns whether an episode ended.
+    pub fn step(&mut self, scene: &Scene) -> bool {
+        let state = self.world.agent();
+        let action = self
+            .agent
+            .act(&Observation::of(&self.world), &mut self.agent_rng);
+        let outcome = self.world.step(action, &mut self.world_rng);
+        self.agent.learn(
+            &Transition {
+                state,
+                action,
+                reward: outcome.reward,
+                next: Observation::of(&self.world),
+                terminal: outcome.terminal,
+                truncated: outcome.truncated,
+            },
+            &mut self.agent_rng,
+        );
+        self.last_action = Some(action);
+        self.steps_in_episode += 1;
+        self.total_steps += 1;
+        self.return_in_episode += f64::from(outcome.reward);
+        if self.trail.len() == TRAIL_LENGTH {
+            self.trail.pop_front();
+        }
+        self.trail.push_back(self.world.agent());
+        if !(outcome.terminal || outcome.truncated) {
+            if self.task < scene.tasks.len() {
+                self.switch_tasks(scene);
+            }
+            return false;
+        }
+        self.agent.end_episode(&mut self.agent_rng);
+        self.episodes.push(EpisodeRecord {
+            episode: self.episodes.len() as u32 + 1,
+            task: self.task,
+            steps: self.steps_in_episode,
+            episode_return: self.return_in_episode,
+            success: outcome.success,
+        });
+        self.steps_in_episode = 0;
+        self.return_in_episode = 0.0;
+        self.switch_tasks(scene);
+        self.world.reset_with(&mut self.world_rng);
+        self.trail.clear();
+        self.trail.push_back(self.world.agent());
+        true
+    }
+
+    /// The arena's world as it is now.
+    pub fn world(&self) -> &GridWorld {
+        &self.world
+    }
+
+    /// Finished episodes, oldest first.
+    pub fn episodes(&self) -> &[EpisodeRecord] {
+        &self.episodes
+    }
+
+    /// Steps taken so far in the current episode.
+    pub fn steps_in_episode(&self) -> u32 {
+        self.steps_in_episode
+    }
+
+    /// Steps taken in all episodes.
+    pub fn total_steps(&self) -> u64 {
+        self.total_steps
+    }
+
+    /// Index of the task in force.
+    pub fn task(&self) -> usize {
+        self.task
+    }
+
+    /// Recent cells of the agent, oldest first, ending at its cell.
+    pub fn trail(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
+        self.trail.iter().copied()
+    }
+
+    /// The last action the agent chose.
+    pub fn last_action(&self) -> Option<Action> {
+        self.last_action
+    }
+
+    /// What the agent thinks now.
+    pub fn insight(&self) -> Insight {
+        self.agent.insight(&self.world)
+    }
+
+    /// The running agent's kind and hyperparameters.
+    pub fn brain(&self) -> BrainSpec {
+        self.agent.spec()
+    }
+
+    /// The brain the user asked for: what the next reset builds.
+    pub fn requested(&self) -> &BrainSpec {
+        &self.requested
+    }
+
+    /// Hyperparameters changed since the agent was built that wait for a reset.
+    pub fn pending(&self) -> Vec<&'static str> {
+        self.agent.spec().pending(&self.requested)
+    }
+
+    /// Sets one hyperparameter of the requested brain; the live part reaches the agent now.
+    fn set_hyperparameter(&mut self, name: &str, value: f64) {
+        self.requested.set_hyperparameter(name, value);
+        let live = self.agent.spec().live_part(&self.requested);
+        self.agent.retune(&live);
+    }
+}
+
+/// Arenas stepped in lockstep from one scene.
+pub struct Experiment {
+    scene: Scene,
+    arenas: Vec<Arena>,
+    /// Lockstep steps taken by every arena ([`Experiment::step`], [`Experiment::step_n`]).
+    steps: u64,
+    /// Every command applied, with the lockstep step it took effect at.
+    log: Vec<LoggedCommand>,
+}
+
+impl Experiment {
+    /// Builds one arena per agent of the scene.
+    pub fn new(scene: Scene) -> Self {
+        let arenas = (0..scene.agents.len())
+            .map(|i| Arena::new(&scene, i, &scene.agents[i].brain))
+            .collect();
+        Self {
+            scene,
+            arenas,
+            steps: 0,
+            log: Vec::new(),
+        }
+    }
+
+    /// Runs `scene` for `steps` lockstep steps, applying each logged command at its step: the same
+    /// numbers as the run that wrote the log, window or not.
+    pub fn replay(scene: Scene, log: &[LoggedCommand], steps: u64) -> Self {
+        let mut experiment = Experiment::new(scene);
+        for logged in log.iter().filter(|l| l.step <= steps) {
+            experiment.step_n(logged.step.saturating_sub(experiment.steps));
+            experiment.apply(logged.command.clone());
+        }
+        experiment.step_n(steps.saturating_sub(experiment.steps));
+        experiment
+    }
+
+    /// Carries out `command` now, between steps, and logs it with the current step.
+    pub fn apply(&mut self, command: Command) {
+        match &command {
+            Command::SetHyperparameter { arena, name, value } => {
+                if let Some(arena) = self.arenas.get_mut(*arena) {
+                    arena.set_hyperparameter(name, *value);
+                }
+            }
+            Command::ResetArena(index) => self.reset_arena(*index),
+            Command::ResetAll => {
+                for i in 0..self.arenas.len() {
+                    self.reset_arena(i);
+                }
+            }
+            Command::Amnesia(index) => {
+                if let Some(arena) = self.arenas.get_mut(*index) {
+                    arena.agent.amnesia();
+                }
+            }
+            Command::NextTask(index) => {
+                if let Some(arena) = self.arenas.get_mut(*index) {
+                    arena.start_next_task(&self.scene);
+                }
+            }
+            Command::NewTask(index) => {
+                if let Some(arena) = self.arenas.get_mut(*index) {
+                    arena.agent.try_new_task();
+                }
+            }
+        }
+        self.log.push(LoggedCommand {
+            step: self.steps,
+            command,
+        });
+    }
+
+    /// Every command applied so far, oldest first.
+    pub fn log(&self) -> &[LoggedCommand] {
+        &self.log
+    }
+
+    /// Lockstep steps taken so far (each arena took this many through `step` and `step_n`).
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The scene it was built from.
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    /// The arenas, in scene order.
+    pub fn arenas(&self) -> &[Arena] {
+        &self.arenas
+    }
+
+    /// Steps every arena once.
+    pub fn step(&mut self) {
+        for arena in &mut self.arenas {
+            arena.step(&self.scene);
+        }
+        self.steps += 1;
+    }
+
+    /// Steps every arena `n` times.
+    pub fn step_n(&mut self, n: u64) {
+        for arena in &mut self.arenas {
+            for _ in 0..n {
+                arena.step(&self.scene);
+            }
+        }
+        self.steps += n;
+    }
+
+    /// Steps arena `index` alone `n` times (benchmarks time one arena at a time).
+    pub fn step_arena(&mut self, index: usize, n: u64) {
+        if let Some(arena) = self.arenas.get_mut(index) {
+            for _ in 0..n {
+                arena.step(&self.scene);
+            }
+        }
+    }
+
+    /// Steps each arena until it has finished `episodes` episodes; `progress` is called with
+    /// the number of episodes completed across arenas each time one ends.
+    pub fn run_episodes(&mut self, episodes: u32, mut progress: impl FnMut(u64)) {
+        for arena in &mut self.arenas {
+            while (arena.episodes.len() as u32) < episodes {
+                if arena.step(&self.scene) {
+                    progress(1);
+                }
+            }
+        }
+    }
+
+    /// Restarts arena `index` with a fresh world and a fresh agent built from the requested
+    /// brain (so on-reset changes take effect).
+    fn reset_arena(&mut self, index: usize) {
+        if let Some(arena) = self.arenas.get(index) {
+            let brain = arena.requested.clone();
+            self.arenas[index] = Arena::new(&self.scene, index, &brain);
+        }
+    }
+
+    /// Steps taken by all arenas together.
+    pub fn total_steps(&self) -> u64 {
+        self.arenas.iter().map(|a| a.total_steps).sum()
+    }
+
+    /// The metrics as CSV: `agent,episode,task,steps,return,success`, one row per arena per episode.
+    pub fn metrics_csv(&self) -> String {
+        let mut csv = String::from("agent,episode,task,steps,return,success\n");
+        for arena in &self.arenas {
+            let agent = csv_field(&arena.name);
+            for e in &arena.episodes {
+                let task = csv_field(&self.scene.task_name(e.task));
+                let _ = writeln!(
+                    csv,
+                    "{agent},{},{task},{},{},{}",
+                    e.episode, e.steps, e.episode_return, e.success as u8
+                );
+            }
+        }
+        csv
+    }
+
+    /// A 64-bit FNV-1a hash of every arena's metrics and agent position: equal hashes mean
+    /// the runs matched step for step.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        let mut eat = |bytes: &[u8]| {
+            for &b in bytes {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for arena in &self.arenas {
+            eat(&arena.total_steps.to_le_bytes());
+            eat(&(arena.world.agent() as u64).to_le_bytes());
+            for e in &arena.episodes {
+                eat(&e.steps.to_le_bytes());
+                eat(&e.episode_return.to_bits().to_le_bytes());
+                eat(&[e.success as u8, e.task as u8]);
+            }
+        }
+        hash
+    }
+}
+
+/// Steps per second of each arena of `scene` over `steps` steps (after a 5% warm-up), one arena
+/// at a time, without drawing: the figure `mindgrid bench` prints.
+pub fn measure_throughput(scene: Scene, steps: u64) -> Vec<(String, f64)> {
+    let mut experiment = Experiment::new(scene);
+    (0..experiment.arenas.len())
+        .map(|i| {
+            experiment.step_arena(i, steps / 20);
+            let started = std::time::Instant::now();
+            experiment.step_arena(i, steps);
+            let rate = steps as f64 / started.elapsed().as_secs_f64();
+            (experiment.arenas[i].name.clone(), rate)
+        })
+        .collect()
+}
+
+/// One agent's per-episode means over several seeds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeanCurve {
+    /// The agent's name.
+    pub agent: String,
+    /// Mean steps of episode i+1.
+    pub steps: Vec<f64>,
+    /// Mean return of episode i+1.
+    pub returns: Vec<f64>,
+    /// Fraction of runs whose episode i+1 reached the goal.
+    pub success: Vec<f64>,
+    /// Runs averaged.
+    pub runs: u32,
+}
+
+/// Runs `scene` once per seed for `episodes` episodes and averages each agent's curves,
+/// the way Sutton & Barto average their figures over runs.
+pub fn mean_over_seeds(
+    scene: &Scene,
+    seeds: std::ops::Range<u64>,
+    episodes: u32,
+    mut progress: impl FnMut(u64),
+) -> Vec<MeanCurve> {
+    let runs = (seeds.end.saturating_sub(seeds.start)).max(1) as u32;
+    let n = episodes as usize;
+    let mut curves: Vec<MeanCurve> = scene
+        .agents
+        .iter()
+        .map(|a| MeanCurve {
+            agent: a.name.clone(),
+            steps: vec![0.0; n],
+            returns: vec![0.0; n],
+            success: vec![0.0; n],
+            runs,
+        })
+        .collect();
+    for seed in seeds {
+        let mut run = scene.clone();
+        run.seed = seed;
+        let mut experiment = Experiment::new(run);
+        experiment.run_episodes(episodes, &mut progress);
+        for (curve, arena) in curves.iter_mut().zip(experiment.arenas()) {
+            for (i, e) in arena.episodes().iter().take(n).enumerate() {
+                curve.steps[i] += f64::from(e.steps) / f64::from(runs);
+                curve.returns[i] += e.episode_return / f64::from(runs);
+                curve.success[i] += f64::from(u8::from(e.success)) / f64::from(runs);
+            }
+        }
+    }
+    curves
+}
+
+/// Mean curves as CSV: `agent,episode,runs,mean_steps,mean_return,success_rate`.
+pub fn mean_curves_csv(curves: &[MeanCurve]) -> String {
+    let mut csv = String::from("agent,episode,runs,mean_steps,mean_return,success_rate\n");
+    for curve in curves {
+        let agent = csv_field(&curve.agent);
+        for i in 0..curve.steps.len() {
+            let _ = writeln!(
+                csv,
+                "{agent},{},{},{},{},{}",
+                i + 1,
+                curve.runs,
+                curve.steps[i],
+                curve.returns[i],
+                curve.success[i]
+            );
+        }
+    }
+    csv
+}
+
+/// Quotes a CSV field when it holds a comma, quote or newline.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}

@@ -1,0 +1,13 @@
+//! mindgrid's core: grid worlds, brains, scenes and experiments, in plain Rust without Bevy.
+//!
+//! Everything an agent knows is reachable from here; the `mindgrid` app only drives and draws it.
+
+pub mod brain;
+pub mod command;
+pub mod experiment;
+pub mod scene;
+pub mod world;
+
+/// The random number generator of every arena stream: `ChaCha8`, whose output is fixed by its
+/// specification, so a seed gives the same numbers on every platform and crate version.
+pub type ArenaRng = rand_chacha::ChaCha8Rng;

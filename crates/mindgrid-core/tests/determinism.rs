@@ -1,0 +1,72 @@
+//! Determinism of the core: the same scene and seed give the same numbers, run twice, and the
+//! numbers of every shipped scene are pinned, so a change across platforms, crate updates or
+//! refactors is caught, not only a difference between two runs.
+
+mod common;
+
+use mindgrid_core::experiment::Experiment;
+
+#[test]
+fn two_runs_hash_equal() {
+    let scene = common::shipped("showcase.ron");
+    let mut a = Experiment::new(scene.clone());
+    let mut b = Experiment::new(scene.clone());
+    a.step_n(20_000);
+    b.step_n(20_000);
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    assert_eq!(a.metrics_csv(), b.metrics_csv());
+    let mut other_seed = scene;
+    other_seed.seed += 1;
+    let mut c = Experiment::new(other_seed);
+    c.step_n(20_000);
+    assert_ne!(a.fingerprint(), c.fingerprint(), "the seed must matter");
+}
+
+/// Steps every arena of each shipped scene takes before its fingerprint is read, and the
+/// fingerprint itself (`Experiment::fingerprint`), recorded on x86-64 Linux before the core
+/// moved into its own crate; the refactor changed none of them.
+const PINNED: &[(&str, u64, u64)] = &[
+    ("attention_cue.ron", 2000, 0x0fe18417b8140a5e),
+    ("attention_target.ron", 2000, 0xe2cc764548e2cdbe),
+    ("blocking_maze.ron", 20000, 0x90281389e5005768),
+    ("cliff_walk.ron", 20000, 0x0225577cfda441ac),
+    ("continual_red_blue.ron", 2000, 0xd96733efe1ad8790),
+    ("dyna_maze.ron", 20000, 0x0af82421c5608e86),
+    ("empty_room.ron", 20000, 0x071409f0855e3454),
+    ("episodic_dyna_maze.ron", 20000, 0x7567e63590a7ad0c),
+    ("episodic_one_shot.ron", 20000, 0xcab25bdb5195ea3a),
+    ("four_rooms.ron", 20000, 0x68271d103054736c),
+    ("imagination.ron", 20000, 0xf7bf0cf4fbcf491b),
+    ("meta_hidden_goal.ron", 2000, 0x54d3d3cb51786b72),
+    ("planning_dyna_maze.ron", 20000, 0xdabb65c0aa95c69c),
+    ("shortcut_maze.ron", 20000, 0x4f3fba6a08c2e4fc),
+    ("showcase.ron", 20000, 0x2a1544aaa562ab82),
+    ("slippery_room.ron", 20000, 0x915a605065140fd2),
+];
+
+#[test]
+fn shipped_scene_fingerprints_are_pinned() {
+    let mut actual = Vec::new();
+    for &(name, steps, _) in PINNED {
+        let mut experiment = Experiment::new(common::shipped(name));
+        experiment.step_n(steps);
+        actual.push((name, steps, experiment.fingerprint()));
+    }
+    let table: String = actual
+        .iter()
+        .map(|(name, steps, print)| format!("    (\"{name}\", {steps}, 0x{print:016x}),\n"))
+        .collect();
+    let expected: Vec<_> = PINNED.to_vec();
+    assert_eq!(actual, expected, "fingerprints changed; now:\n{table}");
+    let shipped = std::fs::read_dir(common::scenes_dir())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "ron")
+        })
+        .count();
+    assert_eq!(PINNED.len(), shipped, "every shipped scene is pinned");
+}

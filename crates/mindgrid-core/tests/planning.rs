@@ -1,0 +1,191 @@
+//! Planning reproduces Sutton & Barto: figure 8.2 (Dyna-Q with n = 0, 5, 50 over 30 seeds) and the
+//! blocking maze of figure 8.4 (Dyna-Q+ recovers faster than Dyna-Q); the planner imagines and plans.
+
+mod common;
+
+use mindgrid_core::brain::{BrainSpec, DynaQParams, PlannerParams};
+use mindgrid_core::command::Command;
+use mindgrid_core::experiment::{Experiment, mean_over_seeds};
+use mindgrid_core::scene::{AgentSpec, Scene};
+
+fn dyna(n: u32) -> BrainSpec {
+    BrainSpec::DynaQ(DynaQParams {
+        planning_steps: n,
+        alpha: 0.1,
+        gamma: 0.95,
+        epsilon: 0.1,
+        ..DynaQParams::default()
+    })
+}
+
+fn with_agent(mut scene: Scene, brain: BrainSpec, seed: u64) -> Scene {
+    scene.agents = vec![AgentSpec {
+        name: "agent".into(),
+        brain,
+    }];
+    scene.seed = seed;
+    scene
+}
+
+/// Mean steps per episode over 30 seeds, for `episodes` episodes.
+fn mean_curve(brain: &BrainSpec, episodes: u32) -> Vec<f64> {
+    let maze = with_agent(common::shipped("planning_dyna_maze.ron"), brain.clone(), 0);
+    mean_over_seeds(&maze, 0..30, episodes, |_| {})
+        .remove(0)
+        .steps
+}
+
+#[test]
+fn figure_8_2_planning_speeds_up_learning() {
+    let first_at_most_20 = |curve: &[f64]| curve.iter().position(|&s| s <= 20.0).map(|i| i + 1);
+    let n0 = mean_curve(&dyna(0), 50);
+    let n5 = mean_curve(&dyna(5), 50);
+    let n50 = mean_curve(&dyna(50), 50);
+    let (f0, f5, f50) = (
+        first_at_most_20(&n0),
+        first_at_most_20(&n5),
+        first_at_most_20(&n50),
+    );
+    let plateau = |curve: &[f64]| curve[40..].iter().sum::<f64>() / 10.0;
+    eprintln!(
+        "first episode with mean <= 20 steps: n=0 {f0:?}, n=5 {f5:?}, n=50 {f50:?}; plateau (41-50): {:.1} {:.1} {:.1}",
+        plateau(&n0),
+        plateau(&n5),
+        plateau(&n50)
+    );
+    assert!(f50.is_some_and(|e| e <= 4), "n = 50: {f50:?}");
+    assert!(f5.is_some_and(|e| e <= 8), "n = 5: {f5:?}");
+    assert!(f0.is_some_and(|e| (20..=40).contains(&e)), "n = 0: {f0:?}");
+    for curve in [&n0, &n5, &n50] {
+        let p = plateau(curve);
+        assert!((16.0..=19.0).contains(&p), "plateau {p}");
+    }
+}
+
+/// Goals reached in the `window` steps after the blocking maze's wall moved.
+fn goals_after_switch(brain: BrainSpec, seed: u64, window: u64) -> usize {
+    let maze = common::shipped("blocking_maze.ron");
+    let mut experiment = Experiment::new(with_agent(maze, brain, seed));
+    experiment.step_n(1000);
+    let before = experiment.arenas()[0].episodes().len();
+    experiment.step_n(window);
+    experiment.arenas()[0].episodes()[before..]
+        .iter()
+        .filter(|e| e.success)
+        .count()
+}
+
+#[test]
+fn blocking_maze_dyna_q_plus_recovers_faster() {
+    let plain = BrainSpec::DynaQ(DynaQParams {
+        planning_steps: 10,
+        alpha: 0.5,
+        ..DynaQParams::default()
+    });
+    let plus = BrainSpec::DynaQ(DynaQParams {
+        planning_steps: 10,
+        alpha: 0.5,
+        kappa: 1e-3,
+        ..DynaQParams::default()
+    });
+    let seeds = 0..10u64;
+    let q: usize = seeds
+        .clone()
+        .map(|s| goals_after_switch(plain.clone(), s, 2000))
+        .sum();
+    let q_plus: usize = seeds
+        .map(|s| goals_after_switch(plus.clone(), s, 2000))
+        .sum();
+    eprintln!(
+        "blocking maze, goals in the 2000 steps after the switch (10 seeds): Dyna-Q {q}, Dyna-Q+ {q_plus}"
+    );
+    assert!(q_plus > q, "Dyna-Q+ {q_plus} vs Dyna-Q {q}");
+}
+
+#[test]
+fn planner_imagines_rollouts_and_follows_a_plan() {
+    let scene = common::shipped("imagination.ron");
+    let BrainSpec::Planner(params) = scene.agents[0].brain.clone() else {
+        panic!("imagination.ron starts with the planner");
+    };
+    let brain = BrainSpec::Planner(PlannerParams { depth: 3, ..params });
+    let mut experiment = Experiment::new(with_agent(scene, brain, 1));
+    experiment.run_episodes(100, |_| {});
+    experiment.step();
+    let insight = experiment.arenas()[0].insight();
+    let planning = insight
+        .planning()
+        .expect("the planner shows its imagination");
+    assert!(!planning.rollouts.is_empty());
+    assert!(
+        planning
+            .rollouts
+            .iter()
+            .all(|r| r.cells[0] == planning.rollouts[0].cells[0]),
+        "rollouts start at the agent"
+    );
+    assert!(planning.first_action_returns.iter().any(Option::is_some));
+    let successes = experiment.arenas()[0].episodes()[90..100]
+        .iter()
+        .filter(|e| e.success)
+        .count();
+    assert!(
+        successes >= 7,
+        "the planner reaches the goal: {successes}/10"
+    );
+    // Lesioned: no imagination.
+    experiment.apply(Command::SetHyperparameter {
+        arena: 0,
+        name: "lesion".into(),
+        value: 1.0,
+    });
+    experiment.step();
+    assert!(
+        experiment.arenas()[0]
+            .insight()
+            .planning()
+            .unwrap()
+            .rollouts
+            .is_empty()
+    );
+}
+
+/// Mean steps of the episodes finished between 3,000 and 6,000 steps after the shortcut opened.
+fn steps_after_shortcut(brain: BrainSpec, seed: u64) -> f64 {
+    let maze = common::shipped("shortcut_maze.ron");
+    let mut experiment = Experiment::new(with_agent(maze, brain, seed));
+    experiment.step_n(6000);
+    let before = experiment.arenas()[0].episodes().len();
+    experiment.step_n(3000);
+    let late = &experiment.arenas()[0].episodes()[before..];
+    late.iter().map(|e| f64::from(e.steps)).sum::<f64>() / late.len().max(1) as f64
+}
+
+#[test]
+fn shortcut_maze_dyna_q_plus_finds_the_shortcut() {
+    let plain = BrainSpec::DynaQ(DynaQParams {
+        planning_steps: 50,
+        alpha: 0.5,
+        ..DynaQParams::default()
+    });
+    let plus = BrainSpec::DynaQ(DynaQParams {
+        planning_steps: 50,
+        alpha: 0.5,
+        kappa: 1e-3,
+        ..DynaQParams::default()
+    });
+    let seeds = 0..5u64;
+    let q: f64 = seeds
+        .clone()
+        .map(|s| steps_after_shortcut(plain.clone(), s))
+        .sum::<f64>()
+        / 5.0;
+    let q_plus: f64 = seeds
+        .map(|s| steps_after_shortcut(plus.clone(), s))
+        .sum::<f64>()
+        / 5.0;
+    eprintln!(
+        "shortcut maze, mean episode length 3000-6000 steps after it opens (5 seeds): Dyna-Q {q:.1}, Dyna-Q+ {q_plus:.1} (the shortcut path is 10 steps, the long way 16)"
+    );
+    assert!(q_plus < q - 2.0, "Dyna-Q+ {q_plus} vs Dyna-Q {q}");
+}
