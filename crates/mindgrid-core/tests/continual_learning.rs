@@ -1,4 +1,4 @@
-//! Continual learning reproduces the guide's red-then-blue calibration: without protection task A is
+//! Continual learning reproduces the red-then-blue calibration: without protection task A is
 //! forgotten; EWC keeps A while B is learned; replay keeps A too.
 
 mod common;

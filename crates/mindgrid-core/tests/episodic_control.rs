@@ -1,4 +1,5 @@
-//! Episodic control (MFEC) reproduces the guide's Dyna-maze calibration, is deterministic, and its lesion and amnesia work.
+//! Episodic control (MFEC) learns the Dyna maze in a few episodes where Q-learning needs hundreds of
+//! steps, is deterministic, and its lesion and amnesia work.
 
 mod common;
 
@@ -41,8 +42,8 @@ fn episode_3_steps(brain: &BrainSpec, seeds: std::ops::Range<u64>) -> Vec<u32> {
 
 #[test]
 fn mfec_learns_the_dyna_maze_in_a_few_episodes() {
-    // The guide's calibration: epsilon 0.1, gamma 0.95, k 11, 10 seeds: MFEC about 30 steps in
-    // episode 3, Q-learning about 480. Keys are the agent's position (the state itself).
+    // Epsilon 0.1, gamma 0.95, k 11, seeds 0-9: measured 22.3 steps for MFEC (kernel read) in
+    // episode 3 against 333.7 for Q-learning. Keys are the agent's position (the state itself).
     let kernel = BrainSpec::Mfec(MfecParams {
         epsilon: 0.1,
         gamma: 0.95,
@@ -70,7 +71,7 @@ fn mfec_learns_the_dyna_maze_in_a_few_episodes() {
     assert!(kernel_steps < 60.0, "MFEC episode 3: {kernel_steps}");
     assert!(q_steps > 200.0, "Q-learning episode 3: {q_steps}");
     // The plain mean read can be trapped for one episode by values averaged across a wall (a
-    // greedy loop the guide warns of); most seeds are still as fast.
+    // greedy loop); most seeds are still as fast.
     let fast = mean_read.iter().filter(|&&s| s < 60).count();
     assert!(fast >= 8, "MFEC with the mean read: {mean_read:?}");
 }

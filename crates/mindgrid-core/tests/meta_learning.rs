@@ -1,4 +1,4 @@
-//! Meta-learning reproduces the guide's hidden-goal calibration: after one gradient step on five
+//! Meta-learning reproduces the hidden-goal calibration: after one gradient step on five
 //! labelled cells of a held-out goal, Reptile's start beats pretraining and scratch.
 
 mod common;

@@ -1,16 +1,15 @@
 //! The left panel: the scene's title and explanation, the selected agent, and a control per
 //! hyperparameter. Live ones apply at once; on-reset ones show as pending until the agent resets.
 
-use bevy_egui::egui::{self, Color32, RichText, Ui};
+use bevy_egui::egui::{self, RichText, Ui};
+
+use super::palette;
 
 use crate::app::command::AppCommand;
 use crate::app::scene_file::SceneFile;
 use crate::app::sim::Sim;
 use crate::brain::{Apply, ParamKind, ParamSpec};
 use crate::command::Command;
-
-/// The colour of "applies on reset".
-const PENDING: Color32 = Color32::from_rgb(240, 200, 80);
 
 /// Draws the scene text and the selected agent's hyperparameters; changes become commands.
 pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppCommand>) {
@@ -21,7 +20,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
             ui.label(RichText::new(scene.text.trim()).size(14.5));
         }
         for warning in &file.warnings {
-            ui.colored_label(PENDING, format!("⚠ {}", warning.message))
+            ui.colored_label(palette::NOTICE, format!("⚠ {}", warning.message))
                 .on_hover_text(warning.to_string());
         }
         ui.add_space(8.0);
@@ -71,7 +70,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
             RichText::new("⟲ reset this agent")
         } else {
             RichText::new(format!("⟲ reset this agent to apply {}", pending.join(", ")))
-                .color(PENDING)
+                .color(palette::NOTICE)
         };
         if ui
             .button(reset)
@@ -129,7 +128,7 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
             }
         }
         if waiting {
-            ui.label(RichText::new("applies on reset").small().color(PENDING))
+            ui.label(RichText::new("applies on reset").small().color(palette::NOTICE))
                 .on_hover_text("The running agent still uses the value it was built with; reset it to apply this one.");
         }
     });

@@ -5,7 +5,7 @@ use bevy_egui::egui::{
     Vec2,
 };
 
-use super::palette;
+use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::app::insights::Insights;
 use crate::app::keys::Overlays;
@@ -466,47 +466,14 @@ fn draw_agent(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
 }
 
 fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
-    let painter = ui.painter();
     let label_w = 52.0;
     let bar = Rect::from_min_max(
         rect.left_top() + Vec2::new(label_w, 3.0),
         rect.right_bottom() - Vec2::new(label_w, 3.0),
     );
-    if bar.width() < 20.0 {
-        return;
+    if bar.width() >= 20.0 {
+        charts::colour_bar(ui, bar, &format!("{lo:.2}"), &format!("{hi:.2}"));
     }
-    let steps = 32;
-    for k in 0..steps {
-        let t0 = k as f32 / steps as f32;
-        let slice = Rect::from_min_max(
-            Pos2::new(bar.left() + t0 * bar.width(), bar.top()),
-            Pos2::new(
-                bar.left() + (t0 + 1.0 / steps as f32) * bar.width() + 0.5,
-                bar.bottom(),
-            ),
-        );
-        painter.rect_filled(
-            slice,
-            CornerRadius::ZERO,
-            palette::viridis(t0 + 0.5 / steps as f32),
-        );
-    }
-    let font = FontId::proportional(13.0);
-    let text = Color32::from_gray(210);
-    painter.text(
-        Pos2::new(bar.left() - 4.0, bar.center().y),
-        Align2::RIGHT_CENTER,
-        format!("{lo:.2}"),
-        font.clone(),
-        text,
-    );
-    painter.text(
-        Pos2::new(bar.right() + 4.0, bar.center().y),
-        Align2::LEFT_CENTER,
-        format!("{hi:.2}"),
-        font,
-        text,
-    );
 }
 
 fn cell_tooltip(ui: &mut Ui, arena: &Arena, index: usize, values: Option<&ValueMap>) {

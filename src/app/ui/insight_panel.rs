@@ -1,8 +1,9 @@
 //! The right panel: inside the selected agent: what the mechanism is, its panel, its action values
 //! now, and key facts.
 
-use bevy_egui::egui::{self, Color32, RichText, Ui};
+use bevy_egui::egui::{self, RichText, Ui};
 
+use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
 use super::{attention_panel, memory_panel, meta_panel, planning_panel};
 use crate::app::command::AppCommand;
@@ -10,7 +11,6 @@ use crate::app::insights::Insights;
 use crate::app::sim::Sim;
 use crate::brain::Mechanism;
 use crate::command::Command;
-use crate::world::Action;
 
 /// Draws the selected agent's insight; buttons and switches become commands.
 pub fn show(
@@ -61,33 +61,7 @@ pub fn show(
                 insight.action_caption
             };
             ui.label(RichText::new(caption).strong());
-            let best = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let lo = values
-                .iter()
-                .copied()
-                .fold(f32::INFINITY, f32::min)
-                .min(0.0);
-            let span = (best - lo).max(1e-6);
-            egui::Grid::new("action values")
-                .num_columns(3)
-                .show(ui, |ui| {
-                    for action in Action::ALL {
-                        let v = values[action.index()];
-                        let chosen = last_action == Some(action);
-                        let name = format!("{action:?}{}", if chosen { " ◀" } else { "" });
-                        ui.label(name);
-                        let bar = egui::ProgressBar::new((v - lo) / span)
-                            .desired_width(110.0)
-                            .fill(if v == best {
-                                Color32::from_rgb(92, 200, 99)
-                            } else {
-                                Color32::from_rgb(59, 81, 139)
-                            });
-                        ui.add(bar);
-                        ui.monospace(format!("{v:+.3}"));
-                        ui.end_row();
-                    }
-                });
+            charts::move_bars(ui, "action values", values.map(Some), last_action, "");
             ui.separator();
         }
         egui::Grid::new("facts").num_columns(2).show(ui, |ui| {

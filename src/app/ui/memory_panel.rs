@@ -1,9 +1,7 @@
 //! The memory panel: for the present situation, the memories each move recalls (where, how far, what value,
 //! how old, what weight), the value read per move, store sizes over time, amnesia and lesion.
 
-use bevy_egui::egui::{
-    self, Color32, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2,
-};
+use bevy_egui::egui::{self, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::insight_panel::lesion_switch;
 use super::palette;
@@ -40,7 +38,7 @@ fn thumbnail(ui: &mut Ui, world: &GridWorld, cell: usize, weight: f32) -> egui::
     painter.rect_stroke(
         rect,
         CornerRadius::same(1),
-        Stroke::new(2.0, Color32::from_rgba_unmultiplied(255, 200, 60, alpha)),
+        Stroke::new(2.0, palette::SELECTED.gamma_multiply_u8(alpha)),
         StrokeKind::Outside,
     );
     response
@@ -71,11 +69,7 @@ fn recall_row(
     if taken {
         header.push_str("  ◀ taken");
     }
-    let colour = if best {
-        Color32::from_rgb(120, 220, 120)
-    } else {
-        Color32::from_gray(220)
-    };
+    let colour = if best { palette::BEST } else { palette::LABEL };
     ui.label(RichText::new(header).strong().color(colour));
     egui::ScrollArea::horizontal().id_salt(("recall", action.index())).show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -131,7 +125,7 @@ pub fn show(
     ));
     if memory.lesioned {
         ui.colored_label(
-            Color32::from_rgb(255, 140, 120),
+            palette::LESIONED,
             "Lesioned: recall is off, moves are random.",
         );
     } else if memory.recall.len() == Action::COUNT {

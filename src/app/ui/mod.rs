@@ -3,6 +3,7 @@
 mod agent_panel;
 mod arenas;
 mod attention_panel;
+mod charts;
 mod continual_panel;
 mod controls;
 mod curves;
@@ -182,14 +183,14 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
         if file.errors.is_empty() {
             ui.label(status);
         } else {
-            ui.colored_label(Color32::from_rgb(255, 110, 100), status);
+            ui.colored_label(palette::ERROR, status);
         }
     });
 }
 
 fn error_banner(ui: &mut egui::Ui, file: &SceneFile) {
     egui::Frame::new()
-        .fill(Color32::from_rgb(110, 24, 24))
+        .fill(palette::ERROR_BANNER)
         .inner_margin(8.0)
         .corner_radius(4.0)
         .show(ui, |ui| {
@@ -203,7 +204,7 @@ fn error_banner(ui: &mut egui::Ui, file: &SceneFile) {
                 ui.label(
                     RichText::new(error.to_string())
                         .monospace()
-                        .color(Color32::from_rgb(255, 220, 210)),
+                        .color(palette::ERROR_TEXT),
                 );
             }
         });

@@ -20,6 +20,24 @@ pub const LAVA: Color32 = Color32::from_rgb(230, 90, 40);
 pub const AGENT: Color32 = Color32::from_rgb(255, 255, 255);
 /// The selected arena's frame.
 pub const SELECTED: Color32 = Color32::from_rgb(255, 200, 60);
+/// Labels drawn on the map and beside scales.
+pub const LABEL: Color32 = Color32::from_gray(210);
+/// Thin outlines around scales and heatmaps.
+pub const OUTLINE: Color32 = Color32::from_gray(90);
+/// The best move's bar and heading.
+pub const BEST: Color32 = Color32::from_rgb(92, 200, 99);
+/// The other moves' bars.
+pub const BAR: Color32 = Color32::from_rgb(59, 81, 139);
+/// Something waiting or worth a look: pending changes, warnings.
+pub const NOTICE: Color32 = Color32::from_rgb(240, 200, 80);
+/// A mechanism switched off (lesioned).
+pub const LESIONED: Color32 = Color32::from_rgb(255, 140, 120);
+/// Errors: text.
+pub const ERROR: Color32 = Color32::from_rgb(255, 110, 100);
+/// Errors: the banner behind them.
+pub const ERROR_BANNER: Color32 = Color32::from_rgb(110, 24, 24);
+/// Errors: the text on the banner.
+pub const ERROR_TEXT: Color32 = Color32::from_rgb(255, 220, 210);
 
 /// A coloured object's colour.
 pub fn object(colour: Colour) -> Color32 {

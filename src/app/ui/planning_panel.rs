@@ -1,10 +1,10 @@
 //! The planning panel: predicted return per first move from the imagined rollouts, the model's confidence
 //! over the map, its recent error, and the planning lesion.
 
-use bevy_egui::egui::{self, Color32, CornerRadius, Rect, RichText, Sense, Ui, Vec2};
+use bevy_egui::egui::{RichText, Ui};
 
 use super::insight_panel::lesion_switch;
-use super::palette;
+use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::brain::PlanningInsight;
 use crate::world::{Action, Cell, GridWorld};
@@ -13,46 +13,24 @@ use crate::world::{Action, Cell, GridWorld};
 fn confidence_map(ui: &mut Ui, world: &GridWorld, confidence: &[f32]) {
     let width = ui.available_width().min(260.0);
     let cell = (width / world.width() as f32).min(22.0);
-    let size = Vec2::new(cell * world.width() as f32, cell * world.height() as f32);
-    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-    let painter = ui.painter_at(rect);
-    for (i, &kind) in world.cells().iter().enumerate() {
-        let (x, y) = world.xy(i);
-        let r = Rect::from_min_size(
-            rect.min + Vec2::new(x as f32, y as f32) * cell,
-            Vec2::splat(cell),
-        );
-        let fill = match kind {
-            Cell::Wall => palette::WALL,
-            Cell::Goal => palette::GOAL,
-            Cell::Lava => palette::LAVA,
-            _ => palette::viridis(confidence.get(i).copied().unwrap_or(0.0)),
-        };
-        painter.rect_filled(r.shrink(0.3), CornerRadius::ZERO, fill);
-    }
+    let shape = (world.width(), world.height());
+    let (rect, response) = charts::heatmap(ui, shape, cell, |i| match world.cell(i) {
+        Cell::Wall => palette::WALL,
+        Cell::Goal => palette::GOAL,
+        Cell::Lava => palette::LAVA,
+        _ => palette::viridis(confidence.get(i).copied().unwrap_or(0.0)),
+    });
     if let Some(pointer) = response.hover_pos() {
-        let x = ((pointer.x - rect.left()) / cell) as usize;
-        let y = ((pointer.y - rect.top()) / cell) as usize;
-        let i = y.min(world.height() - 1) * world.width() + x.min(world.width() - 1);
+        let (x, y) = charts::heatmap_cell(rect, cell, shape, pointer);
         response.on_hover_text(format!(
             "column {x}, row {y}: confidence {:.2}",
-            confidence.get(i).copied().unwrap_or(0.0)
+            confidence
+                .get(y * world.width() + x)
+                .copied()
+                .unwrap_or(0.0)
         ));
     }
-    ui.horizontal(|ui| {
-        ui.label("0");
-        let (bar, _) = ui.allocate_exact_size(Vec2::new(120.0, 12.0), Sense::hover());
-        for k in 0..24 {
-            let t = k as f32 / 24.0;
-            let r = Rect::from_min_size(
-                bar.min + Vec2::new(t * bar.width(), 0.0),
-                Vec2::new(bar.width() / 24.0 + 0.5, bar.height()),
-            );
-            ui.painter()
-                .rect_filled(r, CornerRadius::ZERO, palette::viridis(t));
-        }
-        ui.label("1  (tries and agreement)");
-    });
+    charts::colour_bar_line(ui, width, "0", "1 (tries and agreement)");
 }
 
 /// Draws the planning panel of arena `arena`; the lesion becomes a command.
@@ -85,48 +63,13 @@ pub fn show(
             ))
             .italics(),
         );
-        let known: Vec<f32> = planning
-            .first_action_returns
-            .iter()
-            .flatten()
-            .copied()
-            .collect();
-        let best = known.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let lo = known.iter().copied().fold(f32::INFINITY, f32::min).min(0.0);
-        egui::Grid::new("imagined returns")
-            .num_columns(3)
-            .show(ui, |ui| {
-                for action in Action::ALL {
-                    ui.label(format!(
-                        "{action:?}{}",
-                        if last_action == Some(action) {
-                            " ◀"
-                        } else {
-                            ""
-                        }
-                    ));
-                    match planning.first_action_returns[action.index()] {
-                        Some(v) => {
-                            let fill = if v == best {
-                                Color32::from_rgb(92, 200, 99)
-                            } else {
-                                Color32::from_rgb(59, 81, 139)
-                            };
-                            ui.add(
-                                egui::ProgressBar::new((v - lo) / (best - lo).max(1e-6))
-                                    .desired_width(110.0)
-                                    .fill(fill),
-                            );
-                            ui.monospace(format!("{v:+.3}"));
-                        }
-                        None => {
-                            ui.label("not imagined");
-                            ui.label("(untried)");
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
+        charts::move_bars(
+            ui,
+            "imagined returns",
+            planning.first_action_returns,
+            last_action,
+            "not imagined (untried)",
+        );
         if let Some(divergence) = planning.divergence {
             let (x, y) = world.xy(divergence);
             ui.label(format!(

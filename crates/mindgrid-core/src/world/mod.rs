@@ -2,9 +2,11 @@
 
 mod observe;
 mod task;
+mod teacher;
 
 pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation, ego_kind};
 pub use task::TaskChange;
+pub use teacher::{BestMoves, Placements, Teacher};
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Observations: the state index for tabular agents, one-hot planes of the full map, or an egocentric window.
 
-use super::{Cell, Colour, GridWorld, View};
+use super::{Cell, Colour, GridWorld, Teacher, View};
 
 /// Planes of a full observation: wall, goal, lava, red, blue, yellow, agent.
 pub const FULL_PLANES: usize = 7;
@@ -51,6 +51,17 @@ impl<'a> Observation<'a> {
     /// agents should read it only through [`Observation::write_features`]).
     pub fn world(&self) -> &'a GridWorld {
         self.world
+    }
+
+    /// The teacher of the imitation learners for the world as it is now: the explicit channel
+    /// through which they are told the shortest-path moves (other agents never ask it).
+    pub fn teacher(&self) -> Teacher<'a> {
+        Teacher::of(self.world)
+    }
+
+    /// The colour the task names, given to agents as a cue input.
+    pub fn cue(&self) -> Option<Colour> {
+        self.world.rules.target
     }
 
     /// Length of the feature vector for the world's view.

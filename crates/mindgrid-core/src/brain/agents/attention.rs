@@ -2,7 +2,8 @@
 //! actor-critic (A2C, Mnih et al. 2016) trained online with n-step returns and an entropy bonus.
 //!
 //! ```text
-//! entities:  every cell i of the (2r+1)^2 window:  e_i = [one-hot kind (8), dx/r, dy/r]
+//! entities:  every cell i of the (2r+1)^2 window:  e_i = [one-hot kind (11), dx/r, dy/r]
+//!            (floor, wall, goal, lava, three objects, outside, a cue tile in each of three colours)
 //! heads h:   q_h = Wq_h cue + b_h                      (the cue: the target colour, one-hot)
 //!            w_h = softmax_i( (Wk e_i) . q_h / (sqrt(dk) T) ),   read_h = sum_i w_h,i (Wv e_i)
 //! policy:    z = relu(W1 [read_1 .. read_H, cue]),   pi = softmax(Wpi z),   V = wv z

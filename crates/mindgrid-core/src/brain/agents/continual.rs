@@ -21,7 +21,7 @@ use crate::brain::{
     Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
     hyperparameters, shortest_move_accuracy,
 };
-use crate::world::{Action, Colour, GridWorld, Observation};
+use crate::world::{Action, Colour, GridWorld, Observation, Teacher};
 
 /// What the window says about consolidation.
 pub const ABOUT: &str = "A network that learns task A and then task B forgets A: the weights that \
@@ -149,11 +149,7 @@ fn cue_features(cue: Option<Colour>) -> [f32; 3] {
 /// The network's input: the full map planes plus the cue.
 fn features_of(observation: &Observation, out: &mut Vec<f32>) {
     observation.write_features(out);
-    out.extend(cue_features(observation.world().rules.target));
-}
-
-fn teacher(world: &GridWorld, at: usize) -> [bool; Action::COUNT] {
-    world.optimal_moves(at, &world.distances_to_goal())
+    out.extend(cue_features(observation.cue()));
 }
 
 /// The continual learner.
@@ -202,23 +198,20 @@ impl Continual {
     }
 
     /// The task with this cue, created (with its evaluation set) on first sight.
-    fn task_for(&mut self, world: &GridWorld) -> usize {
-        let cue = world.rules.target;
+    fn task_for(&mut self, teacher: Teacher) -> usize {
+        let cue = teacher.cue();
         if let Some(i) = self.tasks.iter().position(|t| t.cue == cue) {
             return i;
         }
-        let mut copy = world.clone();
-        copy.rules.shuffle = true;
+        let mut placements = teacher.placements(cue);
         let mut evaluation = Vec::with_capacity(EVALUATION_SIZE);
         let mut features = Vec::new();
         let mut guard = 0;
         while evaluation.len() < EVALUATION_SIZE && guard < EVALUATION_SIZE * 10 {
             guard += 1;
-            copy.reset_with(&mut self.rng);
-            copy.rules.target = cue;
-            let best = teacher(&copy, copy.agent());
+            let (placement, best) = placements.draw(&mut self.rng);
             if best.iter().any(|&b| b) {
-                features_of(&Observation::of(&copy), &mut features);
+                features_of(&Observation::of(placement), &mut features);
                 evaluation.push((features.clone(), best));
             }
         }
@@ -416,13 +409,13 @@ impl Brain for Continual {
 
 impl Agent for Continual {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
-        let world = observation.world();
-        let task = self.task_for(world);
+        let teacher = observation.teacher();
+        let task = self.task_for(teacher);
         if task != self.current {
             self.switch_to(task);
         }
         features_of(observation, &mut self.features);
-        let best = teacher(world, observation.state);
+        let best = teacher.best_moves(observation.state);
         let total = best.iter().filter(|&&b| b).count();
         let mut target = [0.0; Action::COUNT];
         if total > 0 {

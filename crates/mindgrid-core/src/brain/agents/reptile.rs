@@ -23,7 +23,7 @@ use crate::brain::{
     Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
     hyperparameters, shortest_move_accuracy,
 };
-use crate::world::{Action, Cell, GridWorld, Observation};
+use crate::world::{Action, Cell, GridWorld, Observation, Teacher};
 
 /// What the window says about meta-learning.
 pub const ABOUT: &str = "Learning to learn: instead of solving one task, Reptile looks for a starting \
@@ -184,7 +184,7 @@ impl Reptile {
         let scratch = meta.clone();
         let mut goals: Vec<GoalTask> = (0..cells)
             .filter(|&c| matches!(world.cell(c), Cell::Floor | Cell::Goal))
-            .map(|goal| Self::goal_task(world, goal))
+            .map(|goal| Self::goal_task(Teacher::of(world), goal))
             .filter(|t| !t.labels.is_empty())
             .collect();
         for i in (1..goals.len()).rev() {
@@ -212,22 +212,12 @@ impl Reptile {
         }
     }
 
-    /// The labelled cells of the task whose goal is `goal` on `world`'s walls.
-    fn goal_task(world: &GridWorld, goal: usize) -> GoalTask {
-        let mut copy = world.clone();
-        for i in 0..copy.cell_count() {
-            if copy.cell(i) == Cell::Goal {
-                copy.set_cell(i, Cell::Floor);
-            }
+    /// The labelled cells of the task whose goal is `goal`, as the teacher gives them.
+    fn goal_task(teacher: Teacher, goal: usize) -> GoalTask {
+        GoalTask {
+            goal,
+            labels: teacher.lesson_towards(goal),
         }
-        copy.set_cell(goal, Cell::Goal);
-        let distances = copy.distances_to_goal();
-        let labels = (0..copy.cell_count())
-            .filter(|&c| copy.cell(c) == Cell::Floor)
-            .map(|c| (c, copy.optimal_moves(c, &distances)))
-            .filter(|(_, best)| best.iter().any(|&b| b))
-            .collect();
-        GoalTask { goal, labels }
     }
 
     /// K labelled cells of `task`, drawn without replacement.
@@ -340,8 +330,8 @@ impl Reptile {
     }
 
     /// A network adapted from the meta-learned start to the goal `goal` with K shots.
-    fn adapt_to(&mut self, goal: usize, world: &GridWorld) -> Mlp {
-        let task = Self::goal_task(world, goal);
+    fn adapt_to(&mut self, goal: usize, teacher: Teacher) -> Mlp {
+        let task = Self::goal_task(teacher, goal);
         let (cells, labels) = self.shots(&task);
         let mut net = self.meta.clone();
         for _ in 0..self.params.adapt_steps {
@@ -368,12 +358,13 @@ impl Brain for Reptile {
 
 impl Agent for Reptile {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
-        let world = observation.world();
-        let goal = (0..world.cell_count()).find(|&c| world.cell(c) == Cell::Goal);
-        if let Some(goal) = goal
+        // The goal is hidden from the network; the teacher says where it is only through the
+        // K labelled cells it shows for it.
+        let teacher = observation.teacher();
+        if let Some(goal) = teacher.goal()
             && self.adapted.as_ref().is_none_or(|(g, _)| *g != goal)
         {
-            let net = self.adapt_to(goal, world);
+            let net = self.adapt_to(goal, teacher);
             self.adapted = Some((goal, net));
         }
         let net = self.adapted.as_ref().map_or(&self.meta, |(_, net)| net);

@@ -1,0 +1,140 @@
+//! Chart pieces the panels share: a viridis colour bar with its end labels, a small heatmap of
+//! cells, and a table of bars, one per move.
+
+use bevy_egui::egui::{
+    self, Align2, CornerRadius, FontId, Pos2, Rect, Response, Sense, Stroke, StrokeKind, Ui, Vec2,
+};
+
+use super::palette;
+use crate::world::Action;
+
+/// Slices a colour bar is painted in.
+const BAR_SLICES: usize = 32;
+
+/// Paints a viridis colour bar into `bar`, from 0 (left) to 1 (right), with `low` written left of
+/// it and `high` right of it.
+pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
+    let painter = ui.painter();
+    for k in 0..BAR_SLICES {
+        let t = k as f32 / BAR_SLICES as f32;
+        let slice = Rect::from_min_max(
+            Pos2::new(bar.left() + t * bar.width(), bar.top()),
+            Pos2::new(
+                bar.left() + (t + 1.0 / BAR_SLICES as f32) * bar.width() + 0.5,
+                bar.bottom(),
+            ),
+        );
+        painter.rect_filled(
+            slice,
+            CornerRadius::ZERO,
+            palette::viridis(t + 0.5 / BAR_SLICES as f32),
+        );
+    }
+    painter.rect_stroke(
+        bar,
+        CornerRadius::ZERO,
+        Stroke::new(1.0, palette::OUTLINE),
+        StrokeKind::Outside,
+    );
+    let font = FontId::proportional(13.0);
+    painter.text(
+        Pos2::new(bar.left() - 4.0, bar.center().y),
+        Align2::RIGHT_CENTER,
+        low,
+        font.clone(),
+        palette::LABEL,
+    );
+    painter.text(
+        Pos2::new(bar.right() + 4.0, bar.center().y),
+        Align2::LEFT_CENTER,
+        high,
+        font,
+        palette::LABEL,
+    );
+}
+
+/// A colour bar on its own line of the panel: `low` and `high` around a bar `width` wide.
+pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
+    let margin = Vec2::new(36.0, 0.0);
+    let (line, _) = ui.allocate_exact_size(Vec2::new(width, 18.0), Sense::hover());
+    let bar = Rect::from_min_max(
+        line.min + margin + Vec2::new(0.0, 3.0),
+        line.max - margin * 4.0 - Vec2::new(0.0, 3.0),
+    );
+    colour_bar(ui, bar, low, high);
+}
+
+/// A heatmap of `columns` x `rows` cells, each `cell` points wide, coloured by `fill(index)`
+/// (row-major). Returns its rectangle and its response, for hover text and overlays.
+pub fn heatmap(
+    ui: &mut Ui,
+    (columns, rows): (usize, usize),
+    cell: f32,
+    fill: impl Fn(usize) -> egui::Color32,
+) -> (Rect, Response) {
+    let size = Vec2::new(cell * columns as f32, cell * rows as f32);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    let painter = ui.painter_at(rect);
+    for i in 0..columns * rows {
+        let (x, y) = (i % columns, i / columns);
+        let r = Rect::from_min_size(
+            rect.min + Vec2::new(x as f32, y as f32) * cell,
+            Vec2::splat(cell),
+        );
+        painter.rect_filled(r.shrink(0.3), CornerRadius::ZERO, fill(i));
+    }
+    (rect, response)
+}
+
+/// The (column, row) of the heatmap cell under `pointer`.
+pub fn heatmap_cell(
+    rect: Rect,
+    cell: f32,
+    (columns, rows): (usize, usize),
+    pointer: Pos2,
+) -> (usize, usize) {
+    let x = ((pointer.x - rect.left()) / cell) as usize;
+    let y = ((pointer.y - rect.top()) / cell) as usize;
+    (x.min(columns - 1), y.min(rows - 1))
+}
+
+/// A table of one bar per move: the move (marked if `taken`), a bar from the smallest value (or
+/// 0) to the largest, the best in green, and the number; `None` shows `missing` instead.
+pub fn move_bars(
+    ui: &mut Ui,
+    id: &str,
+    values: [Option<f32>; Action::COUNT],
+    taken: Option<Action>,
+    missing: &str,
+) {
+    let known = values.iter().flatten().copied();
+    let best = known.clone().fold(f32::NEG_INFINITY, f32::max);
+    let lo = known.fold(f32::INFINITY, f32::min).min(0.0);
+    let span = (best - lo).max(1e-6);
+    egui::Grid::new(id).num_columns(3).show(ui, |ui| {
+        for action in Action::ALL {
+            let mark = if taken == Some(action) { " ◀" } else { "" };
+            ui.label(format!("{action:?}{mark}"));
+            match values[action.index()] {
+                Some(v) => {
+                    let fill = if v == best {
+                        palette::BEST
+                    } else {
+                        palette::BAR
+                    };
+                    ui.add(
+                        egui::ProgressBar::new((v - lo) / span)
+                            .desired_width(110.0)
+                            .fill(fill),
+                    );
+                    ui.monospace(format!("{v:+.3}"));
+                }
+                None => {
+                    ui.label(missing);
+                    ui.label("");
+                }
+            }
+            ui.end_row();
+        }
+    });
+}
