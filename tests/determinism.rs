@@ -1,50 +1,86 @@
-//! Determinism: the same scene and seed give the same numbers, run twice, at any speed, and as CSV.
+//! Determinism: the same scene, seed and commands give the same numbers at any speed, on the
+//! simulation thread or inline, and as CSV.
 
 #[path = "../crates/mindgrid-core/tests/common/mod.rs"]
 mod common;
 
-use mindgrid::app::sim::{Sim, Speed};
+use std::time::Duration;
+
+use mindgrid::app::stepper::{SimThread, Speed, Stepper, ToSim};
+use mindgrid::command::Command;
 use mindgrid::experiment::Experiment;
+
+/// The speed ladder's rung for `speed`.
+fn rung(speed: Speed) -> usize {
+    Speed::LADDER.iter().position(|&s| s == speed).unwrap()
+}
 
 #[test]
 fn speed_settings_do_not_change_the_numbers() {
     let scene = common::shipped("slippery_room.ron");
     let mut reference = Experiment::new(scene.clone());
     reference.step_n(6_000);
-    for (speed, frames) in [
-        (Speed::PerFrame(1), 6_000),
-        (Speed::PerFrame(20), 300),
-        (Speed::PerFrame(1000), 6),
+    // (steps per second, seconds per call, calls): 6,000 steps each way.
+    for (rate, dt, calls) in [
+        (60, 1.0 / 60.0, 6_000),
+        (1_200, 0.05, 100),
+        (60_000, 0.1, 1),
     ] {
-        let mut sim = Sim::new(scene.clone());
-        sim.speed = Speed::LADDER.iter().position(|&s| s == speed).unwrap();
-        for _ in 0..frames {
-            sim.advance(1.0 / 60.0);
+        let mut stepper = Stepper::new(scene.clone(), true);
+        stepper.handle(ToSim::SetSpeed(rung(Speed::PerSecond(rate))));
+        for _ in 0..calls {
+            stepper.advance(dt, Duration::MAX);
         }
-        assert_eq!(
-            sim.experiment().total_steps(),
-            reference.total_steps(),
-            "{speed:?}"
-        );
-        assert_eq!(
-            sim.experiment().fingerprint(),
-            reference.fingerprint(),
-            "{speed:?}"
-        );
+        let experiment = stepper.experiment();
+        assert_eq!(experiment.steps(), 6_000, "{rate} steps/s");
+        assert_eq!(experiment.fingerprint(), reference.fingerprint(), "{rate}");
     }
     // One step per second, driven by 10 s of frames, then the rest as single steps.
-    let mut sim = Sim::new(scene);
-    sim.speed = 0;
+    let mut stepper = Stepper::new(scene, true);
+    stepper.handle(ToSim::SetSpeed(0));
     for _ in 0..600 {
-        sim.advance(1.0 / 60.0);
+        stepper.advance(1.0 / 60.0, Duration::MAX);
     }
-    let taken = sim.experiment().total_steps() / 2;
+    let taken = stepper.experiment().steps();
     assert!((9..=10).contains(&taken), "{taken}");
     for _ in taken..6_000 {
-        sim.queue_step();
-        sim.advance(0.0);
+        stepper.handle(ToSim::Step);
+        stepper.advance(0.0, Duration::MAX);
     }
-    assert_eq!(sim.experiment().fingerprint(), reference.fingerprint());
+    assert_eq!(stepper.experiment().fingerprint(), reference.fingerprint());
+}
+
+/// The window's path: the experiment on its own thread, driven at changing speeds (slow, fast,
+/// "max") with commands in between, gives the numbers a headless replay of its log gives.
+#[test]
+fn the_simulation_thread_replays_to_identical_bytes() {
+    let scene = common::shipped("episodic_dyna_maze.ron");
+    let thread = SimThread::spawn(Stepper::new(scene.clone(), true));
+    let wait = |ms| std::thread::sleep(Duration::from_millis(ms));
+    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(30))));
+    wait(150);
+    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(12_000))));
+    wait(100);
+    thread.send(ToSim::Command(Command::SetHyperparameter {
+        arena: 0,
+        name: "epsilon".into(),
+        value: 0.2,
+    }));
+    thread.send(ToSim::Command(Command::Amnesia(0)));
+    wait(100);
+    thread.send(ToSim::SetSpeed(rung(Speed::Max)));
+    wait(100);
+    thread.send(ToSim::Command(Command::ResetArena(1)));
+    wait(100);
+    thread.send(ToSim::TogglePlay);
+    thread.send(ToSim::Step);
+    let stepper = thread.stop().expect("the thread hands back its stepper");
+    let threaded = stepper.experiment();
+    assert_eq!(threaded.log().len(), 3);
+    assert!(threaded.steps() > 1_000, "{}", threaded.steps());
+    let replayed = Experiment::replay(scene, threaded.log(), threaded.steps());
+    assert_eq!(replayed.metrics_csv(), threaded.metrics_csv());
+    assert_eq!(replayed.fingerprint(), threaded.fingerprint());
 }
 
 #[test]

@@ -11,8 +11,9 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use mindgrid::app::command::AppCommand;
 use mindgrid::app::scene_file::SceneFile;
-use mindgrid::app::sim::{Sim, Speed};
+use mindgrid::app::sim::Sim;
 use mindgrid::app::simulation_plugin;
+use mindgrid::app::stepper::{Snapshot, Speed};
 use mindgrid::command::Command;
 use mindgrid::experiment::Experiment;
 
@@ -25,7 +26,7 @@ fn create_app(scene_path: &std::path::Path) -> App {
         )))
         .add_plugins(simulation_plugin)
         .init_resource::<ButtonInput<KeyCode>>()
-        .insert_resource(Sim::new(loaded.scene))
+        .insert_resource(Sim::inline(loaded.scene))
         .insert_resource(SceneFile::new(scene_path.to_path_buf(), loaded.warnings));
     app
 }
@@ -39,29 +40,35 @@ fn temp_scene(name: &str, text: &str) -> std::path::PathBuf {
 }
 
 fn set_speed(app: &mut App, speed: Speed) {
-    let mut sim = app.world_mut().resource_mut::<Sim>();
-    sim.speed = Speed::LADDER.iter().position(|&s| s == speed).unwrap();
+    let rung = Speed::LADDER.iter().position(|&s| s == speed).unwrap();
+    app.world_mut().resource_mut::<Sim>().set_speed(rung);
+}
+
+fn snapshot(app: &App) -> &Snapshot {
+    app.world().resource::<Sim>().snapshot()
 }
 
 fn steps(app: &App) -> u64 {
-    app.world().resource::<Sim>().experiment().total_steps()
+    snapshot(app).total_steps
 }
 
 #[test]
 fn updates_step_the_experiment() {
     let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
-    set_speed(&mut app, Speed::PerFrame(10));
+    set_speed(&mut app, Speed::PerSecond(300));
     for _ in 0..5 {
         app.update();
     }
-    // Two arenas, 10 steps each per update.
-    assert_eq!(steps(&app), 5 * 10 * 2);
+    // 300 steps per second of the app's clock (100 ms per update), in each of two arenas.
+    let seconds = app.world().resource::<Time>().elapsed_secs_f64();
+    assert!(seconds > 0.3, "{seconds}");
+    assert_eq!(steps(&app), 2 * (300.0 * seconds + 1e-9).floor() as u64);
 }
 
 #[test]
 fn keys_pause_step_and_change_speed() {
     let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
-    set_speed(&mut app, Speed::PerFrame(10));
+    set_speed(&mut app, Speed::PerSecond(600));
     let press = |app: &mut App, key: KeyCode| {
         let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
         keys.release_all();
@@ -71,7 +78,7 @@ fn keys_pause_step_and_change_speed() {
     press(&mut app, KeyCode::Space);
     app.update();
     let paused_at = steps(&app);
-    assert!(!app.world().resource::<Sim>().playing);
+    assert!(!snapshot(&app).playing);
     app.world_mut()
         .resource_mut::<ButtonInput<KeyCode>>()
         .clear();
@@ -82,7 +89,7 @@ fn keys_pause_step_and_change_speed() {
     assert_eq!(steps(&app), paused_at + 2, "one step in each of two arenas");
     press(&mut app, KeyCode::Equal);
     app.update();
-    assert_eq!(app.world().resource::<Sim>().speed(), Speed::PerFrame(20));
+    assert_eq!(snapshot(&app).speed(), Speed::PerSecond(1_200));
     press(&mut app, KeyCode::KeyR);
     app.update();
     assert_eq!(steps(&app), 0, "R resets every agent");
@@ -93,8 +100,9 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
     let original = std::fs::read_to_string(common::scenes_dir().join("empty_room.ron")).unwrap();
     let path = temp_scene("reload", &original);
     let mut app = create_app(&path);
-    set_speed(&mut app, Speed::PerFrame(5));
+    set_speed(&mut app, Speed::PerSecond(60));
     app.update();
+    app.update(); // the first update's clock has not moved yet
     assert!(steps(&app) > 0);
 
     // A good edit: a new title. The file's mtime must change; wait past coarse timestamps.
@@ -107,8 +115,7 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
     for _ in 0..4 {
         app.update(); // 100 ms per update: the 250 ms poll fires within a second
     }
-    let sim = app.world().resource::<Sim>();
-    assert_eq!(sim.experiment().scene().title, "Edited room");
+    assert_eq!(snapshot(&app).scene.title, "Edited room");
     assert!(app.world().resource::<SceneFile>().errors.is_empty());
 
     // A broken edit: the error is kept, with its position, and the edited scene keeps running.
@@ -130,8 +137,7 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
         file.errors[0]
     );
     assert!(file.status().starts_with("hot reload: error at "));
-    let sim = app.world().resource::<Sim>();
-    assert_eq!(sim.experiment().scene().title, "Edited room");
+    assert_eq!(snapshot(&app).scene.title, "Edited room");
     assert!(steps(&app) > before, "the last good scene keeps running");
 }
 
@@ -158,7 +164,7 @@ fn script() -> Vec<(u32, AppCommand)> {
         (13, AppCommand::TogglePlay),
         (14, AppCommand::Experiment(Command::NextTask(2))),
         (15, set(2, "lesion", 0.0)),
-        (16, AppCommand::SetSpeed(15)),
+        (16, AppCommand::SetSpeed(13)),
         (18, AppCommand::Experiment(Command::ResetArena(0))),
         (19, set(0, "initial_value", 1.0)),
         (20, AppCommand::Experiment(Command::ResetArena(0))),
@@ -182,7 +188,7 @@ fn command_log_replays_headless_to_identical_bytes() {
         app.update();
     }
     let sim = app.world().resource::<Sim>();
-    let window = sim.experiment();
+    let window = sim.inline_stepper().unwrap().experiment();
     let log = window.log().to_vec();
     let experiment_commands = script
         .iter()

@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use super::keys::{KeyRequests, Overlays};
 use super::scene_file::{self, SceneFile};
 use super::sim::Sim;
+use super::stepper::ToSim;
 use crate::command::Command;
 
 /// A change asked for in the window. Changes to the experiment's numbers are [`Command`]s, which
@@ -20,7 +21,7 @@ pub enum AppCommand {
     TogglePlay,
     /// One step of every arena, then pause.
     Step,
-    /// A speed from [`super::sim::Speed::LADDER`], by index.
+    /// A speed from [`super::stepper::Speed::LADDER`], by index.
     SetSpeed(usize),
     /// That many rungs faster (negative: slower).
     ChangeSpeed(i32),
@@ -68,17 +69,14 @@ fn apply_commands(
     let mut file = file;
     for command in commands.read() {
         match command {
-            AppCommand::Experiment(command) => sim.apply(command.clone()),
-            AppCommand::TogglePlay => sim.playing = !sim.playing,
-            AppCommand::Step => sim.queue_step(),
-            AppCommand::SetSpeed(index) => {
-                let by = *index as i32 - sim.speed as i32;
-                sim.change_speed(by);
-            }
+            AppCommand::Experiment(command) => sim.send(ToSim::Command(command.clone())),
+            AppCommand::TogglePlay => sim.send(ToSim::TogglePlay),
+            AppCommand::Step => sim.send(ToSim::Step),
+            AppCommand::SetSpeed(index) => sim.set_speed(*index),
             AppCommand::ChangeSpeed(by) => sim.change_speed(*by),
             AppCommand::Select(index) => sim.select(*index),
             AppCommand::SelectNext => {
-                let next = (sim.selected + 1) % sim.experiment().arenas().len().max(1);
+                let next = (sim.selected + 1) % sim.snapshot().arenas.len().max(1);
                 sim.select(next);
             }
             AppCommand::Reload => {

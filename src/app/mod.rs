@@ -2,10 +2,10 @@
 
 pub mod capture;
 pub mod command;
-pub mod insights;
 pub mod keys;
 pub mod scene_file;
 pub mod sim;
+pub mod stepper;
 pub mod ui;
 
 use std::path::PathBuf;
@@ -16,18 +16,16 @@ use bevy_egui::EguiPlugin;
 
 use crate::scene::LoadedScene;
 
-/// System sets of every frame, in order: input becomes commands, commands apply, the
-/// simulation steps, the insights are read once; drawing follows in egui's pass.
+/// System sets of every frame, in order: input becomes commands, commands go to the simulation,
+/// the latest snapshot (with the agents' insights) is taken; drawing follows in egui's pass.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AppSystems {
     /// Keys and file watching write commands.
     Input,
-    /// Commands apply, at a step boundary.
+    /// Commands go to the simulation, which applies them at its next step boundary.
     Apply,
-    /// Simulation steps.
+    /// The simulation steps (inline) or its latest snapshot is taken (threaded).
     Step,
-    /// The agents' insights are read for the panels and overlays.
-    Insight,
 }
 
 /// The parts of the app that need no window: input, commands, hot reload, stepping and insights.
@@ -35,20 +33,13 @@ pub enum AppSystems {
 pub fn simulation_plugin(app: &mut App) {
     app.configure_sets(
         Update,
-        (
-            AppSystems::Input,
-            AppSystems::Apply,
-            AppSystems::Step,
-            AppSystems::Insight,
-        )
-            .chain(),
+        (AppSystems::Input, AppSystems::Apply, AppSystems::Step).chain(),
     )
     .add_plugins((
         command::plugin,
         sim::plugin,
         scene_file::plugin,
         keys::plugin,
-        insights::plugin,
     ));
 }
 
@@ -88,11 +79,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         )
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource({
-            let mut sim = sim::Sim::new(loaded.scene);
-            sim.warm_up(options.warmup);
-            sim
-        })
+        .insert_resource({ sim::Sim::threaded(loaded.scene, options.warmup) })
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,
             loaded.warnings,

@@ -7,6 +7,7 @@ use bevy::prelude::*;
 
 use super::command::AppCommand;
 use super::sim::Sim;
+use super::stepper::ToSim;
 use crate::scene::{self, Diagnostic};
 
 /// How often the scene file's modification time is checked.
@@ -109,7 +110,7 @@ pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
     match scene::load(&file.path) {
         Ok(loaded) => {
             info!("loaded {}", file.path.display());
-            sim.replace_scene(loaded.scene);
+            sim.send(ToSim::Replace(Box::new(loaded.scene)));
             file.errors.clear();
             file.warnings = loaded.warnings;
             file.loads += 1;

@@ -14,20 +14,7 @@ use crate::world::{Action, GridWorld, Observation};
 /// How many recent cells an arena remembers for the trail.
 pub const TRAIL_LENGTH: usize = 24;
 
-/// The outcome of one finished episode.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EpisodeRecord {
-    /// Episode number, from 1.
-    pub episode: u32,
-    /// Index of the task in force (0 before the first switch).
-    pub task: usize,
-    /// Steps taken.
-    pub steps: u32,
-    /// Sum of rewards.
-    pub episode_return: f64,
-    /// Reached the goal (or the target object).
-    pub success: bool,
-}
+pub use crate::episodes::{EpisodeBucket, EpisodeCurve, EpisodeLog, EpisodeRecord};
 
 /// The random streams drawn from a scene's seed, each independent of the others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +62,7 @@ pub struct Arena {
     requested: BrainSpec,
     agent_rng: ArenaRng,
     world_rng: ArenaRng,
-    episodes: Vec<EpisodeRecord>,
+    episodes: EpisodeLog,
     steps_in_episode: u32,
     return_in_episode: f64,
     total_steps: u64,
@@ -86,8 +73,9 @@ pub struct Arena {
 }
 
 impl Arena {
-    /// Arena `index` of `scene`, its agent built from `brain`.
-    fn new(scene: &Scene, index: usize, brain: &BrainSpec) -> Self {
+    /// Arena `index` of `scene`, its agent built from `brain`; every episode's record is kept if
+    /// `keep_records`.
+    fn new(scene: &Scene, index: usize, brain: &BrainSpec, keep_records: bool) -> Self {
         let world = scene.build_world();
         let agent = brain.build(&world, Stream::Birth(index).seed(scene.seed));
         let mut arena = Self {
@@ -97,7 +85,7 @@ impl Arena {
             world_rng: Stream::World.rng(scene.seed),
             agent_rng: Stream::Agent(index).rng(scene.seed),
             world,
-            episodes: Vec::new(),
+            episodes: EpisodeLog::new(keep_records),
             steps_in_episode: 0,
             return_in_episode: 0.0,
             total_steps: 0,
@@ -117,7 +105,7 @@ impl Arena {
         while let Some(next) = scene.tasks.get(self.task) {
             let due = next
                 .after_episodes
-                .is_some_and(|e| self.episodes.len() as u32 >= e)
+                .is_some_and(|e| self.episodes.count() >= e)
                 || next.after_steps.is_some_and(|s| self.total_steps >= s);
             if !due {
                 break;
@@ -133,7 +121,7 @@ impl Arena {
                 self.world.apply(change);
             }
             self.task += 1;
-            self.switches.push(self.episodes.len() as u32);
+            self.switches.push(self.episodes.count());
         }
     }
 
@@ -177,7 +165,7 @@ impl Arena {
         }
         self.agent.end_episode(&mut self.agent_rng);
         self.episodes.push(EpisodeRecord {
-            episode: self.episodes.len() as u32 + 1,
+            episode: self.episodes.count() + 1,
             task: self.task,
             steps: self.steps_in_episode,
             episode_return: self.return_in_episode,
@@ -197,9 +185,36 @@ impl Arena {
         &self.world
     }
 
-    /// Finished episodes, oldest first.
+    /// Finished episodes, oldest first (empty when the experiment keeps only summaries).
     pub fn episodes(&self) -> &[EpisodeRecord] {
+        self.episodes.records()
+    }
+
+    /// Finished episodes: their count, the last, recent successes and the bounded curve.
+    pub fn episode_log(&self) -> &EpisodeLog {
         &self.episodes
+    }
+
+    /// What the window draws of this arena now; `insight` when asked for.
+    pub fn view(&self, insight: bool) -> ArenaView {
+        ArenaView {
+            name: self.name.clone(),
+            world: self.world.clone(),
+            trail: self.trail.iter().copied().collect(),
+            last_action: self.last_action,
+            brain: self.agent.spec(),
+            requested: self.requested.clone(),
+            pending: self.pending(),
+            episodes: self.episodes.count(),
+            last_episode: self.episodes.last().cloned(),
+            recent_successes: self.episodes.recent_successes(),
+            curve: self.episodes.curve().clone(),
+            switches: self.switches.clone(),
+            steps_in_episode: self.steps_in_episode,
+            total_steps: self.total_steps,
+            task: self.task,
+            insight: insight.then(|| self.insight()),
+        }
     }
 
     /// Steps taken so far in the current episode.
@@ -255,6 +270,43 @@ impl Arena {
     }
 }
 
+/// A copy of what the window shows of one arena, made by the simulation and drawn by the window.
+#[derive(Clone, Debug)]
+pub struct ArenaView {
+    /// The agent's label.
+    pub name: String,
+    /// The world as it is.
+    pub world: GridWorld,
+    /// Recent cells of the agent, oldest first.
+    pub trail: Vec<usize>,
+    /// The last action the agent chose.
+    pub last_action: Option<Action>,
+    /// The running agent's kind and hyperparameters.
+    pub brain: BrainSpec,
+    /// The brain the user asked for (what the next reset builds).
+    pub requested: BrainSpec,
+    /// On-reset hyperparameters waiting for a reset.
+    pub pending: Vec<&'static str>,
+    /// Episodes finished.
+    pub episodes: u32,
+    /// The last finished episode.
+    pub last_episode: Option<EpisodeRecord>,
+    /// Successes among the last episodes, and how many those are.
+    pub recent_successes: (usize, usize),
+    /// The bounded learning curve.
+    pub curve: EpisodeCurve,
+    /// Episodes finished when each task switch happened.
+    pub switches: Vec<u32>,
+    /// Steps so far in the current episode.
+    pub steps_in_episode: u32,
+    /// Steps in all episodes.
+    pub total_steps: u64,
+    /// Index of the task in force.
+    pub task: usize,
+    /// What the agent thinks now, when it was asked for.
+    pub insight: Option<Insight>,
+}
+
 /// Arenas stepped in lockstep from one scene.
 pub struct Experiment {
     scene: Scene,
@@ -263,19 +315,28 @@ pub struct Experiment {
     steps: u64,
     /// Every command applied, with the lockstep step it took effect at.
     log: Vec<LoggedCommand>,
+    /// Whether every episode's record is kept (for CSV and fingerprints).
+    keep_records: bool,
 }
 
 impl Experiment {
-    /// Builds one arena per agent of the scene.
+    /// Builds one arena per agent of the scene, keeping every episode's record.
     pub fn new(scene: Scene) -> Self {
+        Self::with_records(scene, true)
+    }
+
+    /// Builds one arena per agent of the scene; with `keep_records` false only a bounded summary
+    /// of the episodes is kept (the window's choice: memory that does not grow with the run).
+    pub fn with_records(scene: Scene, keep_records: bool) -> Self {
         let arenas = (0..scene.agents.len())
-            .map(|i| Arena::new(&scene, i, &scene.agents[i].brain))
+            .map(|i| Arena::new(&scene, i, &scene.agents[i].brain, keep_records))
             .collect();
         Self {
             scene,
             arenas,
             steps: 0,
             log: Vec::new(),
+            keep_records,
         }
     }
 
@@ -325,6 +386,11 @@ impl Experiment {
             step: self.steps,
             command,
         });
+    }
+
+    /// Whether every episode's record is kept (otherwise only bounded summaries).
+    pub fn keeps_records(&self) -> bool {
+        self.keep_records
     }
 
     /// Every command applied so far, oldest first.
@@ -378,7 +444,7 @@ impl Experiment {
     /// the number of episodes completed across arenas each time one ends.
     pub fn run_episodes(&mut self, episodes: u32, mut progress: impl FnMut(u64)) {
         for arena in &mut self.arenas {
-            while (arena.episodes.len() as u32) < episodes {
+            while arena.episodes.count() < episodes {
                 if arena.step(&self.scene) {
                     progress(1);
                 }
@@ -391,7 +457,7 @@ impl Experiment {
     fn reset_arena(&mut self, index: usize) {
         if let Some(arena) = self.arenas.get(index) {
             let brain = arena.requested.clone();
-            self.arenas[index] = Arena::new(&self.scene, index, &brain);
+            self.arenas[index] = Arena::new(&self.scene, index, &brain, self.keep_records);
         }
     }
 
@@ -405,7 +471,7 @@ impl Experiment {
         let mut csv = String::from("agent,episode,task,steps,return,success\n");
         for arena in &self.arenas {
             let agent = csv_field(&arena.name);
-            for e in &arena.episodes {
+            for e in arena.episodes() {
                 let task = csv_field(&self.scene.task_name(e.task));
                 let _ = writeln!(
                     csv,
@@ -430,7 +496,7 @@ impl Experiment {
         for arena in &self.arenas {
             eat(&arena.total_steps.to_le_bytes());
             eat(&(arena.world.agent() as u64).to_le_bytes());
-            for e in &arena.episodes {
+            for e in arena.episodes() {
                 eat(&e.steps.to_le_bytes());
                 eat(&e.episode_return.to_bits().to_le_bytes());
                 eat(&[e.success as u8, e.task as u8]);

@@ -4,6 +4,7 @@
 
 pub mod brain;
 pub mod command;
+pub mod episodes;
 pub mod experiment;
 pub mod scene;
 pub mod world;

@@ -14,7 +14,8 @@ use crate::command::Command;
 /// Draws the scene text and the selected agent's hyperparameters; changes become commands.
 pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
-        let scene = sim.experiment().scene();
+        let snapshot = sim.snapshot();
+        let scene = &snapshot.scene;
         ui.heading(&scene.title);
         if !scene.text.is_empty() {
             ui.label(RichText::new(scene.text.trim()).size(14.5));
@@ -26,7 +27,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         ui.add_space(8.0);
         ui.separator();
         ui.heading("Agent");
-        let arenas = sim.experiment().arenas();
+        let arenas = &snapshot.arenas;
         let mut selected = sim.selected.min(arenas.len().saturating_sub(1));
         egui::ComboBox::from_id_salt("agent picker")
             .selected_text(arenas.get(selected).map_or("", |a| a.name.as_str()))
@@ -44,8 +45,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         let Some(arena) = arenas.get(selected) else {
             return;
         };
-        let requested = arena.requested();
-        let pending = arena.pending();
+        let requested = &arena.requested;
+        let pending = &arena.pending;
         ui.label(RichText::new(format!("kind: {}", requested.kind())).strong());
         ui.add_space(4.0);
         let parameters = requested.hyperparameters();

@@ -7,11 +7,10 @@ use bevy_egui::egui::{
 
 use super::{charts, palette};
 use crate::app::command::AppCommand;
-use crate::app::insights::Insights;
 use crate::app::keys::Overlays;
 use crate::app::sim::Sim;
-use crate::brain::{AttentionInsight, MemoryInsight, PlanningInsight, ValueMap};
-use crate::experiment::Arena;
+use crate::brain::{AttentionInsight, Insight, MemoryInsight, PlanningInsight, ValueMap};
+use crate::experiment::ArenaView;
 use crate::world::{Action, Cell};
 
 /// Height of an arena's title line, in points.
@@ -37,19 +36,13 @@ fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize
     best
 }
 
-/// Draws every arena from the insights; a click on one selects it.
-pub fn show(
-    ui: &mut Ui,
-    sim: &Sim,
-    insights: &Insights,
-    overlays: &Overlays,
-    commands: &mut Vec<AppCommand>,
-) {
-    let arenas = sim.experiment().arenas();
+/// Draws every arena from the latest snapshot; a click on one selects it.
+pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppCommand>) {
+    let arenas = &sim.snapshot().arenas;
     let Some(first) = arenas.first() else {
         return;
     };
-    let (width, height) = (first.world().width(), first.world().height());
+    let (width, height) = (first.world.width(), first.world.height());
     let area = ui.available_rect_before_wrap();
     let (columns, cell) = layout(area.size(), arenas.len(), width, height);
     let grid_size = Vec2::new(cell * width as f32, cell * height as f32);
@@ -61,6 +54,7 @@ pub fn show(
     );
     let origin = area.center() - used / 2.0;
     let mut clicked = None;
+    let no_insight = Insight::default();
     for (i, arena) in arenas.iter().enumerate() {
         let (col, row) = (i % columns, i / columns);
         let top_left =
@@ -73,7 +67,7 @@ pub fn show(
         }
         let selected = i == sim.selected;
         draw_title(ui, arena, block_rect, selected);
-        let insight = insights.of(i);
+        let insight = arena.insight.as_ref().unwrap_or(&no_insight);
         let values = insight.values.as_ref().filter(|_| overlays.values);
         let range = values.and_then(value_range);
         draw_grid(ui, arena, grid_rect, cell, values, range);
@@ -122,7 +116,7 @@ pub fn show(
     }
 }
 
-fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
+fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
     // Clip to the arena's own column so long names never run into the next arena.
     let painter = ui.painter_at(rect);
     let colour = if selected {
@@ -137,15 +131,11 @@ fn draw_title(ui: &Ui, arena: &Arena, rect: Rect, selected: bool) {
         FontId::proportional(18.0),
         colour,
     );
-    let episodes = arena.episodes();
-    let recent = &episodes[episodes.len().saturating_sub(20)..];
-    let wins = recent.iter().filter(|e| e.success).count();
+    let (wins, recent) = arena.recent_successes;
     let line = format!(
-        "episode {} · step {} · goal {}/{}",
-        episodes.len() + 1,
-        arena.steps_in_episode(),
-        wins,
-        recent.len()
+        "episode {} · step {} · goal {wins}/{recent}",
+        arena.episodes + 1,
+        arena.steps_in_episode,
     );
     painter.text(
         rect.left_top() + Vec2::new(0.0, 22.0),
@@ -185,14 +175,14 @@ fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
 
 fn draw_grid(
     ui: &Ui,
-    arena: &Arena,
+    arena: &ArenaView,
     grid: Rect,
     cell: f32,
     values: Option<&ValueMap>,
     range: Option<(f32, f32)>,
 ) {
     let painter = ui.painter();
-    let world = arena.world();
+    let world = &arena.world;
     let width = world.width();
     let inset = if cell >= 10.0 { 0.5 } else { 0.0 };
     for (i, &kind) in world.cells().iter().enumerate() {
@@ -312,11 +302,12 @@ fn arrow(painter: &egui::Painter, centre: Pos2, action: Action, length: f32, col
     ));
 }
 
-fn draw_trail(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
-    let width = arena.world().width();
+fn draw_trail(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
+    let width = arena.world.width();
     let centres: Vec<Pos2> = arena
-        .trail()
-        .map(|i| cell_rect(grid, cell, width, i).center())
+        .trail
+        .iter()
+        .map(|&i| cell_rect(grid, cell, width, i).center())
         .collect();
     let n = centres.len().max(1) as f32;
     for (k, pair) in centres.windows(2).enumerate() {
@@ -339,7 +330,7 @@ fn painter_line(ui: &Ui, a: Pos2, b: Pos2, width: f32, colour: Color32) {
 /// Where the agent looks: the heads' mean weight on each map cell as a viridis frame (square-root
 /// scale, so uniform attention over 81 cells stays dim and a focused head glows), leaving the cell's
 /// content visible.
-fn draw_attention(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, attention: &AttentionInsight) {
+fn draw_attention(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32, attention: &AttentionInsight) {
     let heads = attention.heads.len().max(1) as f32;
     let mut weights = vec![0.0f32; attention.cells.len()];
     for head in &attention.heads {
@@ -347,7 +338,7 @@ fn draw_attention(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, attention: &Att
             *w += h / heads;
         }
     }
-    let width = arena.world().width();
+    let width = arena.world.width();
     for (&w, target) in weights.iter().zip(&attention.cells) {
         let Some(c) = *target else { continue };
         let t = w.clamp(0.0, 1.0).sqrt();
@@ -366,9 +357,15 @@ fn draw_attention(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, attention: &Att
 }
 
 /// Lines from the agent to where each recalled memory was made, one colour per move, faded by weight.
-fn draw_recalled_memories(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, memory: &MemoryInsight) {
-    let width = arena.world().width();
-    let from = cell_rect(grid, cell, width, arena.world().agent()).center();
+fn draw_recalled_memories(
+    ui: &Ui,
+    arena: &ArenaView,
+    grid: Rect,
+    cell: f32,
+    memory: &MemoryInsight,
+) {
+    let width = arena.world.width();
+    let from = cell_rect(grid, cell, width, arena.world.agent()).center();
     for (a, recall) in memory.recall.iter().enumerate() {
         let colour = palette::agent_line(a);
         for m in &recall.neighbours {
@@ -387,13 +384,13 @@ fn draw_recalled_memories(ui: &Ui, arena: &Arena, grid: Rect, cell: f32, memory:
 /// the plan being followed, where reality last left it, and cells touched by replay.
 fn draw_imagination(
     ui: &Ui,
-    arena: &Arena,
+    arena: &ArenaView,
     grid: Rect,
     cell: f32,
     planning: &PlanningInsight,
     selected: bool,
 ) {
-    let width = arena.world().width();
+    let width = arena.world.width();
     let centre = |i: usize| cell_rect(grid, cell, width, i).center();
     let painter = ui.painter();
     for &i in &planning.touched {
@@ -454,8 +451,8 @@ fn draw_imagination(
     }
 }
 
-fn draw_agent(ui: &Ui, arena: &Arena, grid: Rect, cell: f32) {
-    let centre = cell_rect(grid, cell, arena.world().width(), arena.world().agent()).center();
+fn draw_agent(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
+    let centre = cell_rect(grid, cell, arena.world.width(), arena.world.agent()).center();
     let painter = ui.painter();
     painter.circle_filled(centre, (cell * 0.3).max(3.0), palette::AGENT);
     painter.circle_stroke(
@@ -476,8 +473,8 @@ fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
     }
 }
 
-fn cell_tooltip(ui: &mut Ui, arena: &Arena, index: usize, values: Option<&ValueMap>) {
-    let world = arena.world();
+fn cell_tooltip(ui: &mut Ui, arena: &ArenaView, index: usize, values: Option<&ValueMap>) {
+    let world = &arena.world;
     let (x, y) = world.xy(index);
     let kind = match world.cell(index) {
         Cell::Floor if index == world.start() => "start".to_owned(),

@@ -5,7 +5,8 @@ use bevy_egui::egui::{self, RichText, Ui};
 use crate::app::command::AppCommand;
 use crate::app::keys::Overlays;
 use crate::app::scene_file::{SceneFile, scene_list};
-use crate::app::sim::{Sim, Speed};
+use crate::app::sim::Sim;
+use crate::app::stepper::Speed;
 use crate::command::Command;
 
 /// Draws the control bar; what the user changes becomes commands.
@@ -17,7 +18,8 @@ pub fn show(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
-        let (label, tip) = if sim.playing {
+        let snapshot = sim.snapshot();
+        let (label, tip) = if snapshot.playing {
             ("⏸ pause", "Pause the simulation (Space)")
         } else {
             ("▶ play", "Run the simulation (Space)")
@@ -31,14 +33,14 @@ pub fn show(
         ui.separator();
         ui.label("speed");
         let last = Speed::LADDER.len() - 1;
-        let mut speed = sim.speed;
+        let mut speed = snapshot.speed;
         ui.add(
             egui::Slider::new(&mut speed, 0..=last)
                 .show_value(false)
-                .text(sim.speed().label()),
+                .text(snapshot.speed().label()),
         )
         .on_hover_text("From one step per second (watch every move) to \"max\" (as many steps as fit a frame). Keys: + and -. The numbers learned are the same at every speed.");
-        if speed != sim.speed {
+        if speed != snapshot.speed {
             commands.push(AppCommand::SetSpeed(speed));
         }
         ui.separator();

@@ -5,7 +5,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 
 use super::palette;
 use crate::app::sim::Sim;
-use crate::experiment::EpisodeRecord;
+use crate::experiment::{EpisodeBucket, EpisodeCurve};
 
 /// How the curves are drawn.
 #[derive(Debug)]
@@ -20,33 +20,26 @@ impl Default for CurveSettings {
     }
 }
 
-/// Most points drawn per curve; longer runs are thinned evenly (the average is over all episodes).
-pub const MAX_PLOTTED: usize = 1500;
-
-/// Trailing moving average of `metric` over `window` episodes, thinned to at most [`MAX_PLOTTED`] points.
+/// Trailing moving average of `metric` (a bucket's sum of it) over about `window` episodes, one
+/// point per bucket of the bounded curve: the average is over whole buckets once buckets hold
+/// several episodes, so the points stay at most [`EpisodeCurve::LIMIT`] however long the run.
 pub fn smoothed(
-    episodes: &[EpisodeRecord],
+    curve: &EpisodeCurve,
     window: usize,
-    metric: impl Fn(&EpisodeRecord) -> f64,
+    metric: impl Fn(&EpisodeBucket) -> f64,
 ) -> Vec<[f64; 2]> {
-    let window = window.max(1);
-    let mut sum = 0.0;
-    let mut out = Vec::with_capacity(episodes.len());
-    for (i, e) in episodes.iter().enumerate() {
-        sum += metric(e);
+    let buckets = curve.buckets();
+    let window = window.div_ceil(curve.width() as usize).max(1);
+    let (mut sum, mut count) = (0.0, 0u32);
+    let mut out = Vec::with_capacity(buckets.len());
+    for (i, bucket) in buckets.iter().enumerate() {
+        sum += metric(bucket);
+        count += bucket.count;
         if i >= window {
-            sum -= metric(&episodes[i - window]);
+            sum -= metric(&buckets[i - window]);
+            count -= buckets[i - window].count;
         }
-        let n = (i + 1).min(window) as f64;
-        out.push([f64::from(e.episode), sum / n]);
-    }
-    let stride = out.len().div_ceil(MAX_PLOTTED).max(1);
-    if stride > 1 {
-        let last = out.last().copied();
-        out = out.into_iter().step_by(stride).collect();
-        if let Some(last) = last.filter(|l| out.last() != Some(l)) {
-            out.push(last);
-        }
+        out.push([bucket.centre(), sum / f64::from(count.max(1))]);
     }
     out
 }
@@ -58,12 +51,12 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
         ui.add(egui::Slider::new(&mut settings.smoothing, 1..=100).text("episodes averaged"))
             .on_hover_text("Each point is the mean over this many recent episodes");
     });
-    let arenas = sim.experiment().arenas();
+    let arenas = &sim.snapshot().arenas;
     let width = (ui.available_width() - 12.0) / 2.0;
     let height = ui.available_height().max(80.0);
     let mut switches: Vec<f64> = arenas
         .iter()
-        .flat_map(|a| a.switches().iter().map(|&e| f64::from(e) + 0.5))
+        .flat_map(|a| a.switches.iter().map(|&e| f64::from(e) + 0.5))
         .collect();
     switches.sort_by(f64::total_cmp);
     switches.dedup();
@@ -72,10 +65,10 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
             (
                 "steps per episode",
                 "steps",
-                (|e: &EpisodeRecord| f64::from(e.steps)) as fn(&EpisodeRecord) -> f64,
+                (|b: &EpisodeBucket| b.steps) as fn(&EpisodeBucket) -> f64,
             ),
-            ("return per episode", "return", |e: &EpisodeRecord| {
-                e.episode_return
+            ("return per episode", "return", |b: &EpisodeBucket| {
+                b.episode_return
             }),
         ] {
             ui.vertical(|ui| {
@@ -89,7 +82,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
                     .allow_scroll(false)
                     .show(ui, |plot| {
                         for (i, arena) in arenas.iter().enumerate() {
-                            let points = smoothed(arena.episodes(), settings.smoothing, metric);
+                            let points = smoothed(&arena.curve, settings.smoothing, metric);
                             let colour = palette::agent_line(i);
                             if points.len() < 30 {
                                 // A line needs two points; markers show the first episodes too.

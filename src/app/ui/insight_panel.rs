@@ -7,7 +7,6 @@ use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
 use super::{attention_panel, memory_panel, meta_panel, planning_panel};
 use crate::app::command::AppCommand;
-use crate::app::insights::Insights;
 use crate::app::sim::Sim;
 use crate::brain::Mechanism;
 use crate::command::Command;
@@ -16,24 +15,26 @@ use crate::command::Command;
 pub fn show(
     ui: &mut Ui,
     sim: &Sim,
-    insights: &Insights,
     textures: &mut ImportanceTextures,
     commands: &mut Vec<AppCommand>,
 ) {
     let selected = sim.selected;
-    let Some(arena) = sim.experiment().arenas().get(selected) else {
+    let snapshot = sim.snapshot();
+    let Some(arena) = snapshot.arenas.get(selected) else {
         return;
     };
-    let insight = insights.of(selected);
+    let Some(insight) = &arena.insight else {
+        return;
+    };
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.heading("Inside the agent");
         ui.label(RichText::new(&arena.name).strong().size(17.0));
-        let brain = arena.brain();
+        let brain = &arena.brain;
         ui.collapsing(format!("(?) how {} works", brain.title()), |ui| {
             ui.label(brain.about());
         });
         ui.separator();
-        let (world, last_action) = (arena.world(), arena.last_action());
+        let (world, last_action) = (&arena.world, arena.last_action);
         match &insight.mechanism {
             Some(Mechanism::Memory(memory)) => {
                 memory_panel::show(ui, selected, world, memory, last_action, commands);
@@ -70,11 +71,10 @@ pub fn show(
                 ui.monospace(value);
                 ui.end_row();
             }
-            let episodes = arena.episodes();
             ui.label("episodes");
-            ui.monospace(episodes.len().to_string());
+            ui.monospace(arena.episodes.to_string());
             ui.end_row();
-            if let Some(last) = episodes.last() {
+            if let Some(last) = &arena.last_episode {
                 ui.label("last episode");
                 ui.monospace(format!(
                     "{} steps, return {:.2}",
@@ -83,7 +83,7 @@ pub fn show(
                 ui.end_row();
             }
             ui.label("task");
-            ui.monospace(sim.experiment().scene().task_name(arena.task()));
+            ui.monospace(snapshot.scene.task_name(arena.task));
             ui.end_row();
         });
     });

@@ -23,10 +23,10 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 pub use curves::{CurveSettings, smoothed};
 
 use super::command::AppCommand;
-use super::insights::Insights;
 use super::keys::{KEY_HELP, KeyRequests, Overlays};
 use super::scene_file::SceneFile;
 use super::sim::Sim;
+use super::stepper::Speed;
 use crate::scene::Panel;
 
 /// Frame times of the last second, for the fps read-out.
@@ -83,7 +83,6 @@ fn style_for_projector(ctx: &egui::Context) {
 fn draw_window(
     mut contexts: EguiContexts,
     sim: Res<Sim>,
-    insights: Res<Insights>,
     file: Res<SceneFile>,
     overlays: Res<Overlays>,
     mut requests: ResMut<KeyRequests>,
@@ -99,7 +98,7 @@ fn draw_window(
         clock.styled = true;
     }
     let fps = clock.tick(time.elapsed_secs_f64());
-    let panels = &sim.experiment().scene().panels;
+    let panels = &sim.snapshot().scene.panels;
     let mut commands = Vec::new();
     let mut root = egui::Ui::new(
         ctx.clone(),
@@ -135,14 +134,14 @@ fn draw_window(
             .resizable(true)
             .default_size(330.0)
             .show(&mut root, |ui| {
-                insight_panel::show(ui, &sim, &insights, &mut textures, &mut commands)
+                insight_panel::show(ui, &sim, &mut textures, &mut commands)
             });
     }
     egui::CentralPanel::default().show(&mut root, |ui| {
         if !file.errors.is_empty() {
             error_banner(ui, &file);
         }
-        arenas::show(ui, &sim, &insights, &overlays, &mut commands);
+        arenas::show(ui, &sim, &overlays, &mut commands);
     });
     if requests.help_open {
         egui::Window::new("Keys")
@@ -170,15 +169,36 @@ fn draw_window(
 
 fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
     ui.horizontal(|ui| {
-        let arena = sim.experiment().arenas().get(sim.selected);
-        let episode = arena.map_or(0, |a| a.episodes().len() + 1);
+        let snapshot = sim.snapshot();
+        let selected = snapshot
+            .arenas
+            .get(sim.selected)
+            .map(|a| format!("{}: episode {}", a.name, a.episodes + 1))
+            .unwrap_or_default();
         ui.label(format!(
-            "{}   ·   episode {episode}   ·   steps {}   ·   {} steps/s   ·   {fps:.0} fps   ·   {}",
+            "{}   ·   {selected}   ·   step {}   ·   ",
             file.path.display(),
-            group_thousands(sim.experiment().total_steps()),
-            group_thousands(sim.steps_per_second.round() as u64),
-            if sim.playing { "playing" } else { "paused" },
+            group_thousands(snapshot.steps),
         ));
+        // Lockstep steps per second: every arena takes one step per step.
+        let rate = snapshot.steps_per_second / snapshot.arenas.len().max(1) as f64;
+        let rate = group_thousands(rate.round() as u64);
+        match (snapshot.playing, snapshot.speed()) {
+            (true, Speed::PerSecond(target)) if snapshot.behind => {
+                ui.colored_label(
+                    palette::NOTICE,
+                    format!("behind: {rate} of {} steps/s", group_thousands(target.into())),
+                )
+                .on_hover_text("The agents cannot take steps this fast; the window stays fluid and shows the latest state.");
+            }
+            (true, _) => {
+                ui.label(format!("{rate} steps/s"));
+            }
+            (false, _) => {
+                ui.label("paused");
+            }
+        }
+        ui.label(format!("   ·   {fps:.0} fps   ·   "));
         let status = file.status();
         if file.errors.is_empty() {
             ui.label(status);

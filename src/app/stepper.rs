@@ -1,0 +1,396 @@
+//! Stepping at a chosen speed, and the thread that does it beside the window: the experiment lives
+//! there, takes commands between steps, and publishes snapshots the window draws, so drawing never
+//! waits for stepping and stepping never waits for drawing. No Bevy here.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::command::{Command, LoggedCommand};
+use crate::experiment::{ArenaView, Experiment};
+use crate::scene::Scene;
+
+/// How fast the simulation runs: lockstep steps (every arena once) per second of wall-clock time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// This many steps per second.
+    PerSecond(u32),
+    /// As fast as the agents allow, on its own core.
+    Max,
+}
+
+impl Speed {
+    /// The settings the speed slider and the +/- keys walk through, slowest first. Up to 30 steps/s
+    /// every step is drawn; above, the window shows the latest state at its own frame rate.
+    pub const LADDER: [Speed; 18] = [
+        Speed::PerSecond(1),
+        Speed::PerSecond(2),
+        Speed::PerSecond(5),
+        Speed::PerSecond(10),
+        Speed::PerSecond(30),
+        Speed::PerSecond(60),
+        Speed::PerSecond(120),
+        Speed::PerSecond(300),
+        Speed::PerSecond(600),
+        Speed::PerSecond(1_200),
+        Speed::PerSecond(3_000),
+        Speed::PerSecond(6_000),
+        Speed::PerSecond(12_000),
+        Speed::PerSecond(30_000),
+        Speed::PerSecond(60_000),
+        Speed::PerSecond(120_000),
+        Speed::PerSecond(300_000),
+        Speed::Max,
+    ];
+
+    /// The rung a new window starts at: 600 steps/s, quick enough to see learning, slow enough to
+    /// follow the agent.
+    pub const DEFAULT: usize = 8;
+
+    /// A label for the control bar.
+    pub fn label(self) -> String {
+        match self {
+            Speed::PerSecond(n) => format!("{} steps/s", crate::app::ui::group_thousands(n.into())),
+            Speed::Max => "max".to_owned(),
+        }
+    }
+}
+
+/// Most seconds of steps a speed may owe: a speed the agents cannot sustain drops the rest, and
+/// the window says it is behind, rather than running ever further behind the clock.
+const MOST_OWED_SECONDS: f64 = 0.25;
+
+/// The experiment and the pace it is stepped at.
+pub struct Stepper {
+    experiment: Experiment,
+    playing: bool,
+    speed: usize,
+    /// Fractional steps carried between calls.
+    carry: f64,
+    /// Single steps asked for.
+    queued: u64,
+    /// Steps dropped because the speed could not be sustained, since the last rate reading.
+    dropped: f64,
+    rate: RateMeter,
+    /// Counts changes, so the window knows a snapshot is new.
+    version: u64,
+}
+
+impl Stepper {
+    /// A running experiment of `scene` at the default speed; with `keep_records` false only
+    /// bounded summaries of episodes are kept.
+    pub fn new(scene: Scene, keep_records: bool) -> Self {
+        Self {
+            experiment: Experiment::with_records(scene, keep_records),
+            playing: true,
+            speed: Speed::DEFAULT,
+            carry: 0.0,
+            queued: 0,
+            dropped: 0.0,
+            rate: RateMeter::new(),
+            version: 0,
+        }
+    }
+
+    /// The experiment, to read.
+    pub fn experiment(&self) -> &Experiment {
+        &self.experiment
+    }
+
+    /// The speed in force.
+    pub fn speed(&self) -> Speed {
+        Speed::LADDER[self.speed]
+    }
+
+    /// Whether steps happen on their own.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Carries out a message from the window, between two steps.
+    pub fn handle(&mut self, message: ToSim) {
+        match message {
+            ToSim::Command(command) => self.experiment.apply(command),
+            ToSim::TogglePlay => self.playing = !self.playing,
+            ToSim::Step => {
+                self.playing = false;
+                self.queued += 1;
+            }
+            ToSim::SetSpeed(index) => {
+                self.speed = index.min(Speed::LADDER.len() - 1);
+                self.carry = 0.0;
+            }
+            ToSim::Replace(scene) => {
+                let keep = self.experiment.keeps_records();
+                self.experiment = Experiment::with_records(*scene, keep);
+                self.carry = 0.0;
+                self.queued = 0;
+            }
+            ToSim::WarmUp(steps) => self.experiment.step_n(steps),
+        }
+        self.version += 1;
+    }
+
+    /// Runs the steps `elapsed` seconds call for at the current speed, stopping early once
+    /// `budget` has passed (what is left is owed to the next call, up to a quarter second's
+    /// worth); returns the steps taken.
+    pub fn advance(&mut self, elapsed: f64, budget: Duration) -> u64 {
+        let started = Instant::now();
+        let mut owed = std::mem::take(&mut self.queued) as f64;
+        let unlimited = self.playing && self.speed() == Speed::Max;
+        if self.playing
+            && let Speed::PerSecond(rate) = self.speed()
+        {
+            self.carry += elapsed * f64::from(rate);
+            let most = (f64::from(rate) * MOST_OWED_SECONDS).max(1.0);
+            if self.carry > most {
+                self.dropped += self.carry - most;
+                self.carry = most;
+            }
+            let whole = self.carry.floor();
+            self.carry -= whole;
+            owed += whole;
+        }
+        // Steps in growing chunks, so that a slow agent is checked against the budget after every
+        // step and a fast one does not read the clock every step.
+        let mut taken = 0u64;
+        let mut chunk = 1u64;
+        while unlimited || (taken as f64) < owed {
+            let n = if unlimited {
+                chunk
+            } else {
+                chunk.min(owed as u64 - taken)
+            };
+            self.experiment.step_n(n);
+            taken += n;
+            if started.elapsed() >= budget {
+                break;
+            }
+            chunk = (chunk * 2).min(256);
+        }
+        if !unlimited && (taken as f64) < owed {
+            // Owed to the next call.
+            self.carry += owed - taken as f64;
+        }
+        if taken > 0 {
+            self.version += 1;
+        }
+        let arenas = self.experiment.arenas().len() as u64;
+        self.rate
+            .note(taken * arenas, std::mem::take(&mut self.dropped));
+        taken
+    }
+
+    /// What the window draws: every arena's view, with insights.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            scene: Arc::new(self.experiment.scene().clone()),
+            arenas: self
+                .experiment
+                .arenas()
+                .iter()
+                .map(|a| a.view(true))
+                .collect(),
+            steps: self.experiment.steps(),
+            total_steps: self.experiment.total_steps(),
+            log: self.experiment.log().to_vec(),
+            playing: self.playing,
+            speed: self.speed,
+            steps_per_second: self.rate.steps_per_second,
+            behind: self.rate.behind,
+            version: self.version,
+        }
+    }
+
+    /// Counts changes: equal versions, equal states.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+/// Measured steps per second, and whether the speed asked for could not be kept.
+struct RateMeter {
+    since: Instant,
+    steps: u64,
+    dropped: f64,
+    steps_per_second: f64,
+    behind: bool,
+}
+
+impl RateMeter {
+    fn new() -> Self {
+        Self {
+            since: Instant::now(),
+            steps: 0,
+            dropped: 0.0,
+            steps_per_second: 0.0,
+            behind: false,
+        }
+    }
+
+    /// Counts `steps` (all arenas) taken and `dropped` lockstep steps dropped; refreshes twice a second.
+    fn note(&mut self, steps: u64, dropped: f64) {
+        self.steps += steps;
+        self.dropped += dropped;
+        let seconds = self.since.elapsed().as_secs_f64();
+        if seconds >= 0.5 {
+            self.steps_per_second = self.steps as f64 / seconds;
+            self.behind = self.dropped > 0.0;
+            *self = Self {
+                since: Instant::now(),
+                steps: 0,
+                dropped: 0.0,
+                ..*self
+            };
+        }
+    }
+}
+
+/// What the window draws, as the simulation published it.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    /// The scene running.
+    pub scene: Arc<Scene>,
+    /// Every arena, in scene order.
+    pub arenas: Vec<ArenaView>,
+    /// Lockstep steps taken.
+    pub steps: u64,
+    /// Steps of all arenas together.
+    pub total_steps: u64,
+    /// Every command applied so far, with its step.
+    pub log: Vec<LoggedCommand>,
+    /// Whether steps happen on their own.
+    pub playing: bool,
+    /// Index into [`Speed::LADDER`].
+    pub speed: usize,
+    /// Measured steps per second, all arenas together.
+    pub steps_per_second: f64,
+    /// The speed asked for could not be kept over the last half second.
+    pub behind: bool,
+    /// Changes when the state does.
+    pub version: u64,
+}
+
+impl Snapshot {
+    /// The speed in force.
+    pub fn speed(&self) -> Speed {
+        Speed::LADDER[self.speed.min(Speed::LADDER.len() - 1)]
+    }
+}
+
+/// What the window tells the simulation.
+#[derive(Debug)]
+pub enum ToSim {
+    /// A change to the experiment, applied between steps and logged.
+    Command(Command),
+    /// Play or pause.
+    TogglePlay,
+    /// One step of every arena, then pause.
+    Step,
+    /// A rung of [`Speed::LADDER`].
+    SetSpeed(usize),
+    /// A new scene (a reload): a fresh experiment at the same speed.
+    Replace(Box<Scene>),
+    /// Steps every arena this many times at once (`--warmup`).
+    WarmUp(u64),
+}
+
+/// How long one round of stepping may take before the thread reads its messages again.
+const ROUND: Duration = Duration::from_millis(4);
+/// How often a snapshot is published while stepping fast (about a frame).
+const PUBLISH_EVERY: Duration = Duration::from_millis(15);
+
+/// The simulation thread, seen from the window: send it messages, read its latest snapshot.
+pub struct SimThread {
+    to_sim: Sender<ToSim>,
+    latest: Arc<Mutex<Arc<Snapshot>>>,
+    thread: Option<JoinHandle<Stepper>>,
+}
+
+impl SimThread {
+    /// Starts `stepper` on its own thread.
+    pub fn spawn(stepper: Stepper) -> Self {
+        let (to_sim, inbox) = channel();
+        let latest = Arc::new(Mutex::new(Arc::new(stepper.snapshot())));
+        let published = Arc::clone(&latest);
+        let thread = std::thread::Builder::new()
+            .name("simulation".into())
+            .spawn(move || run(stepper, &inbox, &published))
+            .expect("the simulation thread starts");
+        Self {
+            to_sim,
+            latest,
+            thread: Some(thread),
+        }
+    }
+
+    /// Sends a message; it applies at the next step boundary.
+    pub fn send(&self, message: ToSim) {
+        // The thread outlives every sender; a send can only fail while the app shuts down.
+        let _ = self.to_sim.send(message);
+    }
+
+    /// The latest snapshot published.
+    pub fn latest(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.latest.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Stops the thread after the messages sent so far and hands back the stepper.
+    pub fn stop(mut self) -> Option<Stepper> {
+        self.hang_up()
+    }
+
+    fn hang_up(&mut self) -> Option<Stepper> {
+        // Closing the channel ends the thread's loop once it has read what was sent.
+        let (closed, _) = channel();
+        self.to_sim = closed;
+        self.thread.take().and_then(|thread| thread.join().ok())
+    }
+}
+
+impl Drop for SimThread {
+    fn drop(&mut self) {
+        self.hang_up();
+    }
+}
+
+/// The thread's loop: messages, steps, snapshots, until the window hangs up; then the stepper.
+fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapshot>>) -> Stepper {
+    let mut last_round = Instant::now();
+    let mut last_publish = Instant::now();
+    let mut published_version = stepper.version();
+    loop {
+        // Wait for a message while there is nothing to do; otherwise only look.
+        let wait = match (stepper.playing(), stepper.speed()) {
+            (false, _) => Duration::from_millis(50),
+            (true, Speed::PerSecond(rate)) if rate <= 30 => {
+                Duration::from_secs_f64(1.0 / f64::from(rate)).min(Duration::from_millis(50))
+            }
+            _ => Duration::ZERO,
+        };
+        match inbox.recv_timeout(wait) {
+            Ok(message) => {
+                stepper.handle(message);
+                while let Ok(message) = inbox.try_recv() {
+                    stepper.handle(message);
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return stepper,
+        }
+        let now = Instant::now();
+        let elapsed = now.duration_since(last_round).as_secs_f64();
+        last_round = now;
+        let taken = stepper.advance(elapsed, ROUND);
+        // Slow speeds publish every step; fast ones about once a frame.
+        let slow = matches!(stepper.speed(), Speed::PerSecond(rate) if rate <= 30);
+        let due = (slow && taken > 0) || last_publish.elapsed() >= PUBLISH_EVERY;
+        if due && stepper.version() != published_version {
+            let snapshot = Arc::new(stepper.snapshot());
+            *latest.lock().unwrap_or_else(|e| e.into_inner()) = snapshot;
+            published_version = stepper.version();
+            last_publish = Instant::now();
+        }
+    }
+}
