@@ -79,7 +79,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         )
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource({ sim::Sim::threaded(loaded.scene, options.warmup) })
+        .insert_resource(sim::Sim::threaded(loaded.scene, options.warmup))
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,
             loaded.warnings,
