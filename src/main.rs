@@ -100,6 +100,11 @@ fn main() -> ExitCode {
             let Some(loaded) = load_reporting(&scene_path) else {
                 return ExitCode::FAILURE;
             };
+            if let Err(message) = app::display::check_display() {
+                eprintln!("{message}");
+                return ExitCode::from(app::display::NO_GRAPHICS);
+            }
+            app::display::exit_cleanly_without_graphics();
             let exit = app::run_window(
                 WindowOptions {
                     scene_path,

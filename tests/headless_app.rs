@@ -207,3 +207,31 @@ fn command_log_replays_headless_to_identical_bytes() {
         "the reset applied the key change"
     );
 }
+
+#[test]
+fn a_scene_file_that_disappears_is_reported_and_picked_up_again() {
+    let original = std::fs::read_to_string(common::scenes_dir().join("empty_room.ron")).unwrap();
+    let path = temp_scene("missing", &original);
+    let mut app = create_app(&path);
+    set_speed(&mut app, Speed::PerSecond(60));
+    std::fs::remove_file(&path).unwrap();
+    for _ in 0..4 {
+        app.update();
+    }
+    let file = app.world().resource::<SceneFile>();
+    assert!(file.missing);
+    assert!(file.status().contains("missing"), "{}", file.status());
+    let before = steps(&app);
+    assert!(before > 0, "the run goes on");
+    std::fs::write(
+        &path,
+        original.replace("title: \"Empty room\"", "title: \"Back again\""),
+    )
+    .unwrap();
+    for _ in 0..4 {
+        app.update();
+    }
+    let file = app.world().resource::<SceneFile>();
+    assert!(!file.missing);
+    assert_eq!(snapshot(&app).scene.title, "Back again");
+}

@@ -57,17 +57,24 @@ pub fn plugin(app: &mut App) {
 
 fn apply_commands(
     mut commands: MessageReader<AppCommand>,
-    sim: Option<ResMut<Sim>>,
-    file: Option<ResMut<SceneFile>>,
+    mut sim: Option<ResMut<Sim>>,
+    mut file: Option<ResMut<SceneFile>>,
     mut overlays: ResMut<Overlays>,
     mut requests: ResMut<KeyRequests>,
 ) {
-    let Some(mut sim) = sim else {
-        commands.clear();
-        return;
-    };
-    let mut file = file;
+    let mut reloaded = false;
     for command in commands.read() {
+        // What changes only the view needs no simulation.
+        match command {
+            AppCommand::ToggleValues => overlays.values = !overlays.values,
+            AppCommand::ToggleTrail => overlays.trail = !overlays.trail,
+            AppCommand::ToggleHelp => requests.help_open = !requests.help_open,
+            AppCommand::Screenshot => requests.screenshot = true,
+            _ => {}
+        }
+        let Some(sim) = sim.as_deref_mut() else {
+            continue;
+        };
         match command {
             AppCommand::Experiment(command) => sim.send(ToSim::Command(command.clone())),
             AppCommand::TogglePlay => sim.send(ToSim::TogglePlay),
@@ -79,21 +86,21 @@ fn apply_commands(
                 let next = (sim.selected + 1) % sim.snapshot().arenas.len().max(1);
                 sim.select(next);
             }
-            AppCommand::Reload => {
+            // The button and the file watcher in one frame read the file once.
+            AppCommand::Reload if !reloaded => {
                 if let Some(file) = file.as_deref_mut() {
-                    scene_file::reload(file, &mut sim);
+                    scene_file::reload(file, sim);
+                    reloaded = true;
                 }
             }
             AppCommand::OpenScene(path) => {
                 if let Some(file) = file.as_deref_mut() {
                     file.path = path.clone();
-                    scene_file::reload(file, &mut sim);
+                    scene_file::reload(file, sim);
+                    reloaded = true;
                 }
             }
-            AppCommand::ToggleValues => overlays.values = !overlays.values,
-            AppCommand::ToggleTrail => overlays.trail = !overlays.trail,
-            AppCommand::ToggleHelp => requests.help_open = !requests.help_open,
-            AppCommand::Screenshot => requests.screenshot = true,
+            _ => {}
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod capture;
 pub mod command;
+pub mod display;
 pub mod keys;
 pub mod scene_file;
 pub mod sim;

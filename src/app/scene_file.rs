@@ -26,6 +26,9 @@ pub struct SceneFile {
     pub warnings: Vec<Diagnostic>,
     /// How many times the scene was (re)loaded successfully.
     pub loads: u32,
+    /// The file is gone (deleted or renamed while open); the last scene keeps running and the
+    /// file is read again when it returns.
+    pub missing: bool,
     since_poll: Duration,
 }
 
@@ -39,12 +42,16 @@ impl SceneFile {
             errors: Vec::new(),
             warnings,
             loads: 1,
+            missing: false,
             since_poll: Duration::ZERO,
         }
     }
 
     /// A one-line status for the status bar.
     pub fn status(&self) -> String {
+        if self.missing {
+            return "hot reload: the scene file is missing (still running the last scene)".into();
+        }
         match self.errors.first() {
             Some(e) => format!(
                 "hot reload: error at {}:{}",
@@ -96,7 +103,17 @@ fn watch_scene_file(
     }
     file.since_poll = Duration::ZERO;
     let modified = modified_time(&file.path);
-    if modified.is_some() && modified != file.modified {
+    if modified.is_none() {
+        if !file.missing {
+            warn!(
+                "{} is missing; the last scene keeps running",
+                file.path.display()
+            );
+            file.missing = true;
+        }
+        return;
+    }
+    if file.missing || modified != file.modified {
         // Read it once per change, even if the reload fails.
         file.modified = modified;
         commands.write(AppCommand::Reload);
@@ -107,6 +124,7 @@ fn watch_scene_file(
 /// kept for the banner and the last good scene keeps running.
 pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
     file.modified = modified_time(&file.path);
+    file.missing = file.modified.is_none();
     match scene::load(&file.path) {
         Ok(loaded) => {
             info!("loaded {}", file.path.display());

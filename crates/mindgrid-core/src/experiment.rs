@@ -45,7 +45,7 @@ impl Stream {
 }
 
 /// Derives an independent stream seed from the scene seed (the `SplitMix64` finaliser).
-pub fn derive_seed(seed: u64, stream: u64) -> u64 {
+fn derive_seed(seed: u64, stream: u64) -> u64 {
     let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -317,6 +317,9 @@ pub struct Experiment {
     log: Vec<LoggedCommand>,
     /// Whether every episode's record is kept (for CSV and fingerprints).
     keep_records: bool,
+    /// Whether every arena has taken `steps` steps (no arena was stepped alone), so that the log's
+    /// step indices replay the run.
+    lockstep: bool,
 }
 
 impl Experiment {
@@ -337,6 +340,7 @@ impl Experiment {
             steps: 0,
             log: Vec::new(),
             keep_records,
+            lockstep: true,
         }
     }
 
@@ -352,8 +356,13 @@ impl Experiment {
         experiment
     }
 
-    /// Carries out `command` now, between steps, and logs it with the current step.
+    /// Carries out `command` now, between steps, and logs it with the current step. A hyperparameter
+    /// the arena's brain does not have, or an arena that does not exist, changes nothing and is not
+    /// logged.
     pub fn apply(&mut self, command: Command) {
+        if !self.accepts(&command) {
+            return;
+        }
         match &command {
             Command::SetHyperparameter { arena, name, value } => {
                 if let Some(arena) = self.arenas.get_mut(*arena) {
@@ -391,6 +400,31 @@ impl Experiment {
     /// Whether every episode's record is kept (otherwise only bounded summaries).
     pub fn keeps_records(&self) -> bool {
         self.keep_records
+    }
+
+    /// Whether `command` names an arena (and a hyperparameter) that exist.
+    fn accepts(&self, command: &Command) -> bool {
+        match command {
+            Command::SetHyperparameter { arena, name, .. } => {
+                self.arenas.get(*arena).is_some_and(|a| {
+                    a.requested
+                        .hyperparameters()
+                        .iter()
+                        .any(|(spec, _)| spec.name == name)
+                })
+            }
+            Command::ResetAll => true,
+            Command::ResetArena(i)
+            | Command::Amnesia(i)
+            | Command::NextTask(i)
+            | Command::NewTask(i) => *i < self.arenas.len(),
+        }
+    }
+
+    /// Whether the log replays the run: false once an arena was stepped alone
+    /// ([`Experiment::step_arena`], [`Experiment::run_episodes`]), since the log counts lockstep steps.
+    pub fn replayable(&self) -> bool {
+        self.lockstep
     }
 
     /// Every command applied so far, oldest first.
@@ -433,6 +467,7 @@ impl Experiment {
 
     /// Steps arena `index` alone `n` times (benchmarks time one arena at a time).
     pub fn step_arena(&mut self, index: usize, n: u64) {
+        self.lockstep = false;
         if let Some(arena) = self.arenas.get_mut(index) {
             for _ in 0..n {
                 arena.step(&self.scene);
@@ -443,6 +478,7 @@ impl Experiment {
     /// Steps each arena until it has finished `episodes` episodes; `progress` is called with
     /// the number of episodes completed across arenas each time one ends.
     pub fn run_episodes(&mut self, episodes: u32, mut progress: impl FnMut(u64)) {
+        self.lockstep = false;
         for arena in &mut self.arenas {
             while arena.episodes.count() < episodes {
                 if arena.step(&self.scene) {

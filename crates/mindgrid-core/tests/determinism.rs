@@ -23,8 +23,8 @@ fn two_runs_hash_equal() {
 }
 
 /// Steps every arena of each shipped scene takes before its fingerprint is read, and the
-/// fingerprint itself (`Experiment::fingerprint`), recorded on x86-64 Linux before the core
-/// moved into its own crate; the refactor changed none of them.
+/// fingerprint itself (`Experiment::fingerprint`), recorded on x86-64 Linux at commit e40c0b9, before
+/// the core moved into its own crate; the refactors since changed none of them.
 const PINNED: &[(&str, u64, u64)] = &[
     ("attention_cue.ron", 2000, 0x0fe18417b8140a5e),
     ("attention_target.ron", 2000, 0xe2cc764548e2cdbe),

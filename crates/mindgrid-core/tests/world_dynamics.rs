@@ -3,7 +3,7 @@
 use mindgrid_core::ArenaRng;
 use mindgrid_core::world::{
     Action, Cell, Colour, EGO_CELL_KINDS, FULL_PLANES, GridWorld, Observation, Rules, TaskChange,
-    View,
+    Teacher, View,
 };
 use rand::SeedableRng;
 
@@ -206,20 +206,20 @@ fn shuffle_moves_items_to_distinct_free_cells_and_draws_targets() {
 #[test]
 fn teacher_knows_the_shortest_moves() {
     let w = world(&["S..", ".#.", "..r"]);
-    let distances = w.distances_to_goal();
-    assert_eq!(distances[0], 4);
+    assert_eq!(w.distances_to_goal()[0], 4);
+    let teacher = Teacher::of(&w);
     assert_eq!(
-        w.optimal_moves(0, &distances),
+        teacher.best_moves(0),
         [false, true, true, false],
         "right or down"
     );
     assert_eq!(
-        w.optimal_moves(5, &distances),
+        teacher.best_moves(5),
         [false, false, true, false],
         "down into the target"
     );
     assert_eq!(
-        w.optimal_moves(8, &distances),
+        teacher.best_moves(8),
         [false; 4],
         "at the goal: nothing to do"
     );

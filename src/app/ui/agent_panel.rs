@@ -70,8 +70,17 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         let reset = if pending.is_empty() {
             RichText::new("⟲ reset this agent")
         } else {
-            RichText::new(format!("⟲ reset this agent to apply {}", pending.join(", ")))
-                .color(palette::NOTICE)
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!(
+                        "⟲ {} wait for a reset of this agent.",
+                        pending.join(", ")
+                    ))
+                    .color(palette::NOTICE),
+                )
+                .wrap(),
+            );
+            RichText::new("⟲ reset this agent").color(palette::NOTICE)
         };
         if ui
             .button(reset)
@@ -96,6 +105,11 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
     );
     let mut v = value;
     ui.horizontal(|ui| {
+        if waiting {
+            // The mark sits before the control, so the panel does not widen when it appears.
+            ui.label(RichText::new("⟲").strong().color(palette::NOTICE))
+                .on_hover_text("Applies on reset: the running agent still uses the value it was built with; reset it to apply this one.");
+        }
         match spec.kind {
             ParamKind::Switch => {
                 let mut on = v != 0.0;
@@ -127,10 +141,6 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
                 };
                 ui.add(slider).on_hover_text(&tip);
             }
-        }
-        if waiting {
-            ui.label(RichText::new("applies on reset").small().color(palette::NOTICE))
-                .on_hover_text("The running agent still uses the value it was built with; reset it to apply this one.");
         }
     });
     (v != value).then_some(v)

@@ -19,16 +19,25 @@ const TITLE_HEIGHT: f32 = 44.0;
 const LEGEND_HEIGHT: f32 = 26.0;
 /// Space between arenas.
 const GAP: f32 = 18.0;
+/// The narrowest an arena's column may be: its title line ("episode 1234 · step 56 · goal
+/// 20/20") fits whole.
+const MIN_BLOCK_WIDTH: f32 = 250.0;
+/// The largest cell drawn, in points: a lone small map does not become a wall of colour.
+const MAX_CELL: f32 = 110.0;
 
-/// Picks the number of columns that gives the largest cells, and that cell size.
+/// Picks the number of columns (rows wrap) that gives the largest cells, and that cell size.
 fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize, f32) {
     let mut best = (1, 0.0f32);
     for columns in 1..=arenas.max(1) {
         let rows = arenas.div_ceil(columns);
-        let cell_w = (available.x - GAP * (columns as f32 - 1.0)) / (columns * width) as f32;
+        let column_width = (available.x - GAP * (columns as f32 - 1.0)) / columns as f32;
+        if columns > 1 && column_width < MIN_BLOCK_WIDTH {
+            break;
+        }
+        let cell_w = column_width / width as f32;
         let cell_h = (available.y - (TITLE_HEIGHT + LEGEND_HEIGHT + GAP) * rows as f32)
             / (rows * height) as f32;
-        let cell = cell_w.min(cell_h).min(72.0);
+        let cell = cell_w.min(cell_h).min(MAX_CELL);
         if cell > best.1 {
             best = (columns, cell);
         }
@@ -46,7 +55,10 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
     let area = ui.available_rect_before_wrap();
     let (columns, cell) = layout(area.size(), arenas.len(), width, height);
     let grid_size = Vec2::new(cell * width as f32, cell * height as f32);
-    let block = Vec2::new(grid_size.x, TITLE_HEIGHT + grid_size.y + LEGEND_HEIGHT);
+    let block = Vec2::new(
+        grid_size.x.max(MIN_BLOCK_WIDTH.min(area.width())),
+        TITLE_HEIGHT + grid_size.y + LEGEND_HEIGHT,
+    );
     let rows = arenas.len().div_ceil(columns);
     let used = Vec2::new(
         block.x * columns as f32 + GAP * (columns as f32 - 1.0),
@@ -60,7 +72,9 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
         let top_left =
             origin + Vec2::new(col as f32 * (block.x + GAP), row as f32 * (block.y + GAP));
         let block_rect = Rect::from_min_size(top_left, block);
-        let grid_rect = Rect::from_min_size(top_left + Vec2::new(0.0, TITLE_HEIGHT), grid_size);
+        // A map narrower than its title is centred under it.
+        let inset = (block.x - grid_size.x) / 2.0;
+        let grid_rect = Rect::from_min_size(top_left + Vec2::new(inset, TITLE_HEIGHT), grid_size);
         let response = ui.interact(block_rect, ui.id().with(("arena", i)), Sense::click());
         if response.clicked() {
             clicked = Some(i);

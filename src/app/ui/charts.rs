@@ -53,13 +53,24 @@ pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
     );
 }
 
-/// A colour bar on its own line of the panel: `low` and `high` around a bar `width` wide.
+/// A colour bar on its own line of the panel, `width` wide in all: `low` left of the bar, `high`
+/// right of it (the bar takes what the labels leave, at most 160 points).
 pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
-    let margin = Vec2::new(36.0, 0.0);
+    let font = FontId::proportional(13.0);
+    let text_width = |text: &str| {
+        ui.ctx().fonts_mut(|fonts| {
+            fonts
+                .layout_no_wrap(text.to_owned(), font.clone(), palette::LABEL)
+                .size()
+                .x
+        })
+    };
+    let (left, right) = (text_width(low) + 8.0, text_width(high) + 8.0);
     let (line, _) = ui.allocate_exact_size(Vec2::new(width, 18.0), Sense::hover());
-    let bar = Rect::from_min_max(
-        line.min + margin + Vec2::new(0.0, 3.0),
-        line.max - margin * 4.0 - Vec2::new(0.0, 3.0),
+    let length = (width - left - right).clamp(40.0, 160.0);
+    let bar = Rect::from_min_size(
+        line.min + Vec2::new(left, 3.0),
+        Vec2::new(length, line.height() - 6.0),
     );
     colour_bar(ui, bar, low, high);
 }
@@ -110,7 +121,8 @@ pub fn move_bars(
     let known = values.iter().flatten().copied();
     let best = known.clone().fold(f32::NEG_INFINITY, f32::max);
     let lo = known.fold(f32::INFINITY, f32::min).min(0.0);
-    let span = (best - lo).max(1e-6);
+    // Differences below a thousandth are noise on these scales: equal values give equal bars.
+    let span = (best - lo).max(1e-3);
     egui::Grid::new(id).num_columns(3).show(ui, |ui| {
         for action in Action::ALL {
             let mark = if taken == Some(action) { " ◀" } else { "" };

@@ -138,7 +138,7 @@ fn draw_window(
             });
     }
     egui::CentralPanel::default().show(&mut root, |ui| {
-        if !file.errors.is_empty() {
+        if file.missing || !file.errors.is_empty() {
             error_banner(ui, &file);
         }
         arenas::show(ui, &sim, &overlays, &mut commands);
@@ -164,6 +164,15 @@ fn draw_window(
             });
     }
     writer.write_batch(commands);
+    // Buttons and sliders keep no keyboard focus: Space and Tab belong to the simulation's keys
+    // (a focused button would take Space as a click). Text being typed keeps its focus.
+    if !ctx.egui_wants_keyboard_input() {
+        ctx.memory_mut(|memory| {
+            if let Some(id) = memory.focused() {
+                memory.surrender_focus(id);
+            }
+        });
+    }
     Ok(())
 }
 
@@ -215,12 +224,16 @@ fn error_banner(ui: &mut egui::Ui, file: &SceneFile) {
         .corner_radius(4.0)
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(
-                RichText::new("The scene file has errors; the last good scene keeps running.")
-                    .strong()
-                    .color(Color32::WHITE),
-            );
-            for error in file.errors.iter().take(4) {
+            let headline = if file.missing {
+                format!(
+                    "{} is missing (deleted or renamed); the last scene keeps running and the file is read again when it returns.",
+                    file.path.display()
+                )
+            } else {
+                "The scene file has errors; the last good scene keeps running.".to_owned()
+            };
+            ui.label(RichText::new(headline).strong().color(Color32::WHITE));
+            for error in file.errors.iter().take(4).filter(|_| !file.missing) {
                 ui.label(
                     RichText::new(error.to_string())
                         .monospace()

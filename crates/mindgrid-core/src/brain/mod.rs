@@ -36,7 +36,7 @@ pub use agents::planner::{Planner, PlannerParams};
 pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
-pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, switch};
+pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
 pub use parts::policy::{argmax_random_tie, epsilon_greedy, shortest_move_accuracy};
@@ -92,7 +92,7 @@ pub trait Agent: Send + Sync {
 pub trait Brain: Agent + Sized + 'static {
     /// Its hyperparameters, declared with `hyperparameters!`.
     type Params: Hyperparameters + Clone + Default;
-    /// One line for the README's table: the algorithm and its paper.
+    /// One line for the README table's "mechanism" column.
     const SUMMARY: &'static str;
     /// How the mechanism works, for the window.
     const ABOUT: &'static str;
@@ -108,10 +108,11 @@ pub trait Brain: Agent + Sized + 'static {
     fn constrain(_params: &mut Self::Params, _changed: &str) {}
 }
 
-/// The registry: one line per brain kind (`Kind(Agent)`), written in scenes as `Kind(field: value)`.
+/// The registry: one line per brain kind (`Kind => Agent`); a scene writes it `Kind(field: value)`
+/// and the variant holds the agent's hyperparameters (`<Agent as Brain>::Params`).
 /// `Random`, the floor every learner must beat, has no hyperparameters and is written `Random`.
 macro_rules! brains {
-    ($($(#[$doc:meta])* $kind:ident($agent:ty),)*) => {
+    ($($(#[$doc:meta])* $kind:ident => $agent:ty,)*) => {
         /// A brain kind with its hyperparameters, as a scene file writes it.
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub enum BrainSpec {
@@ -218,7 +219,7 @@ macro_rules! brains {
                 }
             }
 
-            /// The algorithm and its paper, in one line.
+            /// The README table's "mechanism" column.
             pub fn summary(&self) -> &'static str {
                 match self {
                     BrainSpec::Random => "baseline",
@@ -231,19 +232,19 @@ macro_rules! brains {
 
 brains! {
     /// Tabular Q-learning (Watkins 1989).
-    QLearning(QLearning),
+    QLearning => QLearning,
     /// Model-Free Episodic Control (Blundell et al. 2016).
-    Mfec(Mfec),
+    Mfec => Mfec,
     /// Dyna-Q and Dyna-Q+ (Sutton 1990).
-    DynaQ(DynaQ),
+    DynaQ => DynaQ,
     /// A lookahead planner: depth-limited search through a learned model.
-    Planner(Planner),
+    Planner => Planner,
     /// A network learning task after task, with EWC and replay (Kirkpatrick et al. 2017).
-    Continual(Continual),
+    Continual => Continual,
     /// Meta-learning with Reptile (Nichol et al. 2018).
-    Reptile(Reptile),
+    Reptile => Reptile,
     /// Soft spatial attention feeding an actor-critic (Mott et al. 2019).
-    Attention(AttentionAgent),
+    Attention => AttentionAgent,
 }
 
 /// A map of what the agent believes about each cell.

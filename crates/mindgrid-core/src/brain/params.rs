@@ -61,9 +61,21 @@ pub trait ParamValue: Copy {
     fn from_f64(value: f64) -> Self;
     /// How scene files write it, for the README's table.
     fn written(self) -> String;
+    /// Reads it from a scene file.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+/// Reads any hyperparameter field (serde's `deserialize_with` for every declared field).
+pub fn read_param<'de, D: Deserializer<'de>, T: ParamValue>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    T::read(deserializer)
 }
 
 impl ParamValue for f32 {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
     const KIND: ParamKind = ParamKind::Real;
     fn to_f64(self) -> f64 {
         f64::from(self)
@@ -77,6 +89,9 @@ impl ParamValue for f32 {
 }
 
 impl ParamValue for u32 {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::Deserialize::deserialize(deserializer)
+    }
     const KIND: ParamKind = ParamKind::Integer;
     fn to_f64(self) -> f64 {
         f64::from(self)
@@ -90,6 +105,9 @@ impl ParamValue for u32 {
 }
 
 impl ParamValue for bool {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read_switch(deserializer)
+    }
     const KIND: ParamKind = ParamKind::Switch;
     fn to_f64(self) -> f64 {
         f64::from(u8::from(self))
@@ -155,7 +173,7 @@ pub(crate) fn pending_of<H: Hyperparameters>(running: &H, requested: &H) -> Vec<
 }
 
 /// Reads a switch written as `true`/`false` or, as older scenes do, `1`/`0`.
-pub fn switch<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+fn read_switch<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
     struct SwitchVisitor;
     impl serde::de::Visitor<'_> for SwitchVisitor {
         type Value = bool;
@@ -175,16 +193,23 @@ pub fn switch<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Err
             }
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<bool, E> {
-            self.visit_u64(u64::try_from(v).unwrap_or(u64::MAX))
+            match u64::try_from(v) {
+                Ok(v) => self.visit_u64(v),
+                Err(_) => Err(E::custom(format!(
+                    "{v} is not a switch; expected true or false"
+                ))),
+            }
         }
     }
     deserializer.deserialize_any(SwitchVisitor)
 }
 
-/// Declares a hyperparameter struct once. Each field gives, in order: name, type (`f32` real,
-/// `u32` whole, `bool` switch, or a [`choice!`] enum), default, `[min, max]`, `Live` or `OnReset`,
-/// the help text (also the field's doc), and where the default comes from. From that come the
-/// struct (serde with defaults and no unknown fields), `Default`, and [`Hyperparameters`].
+/// Declares a hyperparameter struct once. Each field reads
+/// `name: type = default, [min, max], Live | OnReset, help: "...", source: "...";` where the type
+/// is `f32` (a real), `u32` (a whole number), `bool` (a switch) or a [`choice!`] enum, `help` is the
+/// tooltip (and the field's doc) and `source` says where the default comes from. Extra `///` lines
+/// before a field add to its doc. From that come the struct (serde with defaults, no unknown
+/// fields, switches that also read `0`/`1`), `Default`, and [`Hyperparameters`].
 macro_rules! hyperparameters {
     (
         $(#[$meta:meta])*
@@ -192,7 +217,7 @@ macro_rules! hyperparameters {
             $(
                 $(#[$field_meta:meta])*
                 $field:ident: $ty:ty = $default:expr, [$min:expr, $max:expr], $apply:ident,
-                    $help:literal, $source:literal;
+                    help: $help:literal, source: $source:literal;
             )*
         }
     ) => {
@@ -203,8 +228,10 @@ macro_rules! hyperparameters {
             $(
                 #[doc = $help]
                 #[doc = ""]
-                #[doc = concat!("Default: ", $source, ".")]
                 $(#[$field_meta])*
+                #[doc = ""]
+                #[doc = concat!("Default: ", $source, ".")]
+                #[serde(deserialize_with = "crate::brain::read_param")]
                 pub $field: $ty,
             )*
         }
@@ -256,12 +283,12 @@ macro_rules! hyperparameters {
 pub(crate) use hyperparameters;
 
 /// Declares a choice hyperparameter: an enum whose variants are written in scenes by name and
-/// shown in the drop-down by label (`Variant = "label"`).
+/// shown in the drop-down by label (`Variant => "label"`).
 macro_rules! choice {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $($(#[$variant_meta:meta])* $variant:ident = $label:literal,)*
+            $($(#[$variant_meta:meta])* $variant:ident => $label:literal,)*
         }
     ) => {
         $(#[$meta])*
@@ -292,6 +319,9 @@ macro_rules! choice {
             }
             fn written(self) -> String {
                 format!("{self:?}")
+            }
+            fn read<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                serde::Deserialize::deserialize(deserializer)
             }
         }
     };

@@ -355,8 +355,9 @@ impl GridWorld {
         distance
     }
 
-    /// The moves from `from` that lie on a shortest path to the goal (the teacher's answer).
-    pub fn optimal_moves(&self, from: usize, distances: &[usize]) -> [bool; Action::COUNT] {
+    /// The moves from `from` that lie on a shortest path to the goal: the teacher's answer, given
+    /// to agents only through [`Teacher`].
+    pub(crate) fn optimal_moves(&self, from: usize, distances: &[usize]) -> [bool; Action::COUNT] {
         let mut best = [false; Action::COUNT];
         let here = distances[from];
         if here == usize::MAX || here == 0 {

@@ -57,12 +57,15 @@ impl<'a> Teacher<'a> {
             .collect()
     }
 
-    /// Random placements of the agent and objects for the task whose cue is `cue`, each with its
+    /// Random placements of the agent and objects for the current task, each with its
     /// shortest-path moves: examples for an imitation learner's evaluation set.
-    pub fn placements(&self, cue: Option<Colour>) -> Placements {
+    pub fn placements(&self) -> Placements {
         let mut map = self.world.clone();
         map.rules.shuffle = true;
-        Placements { map, cue }
+        Placements {
+            map,
+            cue: self.cue(),
+        }
     }
 }
 

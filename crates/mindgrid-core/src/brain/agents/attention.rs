@@ -41,53 +41,50 @@ hyperparameters! {
     /// Hyperparameters of the attention agent.
     pub struct AttentionParams {
         learning_rate: f32 = 3e-3, [1e-5, 0.05], Live,
-            "Adam step size.",
-            "1e-4 to 1e-3 on Atari (Mott et al. 2019); 3e-3 calibrated for the attention scenes";
+            help: "Adam step size.",
+            source: "1e-4 to 1e-3 on Atari (Mott et al. 2019); 3e-3 calibrated for the attention scenes";
         entropy: f32 = 0.01, [0.0, 0.5], Live,
-            "Entropy bonus: keeps the policy from committing too early.",
-            "0.01 (Mnih et al. 2016)";
+            help: "Entropy bonus: keeps the policy from committing too early.",
+            source: "0.01 (Mnih et al. 2016)";
         /// Softmax temperature T: high spreads attention, low sharpens it. Scaled dot-product attention
         /// uses 1; 0.3 here, because over 81 cells a sharper softmax lets the first useful differences
         /// between keys show in behaviour (measured: 1.0 attention mass on the target after 100k steps
         /// at 0.3, none at 1.0).
         temperature: f32 = 0.3, [0.05, 10.0], Live,
-            "Softmax temperature of attention: low values make it sharper.",
-            "1 in scaled dot-product attention (Vaswani et al. 2017); 0.3 calibrated for the attention scenes";
-        heads: u32 = 1, [1.0, 4.0], Live,
-            "Attention heads. Changing it rebuilds the network (it starts learning again).",
-            "1; Mott et al. 2019 use 4";
+            help: "Softmax temperature of attention: low values make it sharper.",
+            source: "1 in scaled dot-product attention (Vaswani et al. 2017); 0.3 calibrated for the attention scenes";
+        heads: u32 = 1, [1.0, 4.0], OnReset,
+            help: "Attention heads: each asks its own question of the view.",
+            source: "1; Mott et al. 2019 use 4";
         gamma: f32 = 0.9, [0.0, 1.0], Live,
-            "Discount.",
-            "0.99 on Atari (Mnih et al. 2016); 0.9 calibrated for short grid episodes";
+            help: "Discount.",
+            source: "0.99 on Atari (Mnih et al. 2016); 0.9 calibrated for short grid episodes";
         n_steps: u32 = 5, [1.0, 50.0], Live,
-            "Steps per update (n-step returns).",
-            "5 (Mnih et al. 2016)";
+            help: "Steps per update (n-step returns).",
+            source: "5 (Mnih et al. 2016)";
         value_weight: f32 = 0.5, [0.0, 5.0], Live,
-            "Weight of the critic's loss.",
-            "0.5 (Mnih et al. 2016)";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Weight of the critic's loss.",
+            source: "0.5 (Mnih et al. 2016)";
         lesion: bool = false, [0.0, 1.0], Live,
-            "Uniform attention: every cell weighs the same.",
-            "off: attention intact";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Uniform attention: every cell weighs the same.",
+            source: "off: attention intact";
         freeze: bool = false, [0.0, 1.0], Live,
-            "Stop learning; act with the current weights.",
-            "off: the agent learns";
+            help: "Stop learning; act with the current weights.",
+            source: "off: the agent learns";
         /// 1: the target colour is an input that sets the queries; 0: no cue input, so the agent must
         /// find the cue in the world (a cue tile) by looking at it.
-        #[serde(deserialize_with = "crate::brain::switch")]
-        cue_input: bool = true, [0.0, 1.0], Live,
-            "Give the target colour as an input that sets the queries. Off: the agent must read a cue tile in the world.",
-            "on: the target colour is an input, calibrated for the attention_target scene";
+        cue_input: bool = true, [0.0, 1.0], OnReset,
+            help: "Give the target colour as an input that sets the queries. Off: the agent must read a cue tile in the world.",
+            source: "on: the target colour is an input, calibrated for the attention_target scene";
         key_dim: u32 = 8, [2.0, 64.0], OnReset,
-            "Key and query size.",
-            "8, calibrated for the attention scenes";
+            help: "Key and query size.",
+            source: "8, calibrated for the attention scenes";
         value_dim: u32 = 8, [2.0, 64.0], OnReset,
-            "Value size per head.",
-            "8, calibrated for the attention scenes";
+            help: "Value size per head.",
+            source: "8, calibrated for the attention scenes";
         hidden: u32 = 32, [4.0, 256.0], OnReset,
-            "Hidden units of the actor-critic.",
-            "32, calibrated for the attention scenes";
+            help: "Hidden units of the actor-critic.",
+            source: "32, calibrated for the attention scenes";
     }
 }
 
@@ -296,7 +293,6 @@ pub struct AttentionAgent {
     params: AttentionParams,
     network: Network,
     adam: Adam,
-    rng_seed: u64,
     radius: usize,
     rollout: Vec<StepTrace>,
     last: Option<(Vec<Vec<f32>>, Vec<Option<usize>>)>,
@@ -323,7 +319,6 @@ impl AttentionAgent {
             network: Network::new(&params, &mut rng),
             adam: Adam::new(params.learning_rate),
             params,
-            rng_seed: seed,
             radius,
             rollout: Vec::new(),
             last: None,
@@ -497,8 +492,8 @@ impl Agent for AttentionAgent {
                 side,
                 heads,
                 cells,
-                entropy: self.entropy.points().to_vec(),
-                target_mass: self.target_mass.points().to_vec(),
+                entropy: self.entropy.points(),
+                target_mass: self.target_mass.points(),
                 uniform_entropy: ((side * side) as f32).ln(),
                 lesioned: self.uniform(),
             })),
@@ -512,16 +507,8 @@ impl Agent for AttentionAgent {
 
     fn retune(&mut self, spec: &BrainSpec) {
         if let BrainSpec::Attention(params) = spec {
-            let rebuild = params.heads != self.params.heads;
             self.params = params.clone();
             self.network.attention.temperature = self.params.temperature;
-            if rebuild {
-                // A new number of heads needs a new network: it starts learning again.
-                let mut rng = ArenaRng::seed_from_u64(self.rng_seed ^ u64::from(self.params.heads));
-                self.network = Network::new(&self.params, &mut rng);
-                self.adam = Adam::new(self.params.learning_rate);
-                self.rollout.clear();
-            }
         }
     }
 }

@@ -38,33 +38,32 @@ hyperparameters! {
     /// Hyperparameters of the continual learner.
     pub struct ContinualParams {
         lambda: f32 = 0.0, [0.0, 10_000.0], Live,
-            "How strongly weights important to earlier tasks are held in place (EWC). 0: none.",
-            "0: no consolidation; Kirkpatrick et al. 2017 tune it per task, and the red-then-blue scene sets a calibrated value";
+            help: "How strongly weights important to earlier tasks are held in place (EWC). 0: none.",
+            source: "0: no consolidation; Kirkpatrick et al. 2017 tune it per task, and the red-then-blue scene sets a calibrated value";
         replay: f32 = 0.0, [0.0, 1.0], Live,
-            "Share of every batch drawn from stored examples of earlier tasks.",
-            "0: no replay; the red-then-blue scene sets a calibrated share";
+            help: "Share of every batch drawn from stored examples of earlier tasks.",
+            source: "0: no replay; the red-then-blue scene sets a calibrated share";
         learning_rate: f32 = 1e-3, [1e-5, 0.1], Live,
-            "Adam step size.",
-            "1e-3 (Kingma & Ba 2015)";
+            help: "Adam step size.",
+            source: "1e-3 (Kingma & Ba 2015)";
         batch: u32 = 16, [1.0, 256.0], Live,
-            "Examples per update.",
-            "16, calibrated for the red-then-blue scene";
+            help: "Examples per update.",
+            source: "16, calibrated for the red-then-blue scene";
         epsilon: f32 = 0.2, [0.0, 1.0], Live,
-            "Probability of a random move while acting (the network still learns from the teacher).",
-            "0.2, calibrated for the red-then-blue scene";
+            help: "Probability of a random move while acting (the network still learns from the teacher).",
+            source: "0.2, calibrated for the red-then-blue scene";
         fisher_samples: u32 = 200, [10.0, 5000.0], Live,
-            "Examples the importance (Fisher) is averaged over at a switch.",
-            "200, calibrated for the red-then-blue scene";
+            help: "Examples the importance (Fisher) is averaged over at a switch.",
+            source: "200, calibrated for the red-then-blue scene";
         eval_every: u32 = 500, [50.0, 100_000.0], Live,
-            "Steps between evaluations of every task seen (forgetting curves).",
-            "500, calibrated for smooth forgetting curves";
+            help: "Steps between evaluations of every task seen (forgetting curves).",
+            source: "500, calibrated for smooth forgetting curves";
         hidden: u32 = 64, [4.0, 512.0], OnReset,
-            "Hidden units.",
-            "64, calibrated for the red-then-blue scene";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Hidden units.",
+            source: "64, calibrated for the red-then-blue scene";
         lesion: bool = false, [0.0, 1.0], Live,
-            "Consolidation off (as lambda 0), to watch forgetting return.",
-            "off: consolidation as lambda sets it";
+            help: "Consolidation off (as lambda 0), to watch forgetting return.",
+            source: "off: consolidation as lambda sets it";
     }
 }
 
@@ -203,7 +202,7 @@ impl Continual {
         if let Some(i) = self.tasks.iter().position(|t| t.cue == cue) {
             return i;
         }
-        let mut placements = teacher.placements(cue);
+        let mut placements = teacher.placements();
         let mut evaluation = Vec::with_capacity(EVALUATION_SIZE);
         let mut features = Vec::new();
         let mut guard = 0;
@@ -481,7 +480,7 @@ impl Agent for Continual {
                 name: t
                     .cue
                     .map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase()),
-                points: t.curve.points().to_vec(),
+                points: t.curve.points(),
             })
             .collect();
         // The value map: the network's confidence in its preferred move from each cell, for this task.
@@ -528,7 +527,7 @@ impl Agent for Continual {
                 .collect(),
             mechanism: Some(Mechanism::Continual(ContinualInsight {
                 tasks,
-                penalty: self.penalty.points().to_vec(),
+                penalty: self.penalty.points(),
                 importance,
                 consolidations: self.consolidations.len(),
                 version: self.version,

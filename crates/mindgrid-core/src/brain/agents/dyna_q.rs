@@ -34,29 +34,27 @@ hyperparameters! {
     /// Hyperparameters of Dyna-Q, defaults from Sutton & Barto figure 8.2.
     pub struct DynaQParams {
         planning_steps: u32 = 50, [0.0, 1000.0], Live,
-            "Imagined updates replayed from the model after every real step.",
-            "0, 5, 50 (Sutton & Barto, fig. 8.2)";
+            help: "Imagined updates replayed from the model after every real step.",
+            source: "0, 5, 50 (Sutton & Barto, fig. 8.2)";
         alpha: f32 = 0.1, [0.0, 1.0], Live,
-            "Step size of every update, real or imagined.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
+            help: "Step size of every update, real or imagined.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         gamma: f32 = 0.95, [0.0, 1.0], Live,
-            "Discount of future reward.",
-            "0.95 (Sutton & Barto, fig. 8.2)";
+            help: "Discount of future reward.",
+            source: "0.95 (Sutton & Barto, fig. 8.2)";
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
-            "Probability of a random move.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
+            help: "Probability of a random move.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         /// Dyna-Q+ exploration bonus weight kappa (0: plain Dyna-Q). Sutton & Barto use a small kappa (1e-3 to 1e-2 here).
         kappa: f32 = 0.0, [0.0, 1.0], Live,
-            "Dyna-Q+ bonus: imagined reward + kappa sqrt(steps since the move was last tried). 0 is plain Dyna-Q.",
-            "small, e.g. 1e-3 (Sutton & Barto, ex. 8.4)";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Dyna-Q+ bonus: imagined reward + kappa sqrt(steps since the move was last tried). 0 is plain Dyna-Q.",
+            source: "small, e.g. 1e-3 (Sutton & Barto, ex. 8.4)";
         stochastic_model: bool = false, [0.0, 1.0], OnReset,
-            "Count every outcome (for slippery worlds) instead of remembering the last one.",
-            "off: the last outcome, Sutton & Barto's table model (section 8.2)";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Count every outcome (for slippery worlds) instead of remembering the last one.",
+            source: "off: the last outcome, Sutton & Barto's table model (section 8.2)";
         lesion: bool = false, [0.0, 1.0], Live,
-            "No planning: the agent learns only from real steps.",
-            "off: planning on";
+            help: "No planning: the agent learns only from real steps.",
+            source: "off: planning on";
     }
 }
 

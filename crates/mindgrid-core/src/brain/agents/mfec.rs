@@ -37,9 +37,9 @@ choice! {
     /// How a store is read when the key is not stored exactly.
     pub enum ReadMode {
         /// The mean of the k nearest values (Blundell et al. 2016).
-        Mean = "mean of k (MFEC)",
+        Mean => "mean of k (MFEC)",
         /// Weights 1/(d^2 + delta), normalised (Pritzel et al. 2017).
-        Kernel = "kernel (NEC)",
+        Kernel => "kernel (NEC)",
     }
 }
 
@@ -47,47 +47,46 @@ choice! {
     /// How observations become keys.
     pub enum KeyMode {
         /// The agent's (column, row): the state itself, for small grids, so neighbours are nearby cells.
-        Position = "position",
+        Position => "position",
         /// A Gaussian random projection of the observation to `key_dim` numbers (Blundell et al. 2016).
-        Projection = "random projection",
+        Projection => "random projection",
         /// The observation's features themselves.
-        Identity = "identity",
+        Identity => "identity",
     }
 }
 
 hyperparameters! {
-    /// Hyperparameters of episodic control, with the papers' values.
+    /// Hyperparameters of episodic control, with where each default comes from.
     pub struct MfecParams {
         k: u32 = 11, [1.0, 50.0], Live,
-            "How many similar memories are recalled per move when the situation is new.",
-            "11 (Blundell et al. 2016)";
+            help: "How many similar memories are recalled per move when the situation is new.",
+            source: "11 (Blundell et al. 2016)";
         /// Entries per action store before the least recently used is evicted. Blundell et al.:
         /// 1,000,000 per action (Atari); grids need far fewer.
         capacity: u32 = 10_000, [10.0, 1_000_000.0], Live,
-            "Memories per move; when full, the least recently used is forgotten.",
-            "1,000,000 per action (Blundell et al. 2016, Atari)";
+            help: "Memories per move; when full, the least recently used is forgotten.",
+            source: "1,000,000 per action (Blundell et al. 2016, Atari)";
         gamma: f32 = 0.95, [0.0, 1.0], Live,
-            "Discount of the returns written into memory.",
-            "0.95, calibrated for the Dyna maze";
+            help: "Discount of the returns written into memory.",
+            source: "0.95, calibrated for the Dyna maze";
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
-            "Probability of a random move instead of the best recalled one.",
-            "0.005 (Blundell et al. 2016, Atari); 0.1 calibrated for the Dyna maze";
+            help: "Probability of a random move instead of the best recalled one.",
+            source: "0.005 (Blundell et al. 2016, Atari); 0.1 calibrated for the Dyna maze";
         read: ReadMode = ReadMode::Mean, [0.0, 1.0], Live,
-            "Mean of the k nearest values (MFEC), or weights 1/(d^2 + delta) (NEC).",
-            "mean (Blundell et al. 2016); kernel (Pritzel et al. 2017)";
+            help: "Mean of the k nearest values (MFEC), or weights 1/(d^2 + delta) (NEC).",
+            source: "mean (Blundell et al. 2016); kernel (Pritzel et al. 2017)";
         kernel_delta: f32 = 1e-3, [1e-6, 1.0], Live,
-            "The kernel's delta: small values let the nearest memory dominate.",
-            "1e-3 (Pritzel et al. 2017)";
+            help: "The kernel's delta: small values let the nearest memory dominate.",
+            source: "1e-3 (Pritzel et al. 2017)";
         key_dim: u32 = 64, [1.0, 512.0], OnReset,
-            "Length of a key (random projection only).",
-            "64 (Blundell et al. 2016)";
+            help: "Length of a key (random projection only).",
+            source: "64 (Blundell et al. 2016)";
         key: KeyMode = KeyMode::Position, [0.0, 2.0], OnReset,
-            "A key is the agent's position (neighbours are nearby cells), a random projection of what it sees, or the observation itself.",
-            "random projection (Blundell et al. 2016); the state itself on small grids";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "A key is the agent's position (neighbours are nearby cells), a random projection of what it sees, or the observation itself.",
+            source: "random projection (Blundell et al. 2016); the state itself on small grids";
         lesion: bool = false, [0.0, 1.0], Live,
-            "Act without memory: recall is switched off (writing goes on), as if the hippocampus were silenced.",
-            "off: recall on";
+            help: "Act without memory: recall is switched off (writing goes on), as if the hippocampus were silenced.",
+            source: "off: recall on";
     }
 }
 
@@ -407,7 +406,7 @@ impl Agent for Mfec {
                 capacity: self.params.capacity as usize,
                 read_mode: self.params.read.label(),
                 lesioned: self.params.lesion,
-                size_history: self.size_history.points().to_vec(),
+                size_history: self.size_history.points(),
             })),
         }
     }

@@ -38,21 +38,20 @@ hyperparameters! {
     /// Hyperparameters of the lookahead planner.
     pub struct PlannerParams {
         depth: u32 = 4, [1.0, 7.0], Live,
-            "How many moves ahead the planner imagines (the search grows fourfold per step).",
-            "a few steps, valued by Q at the leaves (Sutton & Barto 8.10)";
+            help: "How many moves ahead the planner imagines (the search grows fourfold per step).",
+            source: "a few steps, valued by Q at the leaves (Sutton & Barto 8.10)";
         alpha: f32 = 0.1, [0.0, 1.0], Live,
-            "Step size of the Q-learning that values the ends of imagined futures.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
+            help: "Step size of the Q-learning that values the ends of imagined futures.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         gamma: f32 = 0.95, [0.0, 1.0], Live,
-            "Discount of future reward, real and imagined.",
-            "0.95 (Sutton & Barto, fig. 8.2)";
+            help: "Discount of future reward, real and imagined.",
+            source: "0.95 (Sutton & Barto, fig. 8.2)";
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
-            "Probability of a random real move.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
-        #[serde(deserialize_with = "crate::brain::switch")]
+            help: "Probability of a random real move.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         lesion: bool = false, [0.0, 1.0], Live,
-            "No imagination: act on learned values alone.",
-            "off: imagination on";
+            help: "No imagination: act on learned values alone.",
+            source: "off: imagination on";
     }
 }
 

@@ -23,19 +23,19 @@ hyperparameters! {
     /// Hyperparameters of tabular Q-learning. Defaults are Sutton & Barto's Dyna-maze settings (fig. 8.2).
     pub struct QLearningParams {
         alpha: f32 = 0.1, [0.0, 1.0], Live,
-            "Learning rate: how far each update moves Q[s,a] towards its target.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
+            help: "Learning rate: how far each update moves Q[s,a] towards its target.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         gamma: f32 = 0.95, [0.0, 1.0], Live,
-            "Discount: how much a reward one step later is worth now.",
-            "0.95 (Sutton & Barto, fig. 8.2)";
+            help: "Discount: how much a reward one step later is worth now.",
+            source: "0.95 (Sutton & Barto, fig. 8.2)";
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
-            "Exploration: probability of a random move instead of the greedy one.",
-            "0.1 (Sutton & Barto, fig. 8.2)";
+            help: "Exploration: probability of a random move instead of the greedy one.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
         /// Initial value of every Q entry; above the real values it makes the agent explore
         /// ("optimism in the face of uncertainty", Sutton & Barto 2.6). 0 in the paper.
         initial_value: f32 = 0.0, [-10.0, 10.0], OnReset,
-            "Starting value of every Q entry. Above the true values it drives exploration (optimistic start).",
-            "0 (Sutton & Barto, fig. 8.2)";
+            help: "Starting value of every Q entry. Above the true values it drives exploration (optimistic start).",
+            source: "0 (Sutton & Barto, fig. 8.2)";
     }
 }
 

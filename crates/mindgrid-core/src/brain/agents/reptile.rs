@@ -40,35 +40,35 @@ hyperparameters! {
     /// Hyperparameters of Reptile.
     pub struct ReptileParams {
         inner_steps: u32 = 5, [1.0, 50.0], Live,
-            "Gradient steps on a task inside each meta-iteration (k).",
-            "5-10 (Nichol et al. 2018)";
+            help: "Gradient steps on a task inside each meta-iteration (k).",
+            source: "5-10 (Nichol et al. 2018)";
         inner_lr: f32 = 0.3, [0.001, 5.0], Live,
-            "Step size of the inner and adaptation steps.",
-            "0.3, calibrated for the hidden-goal scene";
+            help: "Step size of the inner and adaptation steps.",
+            source: "0.3, calibrated for the hidden-goal scene";
         meta_step: f32 = 0.1, [0.0, 1.0], Live,
-            "How far the starting point moves towards each adapted network (epsilon).",
-            "1.0 annealed to 0 (Nichol et al. 2018); 0.1 here";
+            help: "How far the starting point moves towards each adapted network (epsilon).",
+            source: "1.0 annealed to 0 (Nichol et al. 2018); 0.1 here";
         shots: u32 = 5, [1.0, 24.0], Live,
-            "Labelled cells given for a new task (K).",
-            "5 (5-shot tasks, Nichol et al. 2018)";
+            help: "Labelled cells given for a new task (K).",
+            source: "5 (5-shot tasks, Nichol et al. 2018)";
         adapt_steps: u32 = 1, [0.0, 20.0], Live,
-            "Gradient steps when adapting to a new task.",
-            "1 (one gradient step), calibrated for the hidden-goal scene";
+            help: "Gradient steps when adapting to a new task.",
+            source: "1 (one gradient step), calibrated for the hidden-goal scene";
         meta_per_step: u32 = 1, [0.0, 100.0], Live,
-            "Meta-iterations per real step (0 pauses meta-training).",
-            "1, calibrated for the hidden-goal scene";
+            help: "Meta-iterations per real step (0 pauses meta-training).",
+            source: "1, calibrated for the hidden-goal scene";
         epsilon: f32 = 0.05, [0.0, 1.0], Live,
-            "Probability of a random move while acting.",
-            "0.05, calibrated for the hidden-goal scene";
+            help: "Probability of a random move while acting.",
+            source: "0.05, calibrated for the hidden-goal scene";
         eval_every: u32 = 250, [10.0, 100_000.0], Live,
-            "Steps between evaluations on held-out goals.",
-            "250, calibrated for the hidden-goal scene";
+            help: "Steps between evaluations on held-out goals.",
+            source: "250, calibrated for the hidden-goal scene";
         held_out: f32 = 0.3, [0.05, 0.9], OnReset,
-            "Share of goal cells never meta-trained on.",
-            "0.3, calibrated for the hidden-goal scene";
+            help: "Share of goal cells never meta-trained on.",
+            source: "0.3, calibrated for the hidden-goal scene";
         hidden: u32 = 32, [4.0, 512.0], OnReset,
-            "Hidden units.",
-            "32, calibrated for the hidden-goal scene";
+            help: "Hidden units.",
+            source: "32, calibrated for the hidden-goal scene";
     }
 }
 
@@ -434,7 +434,7 @@ impl Agent for Reptile {
             facts,
             mechanism: Some(Mechanism::Meta(MetaInsight {
                 iterations: self.iterations,
-                progress: self.progress.points().to_vec(),
+                progress: self.progress.points(),
                 probe: self.probe.clone(),
                 goals: (self.train.len(), self.held_out.len()),
             })),

@@ -6,6 +6,8 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct Curve<T> {
     points: Vec<(u64, T)>,
+    /// The newest point offered, kept or not.
+    latest: Option<(u64, T)>,
     /// Keep one point in `stride` offered.
     stride: u64,
     offered: u64,
@@ -15,6 +17,7 @@ impl<T: Clone> Default for Curve<T> {
     fn default() -> Self {
         Self {
             points: Vec::new(),
+            latest: None,
             stride: 1,
             offered: 0,
         }
@@ -27,6 +30,7 @@ impl<T: Clone> Curve<T> {
 
     /// Offers the point (x, value); it is kept if it falls on the current stride.
     pub fn push(&mut self, x: u64, value: T) {
+        self.latest = Some((x, value.clone()));
         if self.offered.is_multiple_of(self.stride) {
             self.points.push((x, value));
             if self.points.len() >= Self::LIMIT {
@@ -37,13 +41,19 @@ impl<T: Clone> Curve<T> {
         self.offered += 1;
     }
 
-    /// The points kept, oldest first.
-    pub fn points(&self) -> &[(u64, T)] {
-        &self.points
+    /// The points kept, oldest first, ending with the newest offered.
+    pub fn points(&self) -> Vec<(u64, T)> {
+        let mut points = self.points.clone();
+        if let Some(latest) = &self.latest
+            && points.last().is_none_or(|(x, _)| *x != latest.0)
+        {
+            points.push(latest.clone());
+        }
+        points
     }
 
-    /// The newest point kept.
+    /// The newest point offered.
     pub fn last(&self) -> Option<&(u64, T)> {
-        self.points.last()
+        self.latest.as_ref()
     }
 }

@@ -56,11 +56,6 @@ impl QTable {
         self.visits[state] = self.visits[state].saturating_add(1);
     }
 
-    /// Real steps taken from `state`.
-    pub fn visits(&self, state: usize) -> u32 {
-        self.visits[state]
-    }
-
     /// Cells left by at least one real step.
     pub fn visited(&self) -> usize {
         self.visits.iter().filter(|&&v| v > 0).count()
