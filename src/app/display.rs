@@ -9,7 +9,7 @@ const ADVICE: &str = "run it under an X server (for example `xvfb-run -a mindgri
     a Vulkan driver (your GPU's, or Mesa's software one: `apt install mesa-vulkan-drivers`), or use \
     `mindgrid run SCENE` to run headless";
 
-/// Checks that an X display is named (the window is built for X11; XWayland provides one under
+/// Checks that an X display is named (the window is built for X11; `XWayland` provides one under
 /// Wayland).
 pub fn check_display() -> Result<(), String> {
     match std::env::var_os("DISPLAY") {
