@@ -48,6 +48,9 @@ enum Command {
         /// `agent,episode,runs,mean_steps,mean_return,success_rate`.
         #[arg(long, default_value_t = 1)]
         seeds: u64,
+        /// Threads the seeds run on (default: every core). The output is the same on any number.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Check scene files; exit 0 when all are valid, 1 otherwise.
     Check {
@@ -127,7 +130,8 @@ fn main() -> ExitCode {
             seed,
             out,
             seeds,
-        }) => run(&scene, episodes, seed, seeds, out.as_deref()),
+            threads,
+        }) => run(&scene, episodes, seed, seeds, threads, out.as_deref()),
         Some(Command::Bench { scene, steps }) => bench(&scene, steps),
     }
 }
@@ -147,7 +151,14 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn run(path: &Path, episodes: u32, seed: Option<u64>, seeds: u64, out: Option<&Path>) -> ExitCode {
+fn run(
+    path: &Path,
+    episodes: u32,
+    seed: Option<u64>,
+    seeds: u64,
+    threads: Option<usize>,
+    out: Option<&Path>,
+) -> ExitCode {
     let Some(mut loaded) = load_reporting(path) else {
         return ExitCode::FAILURE;
     };
@@ -163,11 +174,14 @@ fn run(path: &Path, episodes: u32, seed: Option<u64>, seeds: u64, out: Option<&P
     );
     if seeds > 1 {
         let first = loaded.scene.seed;
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let curves = mean_over_seeds(
             &loaded.scene,
             first..first.saturating_add(seeds),
             episodes,
-            |n| bar.inc(n),
+            threads,
+            &|n| bar.inc(n),
         );
         bar.finish_and_clear();
         for curve in &curves {

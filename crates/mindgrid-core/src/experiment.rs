@@ -573,15 +573,56 @@ pub struct MeanCurve {
 }
 
 /// Runs `scene` once per seed for `episodes` episodes and averages each agent's curves,
-/// the way Sutton & Barto average their figures over runs.
+/// the way Sutton & Barto average their figures over runs. Seeds run on up to `threads` threads
+/// at once; the means are summed in seed order afterwards, so the result is the same bytes on any
+/// number of threads. `progress` is told of every finished episode, from any thread.
 pub fn mean_over_seeds(
     scene: &Scene,
     seeds: std::ops::Range<u64>,
     episodes: u32,
-    mut progress: impl FnMut(u64),
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<MeanCurve> {
-    let runs = (seeds.end.saturating_sub(seeds.start)).max(1) as u32;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let seeds: Vec<u64> = seeds.collect();
+    let runs = seeds.len().max(1) as u32;
     let n = episodes as usize;
+    // One run's outcome: per agent, (steps, return, success) of each episode.
+    type Outcome = Vec<Vec<(u32, f64, bool)>>;
+    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; seeds.len()]);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&seed) = seeds.get(i) else {
+                return;
+            };
+            let mut run = scene.clone();
+            run.seed = seed;
+            let mut experiment = Experiment::new(run);
+            experiment.run_episodes(episodes, progress);
+            let outcome = experiment
+                .arenas()
+                .iter()
+                .map(|a| {
+                    a.episodes()
+                        .iter()
+                        .take(n)
+                        .map(|e| (e.steps, e.episode_return, e.success))
+                        .collect()
+                })
+                .collect();
+            outcomes.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.clamp(1, seeds.len().max(1)) {
+            scope.spawn(work);
+        }
+        work();
+    });
     let mut curves: Vec<MeanCurve> = scene
         .agents
         .iter()
@@ -593,16 +634,12 @@ pub fn mean_over_seeds(
             runs,
         })
         .collect();
-    for seed in seeds {
-        let mut run = scene.clone();
-        run.seed = seed;
-        let mut experiment = Experiment::new(run);
-        experiment.run_episodes(episodes, &mut progress);
-        for (curve, arena) in curves.iter_mut().zip(experiment.arenas()) {
-            for (i, e) in arena.episodes().iter().take(n).enumerate() {
-                curve.steps[i] += f64::from(e.steps) / f64::from(runs);
-                curve.returns[i] += e.episode_return / f64::from(runs);
-                curve.success[i] += f64::from(u8::from(e.success)) / f64::from(runs);
+    for outcome in outcomes.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().flatten() {
+        for (curve, agent) in curves.iter_mut().zip(outcome) {
+            for (i, (steps, episode_return, success)) in agent.into_iter().enumerate() {
+                curve.steps[i] += f64::from(steps) / f64::from(runs);
+                curve.returns[i] += episode_return / f64::from(runs);
+                curve.success[i] += f64::from(u8::from(success)) / f64::from(runs);
             }
         }
     }

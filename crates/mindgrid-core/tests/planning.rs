@@ -30,7 +30,7 @@ fn with_agent(mut scene: Scene, brain: BrainSpec, seed: u64) -> Scene {
 /// Mean steps per episode over 30 seeds, for `episodes` episodes.
 fn mean_curve(brain: &BrainSpec, episodes: u32) -> Vec<f64> {
     let maze = with_agent(common::shipped("planning_dyna_maze.ron"), brain.clone(), 0);
-    mean_over_seeds(&maze, 0..30, episodes, |_| {})
+    mean_over_seeds(&maze, 0..30, episodes, 2, &|_| {})
         .remove(0)
         .steps
 }
