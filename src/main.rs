@@ -27,6 +27,12 @@ struct Cli {
     /// Steps to run every arena headless before the window opens (start a lecture from a trained state).
     #[arg(long, default_value_t = 0)]
     warmup: u64,
+    /// Frames rendered before --frames are counted and timed (with --screenshot).
+    #[arg(long, default_value_t = 0)]
+    warmup_frames: u32,
+    /// Open the bare baseline window (Bevy and two egui windows) instead of a scene.
+    #[arg(long, hide = true)]
+    bare: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,6 +58,17 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Measure the window's frame rate on each scene beside a bare Bevy + egui window's, in one run.
+    Fps {
+        /// Scene files (default: every scene in scenes/).
+        scenes: Vec<PathBuf>,
+        /// Frames measured per scene.
+        #[arg(long, default_value_t = 120)]
+        frames: u32,
+        /// Frames rendered first and not measured.
+        #[arg(long, default_value_t = 30)]
+        warmup_frames: u32,
+    },
     /// Check scene files; exit 0 when all are valid, 1 otherwise.
     Check {
         /// Scene files.
@@ -66,6 +83,81 @@ enum Command {
         #[arg(long, default_value_t = 2_000_000)]
         steps: u64,
     },
+}
+
+fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
+    if exit.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Renders this binary's window on each scene, and the bare baseline window, each in its own
+/// process for `frames` frames after `warmup` frames; prints fps and the ratio to the baseline.
+fn fps(scenes: &[PathBuf], frames: u32, warmup: u32) -> ExitCode {
+    if let Err(message) = app::display::check_display() {
+        eprintln!("{message}");
+        return ExitCode::from(app::display::NO_GRAPHICS);
+    }
+    let scenes = if scenes.is_empty() {
+        let mut all: Vec<PathBuf> =
+            std::fs::read_dir(default_scene().parent().unwrap_or(Path::new(".")))
+                .map(|dir| {
+                    dir.filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+                        .collect()
+                })
+                .unwrap_or_default();
+        all.sort();
+        all
+    } else {
+        scenes.to_vec()
+    };
+    let Ok(binary) = std::env::current_exe() else {
+        eprintln!("mindgrid fps: cannot find this program's own path");
+        return ExitCode::FAILURE;
+    };
+    let shot = std::env::temp_dir().join(format!("mindgrid-fps-{}.png", std::process::id()));
+    let measure = |first: &[&std::ffi::OsStr]| -> Option<f64> {
+        let output = std::process::Command::new(&binary)
+            .args(first)
+            .arg("--screenshot")
+            .arg(&shot)
+            .args(["--frames", &frames.to_string()])
+            .args(["--warmup-frames", &warmup.to_string()])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        text.lines().find_map(|l| {
+            l.strip_prefix("rendered ")?
+                .split(": ")
+                .nth(1)?
+                .strip_suffix(" fps")?
+                .parse()
+                .ok()
+        })
+    };
+    let Some(bare) = measure(&["--bare".as_ref()]) else {
+        eprintln!("mindgrid fps: the bare window did not report a frame rate");
+        return ExitCode::FAILURE;
+    };
+    println!("{frames} frames after {warmup}, 1280 x 800");
+    println!("{:<28} {:>7} {:>8}", "window", "fps", "of bare");
+    println!("{:<28} {bare:>7.1} {:>7.0}%", "bare egui (baseline)", 100.0);
+    for scene in &scenes {
+        let name = scene
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match measure(&[scene.as_os_str()]) {
+            Some(rate) => println!("{name:<28} {rate:>7.1} {:>7.0}%", 100.0 * rate / bare),
+            None => println!("{name:<28} {:>7}", "failed"),
+        }
+    }
+    let _ = std::fs::remove_file(&shot);
+    ExitCode::SUCCESS
 }
 
 fn default_scene() -> PathBuf {
@@ -98,6 +190,26 @@ fn load_reporting(path: &Path) -> Option<LoadedScene> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        None if cli.bare => {
+            if let Err(message) = app::display::check_display() {
+                eprintln!("{message}");
+                return ExitCode::from(app::display::NO_GRAPHICS);
+            }
+            app::display::exit_cleanly_without_graphics();
+            let shot = cli
+                .screenshot
+                .unwrap_or_else(|| std::env::temp_dir().join("mindgrid-bare.png"));
+            exit_code(app::bare::run_bare_window(
+                shot,
+                cli.frames,
+                cli.warmup_frames,
+            ))
+        }
+        Some(Command::Fps {
+            scenes,
+            frames,
+            warmup_frames,
+        }) => fps(&scenes, frames, warmup_frames),
         None => {
             let scene_path = cli.scene.unwrap_or_else(default_scene);
             let Some(loaded) = load_reporting(&scene_path) else {
@@ -113,15 +225,12 @@ fn main() -> ExitCode {
                     scene_path,
                     screenshot: cli.screenshot,
                     frames: cli.frames,
+                    warmup_frames: cli.warmup_frames,
                     warmup: cli.warmup,
                 },
                 loaded,
             );
-            if exit.is_success() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            exit_code(exit)
         }
         Some(Command::Check { files }) => check(&files),
         Some(Command::Run {
@@ -174,8 +283,8 @@ fn run(
     );
     if seeds > 1 {
         let first = loaded.scene.seed;
-        let threads = threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let threads =
+            threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let curves = mean_over_seeds(
             &loaded.scene,
             first..first.saturating_add(seeds),

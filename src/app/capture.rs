@@ -7,23 +7,26 @@ use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_dis
 
 use super::keys::KeyRequests;
 
-/// A screenshot to take after a number of frames, after which the app exits.
+/// A screenshot to take after a number of frames, after which the app exits; the frame rate of
+/// the frames after a warm-up is printed (`rendered N frames in S s: F fps`).
 #[derive(Resource, Debug)]
 pub struct ScreenshotPlan {
     path: PathBuf,
     frames: u32,
     frames_left: u32,
+    warmup_left: u32,
     requested: bool,
     started: Option<std::time::Instant>,
 }
 
 impl ScreenshotPlan {
-    /// Take `path` after `frames` frames.
-    pub fn new(path: PathBuf, frames: u32) -> Self {
+    /// Take `path` after `warmup` frames and then `frames` measured frames.
+    pub fn new(path: PathBuf, frames: u32, warmup: u32) -> Self {
         Self {
             path,
             frames: frames.max(1),
             frames_left: frames.max(1),
+            warmup_left: warmup,
             requested: false,
             started: None,
         }
@@ -49,11 +52,16 @@ fn take_requested_screenshot(mut commands: Commands, mut requests: ResMut<KeyReq
         .observe(save_to_disk(path));
 }
 
-fn take_planned_screenshot(mut commands: Commands, plan: Option<ResMut<ScreenshotPlan>>) {
+/// Counts frames, and after the plan's frames takes the screenshot and exits.
+pub fn take_planned_screenshot(mut commands: Commands, plan: Option<ResMut<ScreenshotPlan>>) {
     let Some(mut plan) = plan else {
         return;
     };
     if plan.requested {
+        return;
+    }
+    if plan.warmup_left > 0 {
+        plan.warmup_left -= 1;
         return;
     }
     let started = *plan.started.get_or_insert_with(std::time::Instant::now);

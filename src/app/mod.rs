@@ -1,5 +1,6 @@
 //! The Bevy shell: drives the experiment and draws it with egui. Only this module imports Bevy.
 
+pub mod bare;
 pub mod capture;
 pub mod command;
 pub mod display;
@@ -51,8 +52,10 @@ pub struct WindowOptions {
     pub scene_path: PathBuf,
     /// Save a screenshot here after `frames` frames, then exit.
     pub screenshot: Option<PathBuf>,
-    /// Frames to render before the screenshot.
+    /// Frames to render before the screenshot (after `warmup_frames`).
     pub frames: u32,
+    /// Frames rendered before the frame rate is measured.
+    pub warmup_frames: u32,
     /// Steps every arena takes before the window opens.
     pub warmup: u64,
 }
@@ -62,22 +65,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     let title = format!("mindgrid: {}", loaded.scene.title);
     let mut app = App::new();
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
-        .add_plugins(
-            DefaultPlugins
-                .set(WindowPlugin {
-                    primary_window: Some(Window {
-                        title,
-                        resolution: WindowResolution::new(1280, 800),
-                        present_mode: PresentMode::AutoVsync,
-                        ..default()
-                    }),
-                    ..default()
-                })
-                .set(bevy::log::LogPlugin {
-                    filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".to_owned(),
-                    ..default()
-                }),
-        )
+        .add_plugins(window_plugins(title))
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
         .insert_resource(sim::Sim::threaded(loaded.scene, options.warmup))
@@ -86,10 +74,33 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             loaded.warnings,
         ));
     if let Some(path) = options.screenshot {
-        app.insert_resource(capture::ScreenshotPlan::new(path, options.frames));
+        app.insert_resource(capture::ScreenshotPlan::new(
+            path,
+            options.frames,
+            options.warmup_frames,
+        ));
     }
     app.add_systems(Startup, spawn_camera);
     app.run()
+}
+
+/// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
+/// window and the bare baseline window, so their frame rates compare.
+pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: WindowResolution::new(1280, 800),
+                present_mode: PresentMode::AutoVsync,
+                ..default()
+            }),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".to_owned(),
+            ..default()
+        })
 }
 
 fn spawn_camera(mut commands: Commands) {

@@ -634,7 +634,12 @@ pub fn mean_over_seeds(
             runs,
         })
         .collect();
-    for outcome in outcomes.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().flatten() {
+    for outcome in outcomes
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+    {
         for (curve, agent) in curves.iter_mut().zip(outcome) {
             for (i, (steps, episode_return, success)) in agent.into_iter().enumerate() {
                 curve.steps[i] += f64::from(steps) / f64::from(runs);

@@ -1,0 +1,38 @@
+//! A bare Bevy window with two small egui windows and nothing else: the renderer's baseline frame
+//! rate, measured exactly as mindgrid's window is (`mindgrid fps` runs both in one go).
+
+use std::path::PathBuf;
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
+
+use super::capture::{ScreenshotPlan, take_planned_screenshot};
+
+/// Opens the bare window, renders `warmup` and then `frames` measured frames, prints the frame
+/// rate and saves a screenshot to `path`.
+pub fn run_bare_window(path: PathBuf, frames: u32, warmup: u32) -> AppExit {
+    App::new()
+        .add_plugins(super::window_plugins("bare egui".into()))
+        .add_plugins(EguiPlugin::default())
+        .insert_resource(ScreenshotPlan::new(path, frames, warmup))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        })
+        .add_systems(EguiPrimaryContextPass, two_windows)
+        .add_systems(Update, take_planned_screenshot)
+        .run()
+}
+
+fn two_windows(mut contexts: EguiContexts, mut value: Local<f32>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    egui::Window::new("first").show(ctx, |ui| {
+        ui.label("a label");
+        ui.add(egui::Slider::new(&mut *value, 0.0..=1.0));
+    });
+    egui::Window::new("second").show(ctx, |ui| {
+        for i in 0..10 {
+            ui.label(format!("line {i}"));
+        }
+    });
+    Ok(())
+}
