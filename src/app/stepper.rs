@@ -203,6 +203,16 @@ impl Stepper {
         }
     }
 
+    /// Wall-clock time until the current speed owes the next whole step.
+    pub fn until_next_step(&self) -> Duration {
+        match self.speed() {
+            Speed::PerSecond(rate) if self.queued == 0 => {
+                Duration::from_secs_f64(((1.0 - self.carry).max(0.0)) / f64::from(rate))
+            }
+            _ => Duration::ZERO,
+        }
+    }
+
     /// Counts changes: equal versions, equal states.
     pub fn version(&self) -> u64 {
         self.version
@@ -296,6 +306,10 @@ pub enum ToSim {
     WarmUp(u64),
 }
 
+/// The shortest wait between rounds below "max": steps come in batches this far apart.
+const BATCH: Duration = Duration::from_millis(2);
+/// The longest wait between looks at the inbox.
+const IDLE: Duration = Duration::from_millis(50);
 /// How long one round of stepping may take before the thread reads its messages again.
 const ROUND: Duration = Duration::from_millis(4);
 /// How often a snapshot is published while stepping fast (about a frame).
@@ -361,13 +375,12 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapsho
     let mut last_publish = Instant::now();
     let mut published_version = stepper.version();
     loop {
-        // Wait for a message while there is nothing to do; otherwise only look.
+        // Wait for a message until the next step is due (at least a couple of milliseconds, so
+        // fast speeds step in small batches instead of spinning a core); at "max" only look.
         let wait = match (stepper.playing(), stepper.speed()) {
-            (false, _) => Duration::from_millis(50),
-            (true, Speed::PerSecond(rate)) if rate <= 30 => {
-                Duration::from_secs_f64(1.0 / f64::from(rate)).min(Duration::from_millis(50))
-            }
-            _ => Duration::ZERO,
+            (false, _) => IDLE,
+            (true, Speed::PerSecond(_)) => stepper.until_next_step().clamp(BATCH, IDLE),
+            (true, Speed::Max) => Duration::ZERO,
         };
         match inbox.recv_timeout(wait) {
             Ok(message) => {
