@@ -46,7 +46,13 @@ fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize
 }
 
 /// Draws every arena from the latest snapshot; a click on one selects it.
-pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppCommand>) {
+pub fn show(
+    ui: &mut Ui,
+    sim: &Sim,
+    overlays: &Overlays,
+    layers: &mut CellLayers,
+    commands: &mut Vec<AppCommand>,
+) {
     let arenas = &sim.snapshot().arenas;
     let Some(first) = arenas.first() else {
         return;
@@ -84,7 +90,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
         let insight = arena.insight.as_ref().unwrap_or(&no_insight);
         let values = insight.values.as_ref().filter(|_| overlays.values);
         let range = values.and_then(value_range);
-        draw_grid(ui, arena, grid_rect, cell, values, range);
+        let layer = layers.0.entry(i).or_default();
+        draw_grid(ui, layer, arena, grid_rect, cell, values, range);
         if overlays.trail {
             draw_trail(ui, arena, grid_rect, cell);
         }
@@ -179,6 +186,41 @@ fn value_range(values: &ValueMap) -> Option<(f32, f32)> {
     })
 }
 
+/// The cell colours of every arena's map, one texture each (kept between frames).
+#[derive(Default)]
+pub struct CellLayers(std::collections::HashMap<usize, CellLayer>);
+
+/// One map's cell colours as a texture, a pixel per cell, uploaded only when they change.
+#[derive(Default)]
+pub struct CellLayer {
+    colours: Vec<Color32>,
+    size: [usize; 2],
+    texture: Option<egui::TextureHandle>,
+}
+
+impl CellLayer {
+    /// The texture showing `colours` (row-major, `size` = [columns, rows]).
+    fn paint(
+        &mut self,
+        ctx: &egui::Context,
+        size: [usize; 2],
+        colours: Vec<Color32>,
+    ) -> egui::TextureId {
+        let image = || egui::ColorImage::new(size, colours.clone());
+        let options = egui::TextureOptions::NEAREST;
+        match &mut self.texture {
+            Some(texture) if self.size == size && self.colours == colours => {}
+            Some(texture) => texture.set(image(), options),
+            None => self.texture = Some(ctx.load_texture("cells", image(), options)),
+        }
+        self.size = size;
+        self.colours = colours;
+        self.texture
+            .as_ref()
+            .map_or(egui::TextureId::default(), egui::TextureHandle::id)
+    }
+}
+
 fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
     let (x, y) = (index % width, index / width);
     Rect::from_min_size(
@@ -189,6 +231,7 @@ fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
 
 fn draw_grid(
     ui: &Ui,
+    layer: &mut CellLayer,
     arena: &ArenaView,
     grid: Rect,
     cell: f32,
@@ -198,17 +241,48 @@ fn draw_grid(
     let painter = ui.painter();
     let world = &arena.world;
     let width = world.width();
-    let inset = if cell >= 10.0 { 0.5 } else { 0.0 };
+    // The cells' colours are one texture, a pixel per cell, redrawn only when a colour changed.
+    let colours: Vec<Color32> = world
+        .cells()
+        .iter()
+        .enumerate()
+        .map(|(i, &kind)| {
+            let value = values
+                .and_then(|v| v.value.get(i).copied())
+                .filter(|v| v.is_finite());
+            match (value, range) {
+                (Some(v), Some((lo, hi))) => palette::viridis((v - lo) / (hi - lo)),
+                _ => palette::cell(kind),
+            }
+        })
+        .collect();
+    let texture = layer.paint(ui.ctx(), [width, world.height()], colours);
+    painter.image(
+        texture,
+        grid,
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        Color32::WHITE,
+    );
+    if cell >= 10.0 {
+        // Thin gaps between cells.
+        let stroke = Stroke::new(1.0, palette::GRID);
+        for x in 0..=width {
+            let at = grid.left() + x as f32 * cell;
+            painter.line_segment(
+                [Pos2::new(at, grid.top()), Pos2::new(at, grid.bottom())],
+                stroke,
+            );
+        }
+        for y in 0..=world.height() {
+            let at = grid.top() + y as f32 * cell;
+            painter.line_segment(
+                [Pos2::new(grid.left(), at), Pos2::new(grid.right(), at)],
+                stroke,
+            );
+        }
+    }
     for (i, &kind) in world.cells().iter().enumerate() {
         let rect = cell_rect(grid, cell, width, i);
-        let mut fill = palette::cell(kind);
-        let value = values
-            .and_then(|v| v.value.get(i).copied())
-            .filter(|v| v.is_finite());
-        if let (Some(v), Some((lo, hi))) = (value, range) {
-            fill = palette::viridis((v - lo) / (hi - lo));
-        }
-        painter.rect_filled(rect.shrink(inset), CornerRadius::ZERO, fill);
         let centre = rect.center();
         match kind {
             Cell::Goal => star(painter, centre, cell * 0.36, Color32::from_rgb(10, 60, 25)),

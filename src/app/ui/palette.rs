@@ -20,6 +20,8 @@ pub const LAVA: Color32 = Color32::from_rgb(230, 90, 40);
 pub const AGENT: Color32 = Color32::from_rgb(255, 255, 255);
 /// The selected arena's frame.
 pub const SELECTED: Color32 = Color32::from_rgb(255, 200, 60);
+/// The thin gaps between a map's cells.
+pub const GRID: Color32 = Color32::from_rgb(24, 26, 32);
 /// Labels drawn on the map and beside scales.
 pub const LABEL: Color32 = Color32::from_gray(210);
 /// Thin outlines around scales and heatmaps.
