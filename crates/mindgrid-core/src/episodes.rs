@@ -78,7 +78,7 @@ impl Default for EpisodeCurve {
 
 impl EpisodeCurve {
     /// The most buckets a curve holds.
-    pub const LIMIT: usize = 1024;
+    pub const LIMIT: usize = 256;
 
     /// Adds a finished episode.
     pub fn add(&mut self, record: &EpisodeRecord) {
