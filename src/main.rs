@@ -27,6 +27,9 @@ struct Cli {
     /// Steps to run every arena headless before the window opens (start a lecture from a trained state).
     #[arg(long, default_value_t = 0)]
     warmup: u64,
+    /// The speed the window opens at: steps per second (the nearest slower setting), or "max".
+    #[arg(long, value_parser = parse_speed)]
+    speed: Option<usize>,
     /// Frames rendered before --frames are counted and timed (with --screenshot).
     #[arg(long, default_value_t = 0)]
     warmup_frames: u32,
@@ -83,6 +86,21 @@ enum Command {
         #[arg(long, default_value_t = 2_000_000)]
         steps: u64,
     },
+}
+
+/// "max", or steps per second: the rung of the speed ladder, the nearest at or below it.
+fn parse_speed(text: &str) -> Result<usize, String> {
+    use mindgrid::app::stepper::Speed;
+    if text.eq_ignore_ascii_case("max") {
+        return Ok(Speed::LADDER.len() - 1);
+    }
+    let rate: u32 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a speed; expected steps per second or \"max\""))?;
+    Ok(Speed::LADDER
+        .iter()
+        .rposition(|s| matches!(s, Speed::PerSecond(r) if *r <= rate))
+        .unwrap_or(0))
 }
 
 fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
@@ -227,6 +245,7 @@ fn main() -> ExitCode {
                     frames: cli.frames,
                     warmup_frames: cli.warmup_frames,
                     warmup: cli.warmup,
+                    speed: cli.speed,
                 },
                 loaded,
             );

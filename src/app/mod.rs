@@ -58,6 +58,8 @@ pub struct WindowOptions {
     pub warmup_frames: u32,
     /// Steps every arena takes before the window opens.
     pub warmup: u64,
+    /// The rung of the speed ladder to open at (default: 600 steps/s).
+    pub speed: Option<usize>,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -68,7 +70,13 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         .add_plugins(window_plugins(title))
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource(sim::Sim::threaded(loaded.scene, options.warmup))
+        .insert_resource({
+            let mut sim = sim::Sim::threaded(loaded.scene, options.warmup);
+            if let Some(speed) = options.speed {
+                sim.set_speed(speed);
+            }
+            sim
+        })
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,
             loaded.warnings,
