@@ -1,11 +1,11 @@
 //! The memory panel: for the present situation, the memories each move recalls (where, how far, what value,
 //! how old, what weight), the value read per move, store sizes over time, amnesia and lesion.
 
-use bevy_egui::egui::{self, CornerRadius, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2};
+use bevy_egui::egui::{self, CornerRadius, RichText, Stroke, StrokeKind, Ui, Vec2};
 
 use super::insight_panel::lesion_switch;
-use super::palette;
 use super::plots::{PlotStyle, series_plot};
+use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::brain::{ActionRecall, MemoryInsight};
 use crate::command::Command;
@@ -14,25 +14,16 @@ use crate::world::{Action, GridWorld};
 /// Side of a memory thumbnail, in points.
 const THUMB: f32 = 46.0;
 
-/// A small picture of a memory's situation: the map with the agent where the memory was made.
+/// A small picture of a memory's situation: the map with the agent where the memory was made,
+/// framed brighter the more the memory weighs.
 fn thumbnail(ui: &mut Ui, world: &GridWorld, cell: usize, weight: f32) -> egui::Response {
     let cell_size = (THUMB / world.width().max(world.height()) as f32).max(1.0);
-    let size = Vec2::new(
-        cell_size * world.width() as f32,
-        cell_size * world.height() as f32,
-    );
-    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-    let painter = ui.painter_at(rect);
-    for (i, &kind) in world.cells().iter().enumerate() {
-        let (x, y) = world.xy(i);
-        let r = Rect::from_min_size(
-            rect.min + Vec2::new(x as f32, y as f32) * cell_size,
-            Vec2::splat(cell_size),
-        );
-        painter.rect_filled(r, CornerRadius::ZERO, palette::cell(kind));
-    }
+    let (rect, response) = charts::heatmap(ui, (world.width(), world.height()), cell_size, |i| {
+        palette::cell(world.cell(i))
+    });
     let (x, y) = world.xy(cell);
     let centre = rect.min + Vec2::new(x as f32 + 0.5, y as f32 + 0.5) * cell_size;
+    let painter = ui.painter();
     painter.circle_filled(centre, (cell_size * 0.7).max(2.5), palette::AGENT);
     let alpha = (60.0 + 195.0 * weight.clamp(0.0, 1.0)) as u8;
     painter.rect_stroke(

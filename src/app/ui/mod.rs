@@ -123,9 +123,11 @@ fn draw_window(
             .show(&mut root, |ui| curves::show(ui, &sim, &mut curve_settings));
     }
     if panels.contains(&Panel::Agent) {
+        // Side panels keep their width when their text changes, so the arenas do not jump.
         egui::Panel::left("agent")
             .resizable(true)
             .default_size(280.0)
+            .size_range(220.0..=420.0)
             .show(&mut root, |ui| {
                 agent_panel::show(ui, &sim, &file, &mut commands)
             });
@@ -134,6 +136,7 @@ fn draw_window(
         egui::Panel::right("insight")
             .resizable(true)
             .default_size(330.0)
+            .size_range(260.0..=480.0)
             .show(&mut root, |ui| {
                 insight_panel::show(ui, &sim, &mut textures, &mut commands)
             });
