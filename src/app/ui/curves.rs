@@ -73,6 +73,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
         ] {
             ui.vertical(|ui| {
                 Plot::new(id)
+                    // No filled background: see `palette::BACKGROUND`.
+                    .show_background(false)
                     .width(width)
                     .height(height)
                     .legend(Legend::default())

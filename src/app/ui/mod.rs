@@ -59,6 +59,8 @@ pub fn plugin(app: &mut App) {
 /// Larger text than egui's default, readable from the back of a lecture room.
 fn style_for_projector(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
+        // The clear colour paints the panels' background (see `palette::BACKGROUND`).
+        style.visuals.panel_fill = Color32::TRANSPARENT;
         style
             .text_styles
             .insert(TextStyle::Body, FontId::proportional(15.0));

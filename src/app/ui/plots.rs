@@ -30,6 +30,8 @@ pub fn series_plot(
     series: Vec<(String, Vec<[f64; 2]>)>,
 ) {
     let mut plot = Plot::new(id)
+        // No filled background: see `palette::BACKGROUND`.
+        .show_background(false)
         .height(style.height)
         .legend(Legend::default())
         .include_y(0.0)
