@@ -157,20 +157,31 @@ fn fps(scenes: &[PathBuf], frames: u32, warmup: u32) -> ExitCode {
                 .ok()
         })
     };
-    let Some(bare) = measure(&["--bare".as_ref()]) else {
+    // The baseline is measured before and after the scenes and their mean is the reference, so a
+    // machine that speeds up or slows down during the run shows in the two readings.
+    let bare = || measure(&["--bare".as_ref()]);
+    let Some(before) = bare() else {
         eprintln!("mindgrid fps: the bare window did not report a frame rate");
         return ExitCode::FAILURE;
     };
+    let rates: Vec<(String, Option<f64>)> = scenes
+        .iter()
+        .map(|scene| {
+            let name = scene.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), measure(&[scene.as_os_str()]))
+        })
+        .collect();
+    let after = bare().unwrap_or(before);
+    let reference = (before + after) / 2.0;
     println!("{frames} frames after {warmup}, 1280 x 800");
     println!("{:<28} {:>7} {:>8}", "window", "fps", "of bare");
-    println!("{:<28} {bare:>7.1} {:>7.0}%", "bare egui (baseline)", 100.0);
-    for scene in &scenes {
-        let name = scene
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match measure(&[scene.as_os_str()]) {
-            Some(rate) => println!("{name:<28} {rate:>7.1} {:>7.0}%", 100.0 * rate / bare),
+    println!(
+        "{:<28} {reference:>7.1} {:>7.0}%   (before {before:.1}, after {after:.1})",
+        "bare egui (baseline)", 100.0
+    );
+    for (name, rate) in rates {
+        match rate {
+            Some(rate) => println!("{name:<28} {rate:>7.1} {:>7.0}%", 100.0 * rate / reference),
             None => println!("{name:<28} {:>7}", "failed"),
         }
     }

@@ -8,28 +8,35 @@ use bevy_egui::egui::{
 use super::palette;
 use crate::world::Action;
 
-/// Slices a colour bar is painted in.
-const BAR_SLICES: usize = 32;
+/// Steps of the colour bar's gradient.
+const BAR_STEPS: usize = 64;
+
+/// The viridis gradient as a texture, made once per window.
+fn viridis_texture(ctx: &egui::Context) -> egui::TextureId {
+    let key = egui::Id::new("viridis colour bar");
+    if let Some(texture) = ctx.data(|d| d.get_temp::<egui::TextureHandle>(key)) {
+        return texture.id();
+    }
+    let colours = (0..BAR_STEPS)
+        .map(|k| palette::viridis((k as f32 + 0.5) / BAR_STEPS as f32))
+        .collect();
+    let image = egui::ColorImage::new([BAR_STEPS, 1], colours);
+    let texture = ctx.load_texture("viridis", image, egui::TextureOptions::LINEAR);
+    let id = texture.id();
+    ctx.data_mut(|d| d.insert_temp(key, texture));
+    id
+}
 
 /// Paints a viridis colour bar into `bar`, from 0 (left) to 1 (right), with `low` written left of
 /// it and `high` right of it.
 pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
     let painter = ui.painter();
-    for k in 0..BAR_SLICES {
-        let t = k as f32 / BAR_SLICES as f32;
-        let slice = Rect::from_min_max(
-            Pos2::new(bar.left() + t * bar.width(), bar.top()),
-            Pos2::new(
-                bar.left() + (t + 1.0 / BAR_SLICES as f32) * bar.width() + 0.5,
-                bar.bottom(),
-            ),
-        );
-        painter.rect_filled(
-            slice,
-            CornerRadius::ZERO,
-            palette::viridis(t + 0.5 / BAR_SLICES as f32),
-        );
-    }
+    painter.image(
+        viridis_texture(ui.ctx()),
+        bar,
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        egui::Color32::WHITE,
+    );
     painter.rect_stroke(
         bar,
         CornerRadius::ZERO,

@@ -41,8 +41,18 @@ pub fn smoothed(
         }
         out.push([bucket.centre(), sum / f64::from(count.max(1))]);
     }
+    // A point every few pixels is all a plot this wide can show; fewer segments draw faster.
+    let stride = out.len().div_ceil(MAX_PLOTTED);
+    if stride > 1 {
+        let last = out.last().copied();
+        out = out.into_iter().step_by(stride).collect();
+        out.extend(last.filter(|l| out.last() != Some(l)));
+    }
     out
 }
+
+/// Most points drawn per curve.
+pub const MAX_PLOTTED: usize = 128;
 
 /// Draws the two plots side by side.
 pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
