@@ -46,13 +46,7 @@ fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize
 }
 
 /// Draws every arena from the latest snapshot; a click on one selects it.
-pub fn show(
-    ui: &mut Ui,
-    sim: &Sim,
-    overlays: &Overlays,
-    layers: &mut CellLayers,
-    commands: &mut Vec<AppCommand>,
-) {
+pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppCommand>) {
     let arenas = &sim.snapshot().arenas;
     let Some(first) = arenas.first() else {
         return;
@@ -90,8 +84,7 @@ pub fn show(
         let insight = arena.insight.as_ref().unwrap_or(&no_insight);
         let values = insight.values.as_ref().filter(|_| overlays.values);
         let range = values.and_then(value_range);
-        let layer = layers.0.entry(i).or_default();
-        draw_grid(ui, layer, arena, grid_rect, cell, values, range);
+        draw_grid(ui, i, arena, grid_rect, cell, values, range);
         if overlays.trail {
             draw_trail(ui, arena, grid_rect, cell);
         }
@@ -186,41 +179,6 @@ fn value_range(values: &ValueMap) -> Option<(f32, f32)> {
     })
 }
 
-/// The cell colours of every arena's map, one texture each (kept between frames).
-#[derive(Default)]
-pub struct CellLayers(std::collections::HashMap<usize, CellLayer>);
-
-/// One map's cell colours as a texture, a pixel per cell, uploaded only when they change.
-#[derive(Default)]
-pub struct CellLayer {
-    colours: Vec<Color32>,
-    size: [usize; 2],
-    texture: Option<egui::TextureHandle>,
-}
-
-impl CellLayer {
-    /// The texture showing `colours` (row-major, `size` = [columns, rows]).
-    fn paint(
-        &mut self,
-        ctx: &egui::Context,
-        size: [usize; 2],
-        colours: Vec<Color32>,
-    ) -> egui::TextureId {
-        let image = || egui::ColorImage::new(size, colours.clone());
-        let options = egui::TextureOptions::NEAREST;
-        match &mut self.texture {
-            Some(texture) if self.size == size && self.colours == colours => {}
-            Some(texture) => texture.set(image(), options),
-            None => self.texture = Some(ctx.load_texture("cells", image(), options)),
-        }
-        self.size = size;
-        self.colours = colours;
-        self.texture
-            .as_ref()
-            .map_or(egui::TextureId::default(), egui::TextureHandle::id)
-    }
-}
-
 fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
     let (x, y) = (index % width, index / width);
     Rect::from_min_size(
@@ -231,7 +189,7 @@ fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
 
 fn draw_grid(
     ui: &Ui,
-    layer: &mut CellLayer,
+    index: usize,
     arena: &ArenaView,
     grid: Rect,
     cell: f32,
@@ -256,7 +214,8 @@ fn draw_grid(
             }
         })
         .collect();
-    let texture = layer.paint(ui.ctx(), [width, world.height()], colours);
+    let texture =
+        charts::pixel_texture(ui.ctx(), ("cells", index), [width, world.height()], colours);
     painter.image(
         texture,
         grid,
@@ -430,11 +389,15 @@ fn draw_attention(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32, attention: 
     for (&w, target) in weights.iter().zip(&attention.cells) {
         let Some(c) = *target else { continue };
         let t = w.clamp(0.0, 1.0).sqrt();
+        if t < 0.03 {
+            // Under a thousandth of the attention: nothing worth a frame.
+            continue;
+        }
         let colour = palette::viridis(t);
         let alpha = (60.0 + 195.0 * t) as u8;
         ui.painter().rect_stroke(
             cell_rect(grid, cell, width, c).shrink(cell * 0.08),
-            CornerRadius::same(3),
+            CornerRadius::ZERO,
             Stroke::new(
                 (cell * 0.16 * t).max(1.0),
                 Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha),

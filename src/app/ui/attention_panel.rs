@@ -8,9 +8,9 @@ use super::{charts, palette};
 use crate::brain::AttentionInsight;
 
 /// Draws one head's weights as a heatmap over the window.
-fn head_map(ui: &mut Ui, weights: &[f32], side: usize, max: f32) {
+fn head_map(ui: &mut Ui, head: usize, weights: &[f32], side: usize, max: f32) {
     let cell = (200.0 / side as f32).min(24.0);
-    let (rect, response) = charts::heatmap(ui, (side, side), cell, |i| {
+    let (rect, response) = charts::heatmap(ui, ("head", head), (side, side), cell, |i| {
         palette::viridis((weights[i] / max).sqrt())
     });
     // The agent sits at the window's centre.
@@ -48,7 +48,7 @@ pub fn show(ui: &mut Ui, arena: usize, attention: &AttentionInsight) {
             attention.side,
             attention.side
         ));
-        head_map(ui, weights, attention.side, max);
+        head_map(ui, h, weights, attention.side, max);
     }
     charts::colour_bar_line(ui, 240.0, "0", &format!("{max:.3} (√ scale)"));
     let uniform_mass = 1.0 / (attention.side * attention.side) as f64;

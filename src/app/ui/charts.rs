@@ -82,25 +82,67 @@ pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
     colour_bar(ui, bar, low, high);
 }
 
+/// A texture of `size` = [columns, rows] pixels showing `colours` (row-major), kept in the egui
+/// context under `key` and uploaded again only when a colour changes: one quad to draw instead of
+/// a rectangle per cell.
+pub fn pixel_texture(
+    ctx: &egui::Context,
+    key: impl std::hash::Hash + std::fmt::Debug,
+    size: [usize; 2],
+    colours: Vec<egui::Color32>,
+) -> egui::TextureId {
+    #[derive(Clone)]
+    struct Cached {
+        size: [usize; 2],
+        colours: Vec<egui::Color32>,
+        texture: egui::TextureHandle,
+    }
+    let key = egui::Id::new(("pixel texture", key));
+    let options = egui::TextureOptions::NEAREST;
+    let mut cached = ctx.data(|d| d.get_temp::<Cached>(key));
+    match &mut cached {
+        Some(c) if c.size == size && c.colours == colours => return c.texture.id(),
+        Some(c) => {
+            c.texture
+                .set(egui::ColorImage::new(size, colours.clone()), options);
+            c.size = size;
+            c.colours = colours;
+        }
+        None => {
+            let image = egui::ColorImage::new(size, colours.clone());
+            cached = Some(Cached {
+                size,
+                colours,
+                texture: ctx.load_texture("pixels", image, options),
+            });
+        }
+    }
+    let cached = cached.expect("set above");
+    let id = cached.texture.id();
+    ctx.data_mut(|d| d.insert_temp(key, cached));
+    id
+}
+
 /// A heatmap of `columns` x `rows` cells, each `cell` points wide, coloured by `fill(index)`
-/// (row-major). Returns its rectangle and its response, for hover text and overlays.
+/// (row-major), drawn as one texture kept under `key`. Returns its rectangle and its response,
+/// for hover text and overlays.
 pub fn heatmap(
     ui: &mut Ui,
+    key: impl std::hash::Hash + std::fmt::Debug,
     (columns, rows): (usize, usize),
     cell: f32,
     fill: impl Fn(usize) -> egui::Color32,
 ) -> (Rect, Response) {
     let size = Vec2::new(cell * columns as f32, cell * rows as f32);
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-    let painter = ui.painter_at(rect);
-    for i in 0..columns * rows {
-        let (x, y) = (i % columns, i / columns);
-        let r = Rect::from_min_size(
-            rect.min + Vec2::new(x as f32, y as f32) * cell,
-            Vec2::splat(cell),
-        );
-        painter.rect_filled(r.shrink(0.3), CornerRadius::ZERO, fill(i));
-    }
+    let colours = (0..columns * rows).map(fill).collect();
+    let texture = pixel_texture(ui.ctx(), key, [columns, rows], colours);
+    ui.painter().image(
+        texture,
+        rect,
+        Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+        egui::Color32::WHITE,
+    );
     (rect, response)
 }
 

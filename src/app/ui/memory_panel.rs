@@ -18,7 +18,8 @@ const THUMB: f32 = 46.0;
 /// framed brighter the more the memory weighs.
 fn thumbnail(ui: &mut Ui, world: &GridWorld, cell: usize, weight: f32) -> egui::Response {
     let cell_size = (THUMB / world.width().max(world.height()) as f32).max(1.0);
-    let (rect, response) = charts::heatmap(ui, (world.width(), world.height()), cell_size, |i| {
+    let shape = (world.width(), world.height());
+    let (rect, response) = charts::heatmap(ui, "memory thumbnail", shape, cell_size, |i| {
         palette::cell(world.cell(i))
     });
     let (x, y) = world.xy(cell);

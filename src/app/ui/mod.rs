@@ -92,7 +92,6 @@ fn draw_window(
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
-    mut layers: Local<arenas::CellLayers>,
     time: Res<Time<Real>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
@@ -147,7 +146,7 @@ fn draw_window(
         if file.missing || !file.errors.is_empty() {
             error_banner(ui, &file);
         }
-        arenas::show(ui, &sim, &overlays, &mut layers, &mut commands);
+        arenas::show(ui, &sim, &overlays, &mut commands);
     });
     if requests.help_open {
         egui::Window::new("Keys")

@@ -14,12 +14,13 @@ fn confidence_map(ui: &mut Ui, world: &GridWorld, confidence: &[f32]) {
     let width = ui.available_width().min(260.0);
     let cell = (width / world.width() as f32).min(22.0);
     let shape = (world.width(), world.height());
-    let (rect, response) = charts::heatmap(ui, shape, cell, |i| match world.cell(i) {
-        Cell::Wall => palette::WALL,
-        Cell::Goal => palette::GOAL,
-        Cell::Lava => palette::LAVA,
-        _ => palette::viridis(confidence.get(i).copied().unwrap_or(0.0)),
-    });
+    let (rect, response) =
+        charts::heatmap(ui, "confidence", shape, cell, |i| match world.cell(i) {
+            Cell::Wall => palette::WALL,
+            Cell::Goal => palette::GOAL,
+            Cell::Lava => palette::LAVA,
+            _ => palette::viridis(confidence.get(i).copied().unwrap_or(0.0)),
+        });
     if let Some(pointer) = response.hover_pos() {
         let (x, y) = charts::heatmap_cell(rect, cell, shape, pointer);
         response.on_hover_text(format!(
