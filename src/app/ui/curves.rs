@@ -85,6 +85,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
                 Plot::new(id)
                     // No filled background: see `palette::BACKGROUND`.
                     .show_background(false)
+                    .grid_spacing(super::plots::GRID_SPACING)
                     .width(width)
                     .height(height)
                     .legend(Legend::default())

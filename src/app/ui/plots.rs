@@ -8,6 +8,10 @@ use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points};
 
 use super::palette;
 
+/// Grid lines at least this many points apart: the faint fine grid egui_plot draws by default
+/// costs frame time on a software renderer and says little from the back of a room.
+pub const GRID_SPACING: std::ops::RangeInclusive<f32> = 28.0..=300.0;
+
 /// How a series plot looks.
 pub struct PlotStyle<'a> {
     /// The x axis label.
@@ -32,6 +36,7 @@ pub fn series_plot(
     let mut plot = Plot::new(id)
         // No filled background: see `palette::BACKGROUND`.
         .show_background(false)
+        .grid_spacing(GRID_SPACING)
         .height(style.height)
         .legend(Legend::default())
         .include_y(0.0)
