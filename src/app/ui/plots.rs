@@ -8,7 +8,7 @@ use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points};
 
 use super::palette;
 
-/// Grid lines at least this many points apart: the faint fine grid egui_plot draws by default
+/// Grid lines at least this many points apart: the faint fine grid `egui_plot` draws by default
 /// costs frame time on a software renderer and says little from the back of a room.
 pub const GRID_SPACING: std::ops::RangeInclusive<f32> = 28.0..=300.0;
 
