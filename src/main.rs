@@ -103,6 +103,17 @@ fn parse_speed(text: &str) -> Result<usize, String> {
         .unwrap_or(0))
 }
 
+/// Before a window opens: without a display, one line and exit code 2 (returned); with one, graphics
+/// start-up panics become one line and exit code 2 too.
+fn prepare_window() -> Option<ExitCode> {
+    if let Err(message) = app::display::check_display() {
+        eprintln!("{message}");
+        return Some(ExitCode::from(app::display::NO_GRAPHICS));
+    }
+    app::display::exit_cleanly_without_graphics();
+    None
+}
+
 fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
     if exit.is_success() {
         ExitCode::SUCCESS
@@ -114,9 +125,8 @@ fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
 /// Renders this binary's window on each scene, and the bare baseline window, each in its own
 /// process for `frames` frames after `warmup` frames; prints fps and the ratio to the baseline.
 fn fps(scenes: &[PathBuf], frames: u32, warmup: u32) -> ExitCode {
-    if let Err(message) = app::display::check_display() {
-        eprintln!("{message}");
-        return ExitCode::from(app::display::NO_GRAPHICS);
+    if let Some(refused) = prepare_window() {
+        return refused;
     }
     let scenes = if scenes.is_empty() {
         let mut all: Vec<PathBuf> =
@@ -220,11 +230,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None if cli.bare => {
-            if let Err(message) = app::display::check_display() {
-                eprintln!("{message}");
-                return ExitCode::from(app::display::NO_GRAPHICS);
+            if let Some(refused) = prepare_window() {
+                return refused;
             }
-            app::display::exit_cleanly_without_graphics();
             let shot = cli
                 .screenshot
                 .unwrap_or_else(|| std::env::temp_dir().join("mindgrid-bare.png"));
@@ -244,11 +252,9 @@ fn main() -> ExitCode {
             let Some(loaded) = load_reporting(&scene_path) else {
                 return ExitCode::FAILURE;
             };
-            if let Err(message) = app::display::check_display() {
-                eprintln!("{message}");
-                return ExitCode::from(app::display::NO_GRAPHICS);
+            if let Some(refused) = prepare_window() {
+                return refused;
             }
-            app::display::exit_cleanly_without_graphics();
             let exit = app::run_window(
                 WindowOptions {
                     scene_path,
