@@ -10,6 +10,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use mindgrid::app::command::AppCommand;
+use mindgrid::app::keys::Typing;
 use mindgrid::app::scene_file::SceneFile;
 use mindgrid::app::sim::Sim;
 use mindgrid::app::simulation_plugin;
@@ -234,4 +235,18 @@ fn a_scene_file_that_disappears_is_reported_and_picked_up_again() {
     let file = app.world().resource::<SceneFile>();
     assert!(!file.missing);
     assert_eq!(snapshot(&app).scene.title, "Back again");
+}
+
+#[test]
+fn keys_are_letters_while_a_number_is_typed() {
+    let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
+    app.world_mut().resource_mut::<Typing>().0 = true;
+    app.world_mut()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .press(KeyCode::Space);
+    app.update();
+    assert!(
+        snapshot(&app).playing,
+        "Space typed into a field does not pause"
+    );
 }

@@ -28,9 +28,15 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("H", "this help"),
 ];
 
+/// Whether a text field has the keyboard (a slider's number being typed): the keys are then
+/// letters, not commands. The window sets it each frame.
+#[derive(Resource, Debug, Default)]
+pub struct Typing(pub bool);
+
 /// Reads the keyboard each frame.
 pub fn plugin(app: &mut App) {
     app.init_resource::<KeyRequests>()
+        .init_resource::<Typing>()
         .init_resource::<Overlays>()
         .add_systems(Update, handle_keys.in_set(super::AppSystems::Input));
 }
@@ -53,8 +59,12 @@ impl Default for Overlays {
     }
 }
 
-fn handle_keys(keys: Option<Res<ButtonInput<KeyCode>>>, mut commands: MessageWriter<AppCommand>) {
-    let Some(keys) = keys else {
+fn handle_keys(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    typing: Res<Typing>,
+    mut commands: MessageWriter<AppCommand>,
+) {
+    let Some(keys) = keys.filter(|_| !typing.0) else {
         return;
     };
     let bindings: [(&[KeyCode], AppCommand); 10] = [

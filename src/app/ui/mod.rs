@@ -23,7 +23,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 pub use curves::{CurveSettings, smoothed};
 
 use super::command::AppCommand;
-use super::keys::{KEY_HELP, KeyRequests, Overlays};
+use super::keys::{KEY_HELP, KeyRequests, Overlays, Typing};
 use super::scene_file::SceneFile;
 use super::sim::Sim;
 use super::stepper::Speed;
@@ -89,6 +89,7 @@ fn draw_window(
     overlays: Res<Overlays>,
     mut requests: ResMut<KeyRequests>,
     mut writer: MessageWriter<AppCommand>,
+    mut typing: ResMut<Typing>,
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
@@ -170,8 +171,10 @@ fn draw_window(
     }
     writer.write_batch(commands);
     // Buttons and sliders keep no keyboard focus: Space and Tab belong to the simulation's keys
-    // (a focused button would take Space as a click). Text being typed keeps its focus.
-    if !ctx.egui_wants_keyboard_input() {
+    // (a focused button would take Space as a click). Text being typed keeps its focus, and the
+    // keys stay letters meanwhile.
+    typing.0 = ctx.egui_wants_keyboard_input();
+    if !typing.0 {
         ctx.memory_mut(|memory| {
             if let Some(id) = memory.focused() {
                 memory.surrender_focus(id);
