@@ -64,6 +64,8 @@ const MOST_OWED_SECONDS: f64 = 0.25;
 /// The experiment and the pace it is stepped at.
 pub struct Stepper {
     experiment: Experiment,
+    /// The experiment's scene, shared with every snapshot (copied once per scene, not per frame).
+    scene: Arc<Scene>,
     playing: bool,
     speed: usize,
     /// Fractional steps carried between calls.
@@ -82,6 +84,7 @@ impl Stepper {
     /// bounded summaries of episodes are kept.
     pub fn new(scene: Scene, keep_records: bool) -> Self {
         Self {
+            scene: Arc::new(scene.clone()),
             experiment: Experiment::with_records(scene, keep_records),
             playing: true,
             speed: Speed::DEFAULT,
@@ -123,6 +126,7 @@ impl Stepper {
             }
             ToSim::Replace(scene) => {
                 let keep = self.experiment.keeps_records();
+                self.scene = Arc::new((*scene).clone());
                 self.experiment = Experiment::with_records(*scene, keep);
                 self.carry = 0.0;
                 self.queued = 0;
@@ -185,7 +189,7 @@ impl Stepper {
     /// What the window draws: every arena's view, with insights.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
-            scene: Arc::new(self.experiment.scene().clone()),
+            scene: Arc::clone(&self.scene),
             arenas: self
                 .experiment
                 .arenas()
