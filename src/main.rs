@@ -27,7 +27,8 @@ struct Cli {
     /// Steps to run every arena headless before the window opens (start a lecture from a trained state).
     #[arg(long, default_value_t = 0)]
     warmup: u64,
-    /// The speed the window opens at: steps per second (the nearest slower setting), or "max".
+    /// The speed the window opens at: steps per second (the nearest setting at or below, at least
+    /// 1), or "max".
     #[arg(long, value_parser = parse_speed)]
     speed: Option<usize>,
     /// Frames rendered before --frames are counted and timed (with --screenshot).
@@ -189,14 +190,22 @@ fn fps(scenes: &[PathBuf], frames: u32, warmup: u32) -> ExitCode {
         "{:<28} {reference:>7.1} {:>7.0}%   (before {before:.1}, after {after:.1})",
         "bare egui (baseline)", 100.0
     );
+    let mut failed = false;
     for (name, rate) in rates {
         match rate {
             Some(rate) => println!("{name:<28} {rate:>7.1} {:>7.0}%", 100.0 * rate / reference),
-            None => println!("{name:<28} {:>7}", "failed"),
+            None => {
+                println!("{name:<28} {:>7}", "failed");
+                failed = true;
+            }
         }
     }
     let _ = std::fs::remove_file(&shot);
-    ExitCode::SUCCESS
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn default_scene() -> PathBuf {

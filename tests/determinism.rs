@@ -110,3 +110,19 @@ fn run_command_writes_byte_identical_csv() {
     );
     assert_eq!(lines.count(), 120, "60 episodes for each of 2 agents");
 }
+
+/// Single steps asked for while paused are all taken, even when the budget cuts a round short
+/// and the speed changes in between.
+#[test]
+fn single_steps_are_never_lost() {
+    let mut stepper = Stepper::new(common::shipped("dyna_maze.ron"), true);
+    for _ in 0..5 {
+        stepper.handle(ToSim::Step);
+    }
+    stepper.advance(0.0, Duration::ZERO); // the budget ends after the first step
+    assert_eq!(stepper.experiment().steps(), 1);
+    stepper.handle(ToSim::SetSpeed(rung(Speed::PerSecond(1))));
+    stepper.advance(0.0, Duration::MAX);
+    assert_eq!(stepper.experiment().steps(), 5);
+    assert!(!stepper.playing());
+}

@@ -70,13 +70,11 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         .add_plugins(window_plugins(title))
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource({
-            let mut sim = sim::Sim::threaded(loaded.scene, options.warmup);
-            if let Some(speed) = options.speed {
-                sim.set_speed(speed);
-            }
-            sim
-        })
+        .insert_resource(sim::Sim::threaded(
+            loaded.scene,
+            options.warmup,
+            options.speed.unwrap_or(stepper::Speed::DEFAULT),
+        ))
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,
             loaded.warnings,

@@ -33,17 +33,27 @@ pub struct Sim {
 const INLINE_BUDGET: Duration = Duration::from_millis(12);
 
 impl Sim {
-    /// `scene` stepping on its own thread after `warmup` steps per arena, keeping only bounded
-    /// summaries of episodes (the window's memory does not grow with the run).
-    pub fn threaded(scene: Scene, warmup: u64) -> Self {
+    /// `scene` stepping on its own thread at rung `speed` of the ladder, after `warmup` steps per
+    /// arena, keeping only bounded summaries of episodes (the window's memory does not grow with
+    /// the run).
+    pub fn threaded(scene: Scene, warmup: u64, speed: usize) -> Self {
         let mut stepper = Stepper::new(scene, false);
         stepper.handle(ToSim::WarmUp(warmup));
+        stepper.handle(ToSim::SetSpeed(speed));
         let snapshot = Arc::new(stepper.snapshot());
         Self {
             driver: Driver::Thread(SimThread::spawn(stepper)),
             snapshot,
-            speed: Speed::DEFAULT,
+            speed,
             selected: 0,
+        }
+    }
+
+    /// Whether the stepping goes on (false only if the simulation thread stopped on a bug).
+    pub fn running(&self) -> bool {
+        match &self.driver {
+            Driver::Thread(thread) => thread.running(),
+            Driver::Inline(_) => true,
         }
     }
 

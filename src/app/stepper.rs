@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::command::{Command, LoggedCommand};
+use crate::command::Command;
 use crate::experiment::{ArenaView, Experiment};
 use crate::scene::Scene;
 
@@ -141,30 +141,32 @@ impl Stepper {
     /// worth); returns the steps taken.
     pub fn advance(&mut self, elapsed: f64, budget: Duration) -> u64 {
         let started = Instant::now();
-        let mut owed = std::mem::take(&mut self.queued) as f64;
+        let queued = std::mem::take(&mut self.queued);
         let unlimited = self.playing && self.speed() == Speed::Max;
+        let mut owed = queued;
         if self.playing
             && let Speed::PerSecond(rate) = self.speed()
         {
             self.carry += elapsed * f64::from(rate);
-            let most = (f64::from(rate) * MOST_OWED_SECONDS).max(1.0);
+            // At least two steps may be owed, so that waking a little late never drops one.
+            let most = (f64::from(rate) * MOST_OWED_SECONDS).max(2.0);
             if self.carry > most {
                 self.dropped += self.carry - most;
                 self.carry = most;
             }
             let whole = self.carry.floor();
             self.carry -= whole;
-            owed += whole;
+            owed += whole as u64;
         }
         // Steps in growing chunks, so that a slow agent is checked against the budget after every
         // step and a fast one does not read the clock every step.
         let mut taken = 0u64;
         let mut chunk = 1u64;
-        while unlimited || (taken as f64) < owed {
+        while unlimited || taken < owed {
             let n = if unlimited {
                 chunk
             } else {
-                chunk.min(owed as u64 - taken)
+                chunk.min(owed - taken)
             };
             self.experiment.step_n(n);
             taken += n;
@@ -173,9 +175,12 @@ impl Stepper {
             }
             chunk = (chunk * 2).min(256);
         }
-        if !unlimited && (taken as f64) < owed {
-            // Owed to the next call.
-            self.carry += owed - taken as f64;
+        if !unlimited && taken < owed {
+            // Owed to the next call: single steps stay single steps (they are taken first), the
+            // rest is the speed's debt.
+            let queued_left = queued.saturating_sub(taken);
+            self.queued += queued_left;
+            self.carry += (owed - taken - queued_left) as f64;
         }
         if taken > 0 {
             self.version += 1;
@@ -198,7 +203,6 @@ impl Stepper {
                 .collect(),
             steps: self.experiment.steps(),
             total_steps: self.experiment.total_steps(),
-            log: self.experiment.log().to_vec(),
             playing: self.playing,
             speed: self.speed,
             steps_per_second: self.rate.steps_per_second,
@@ -210,8 +214,8 @@ impl Stepper {
     /// Wall-clock time until the current speed owes the next whole step.
     pub fn until_next_step(&self) -> Duration {
         match self.speed() {
-            Speed::PerSecond(rate) if self.queued == 0 => {
-                Duration::from_secs_f64(((1.0 - self.carry).max(0.0)) / f64::from(rate))
+            Speed::PerSecond(rate) if self.queued == 0 && self.carry < 1.0 => {
+                Duration::from_secs_f64((1.0 - self.carry) / f64::from(rate))
             }
             _ => Duration::ZERO,
         }
@@ -250,7 +254,7 @@ impl RateMeter {
         let seconds = self.since.elapsed().as_secs_f64();
         if seconds >= 0.5 {
             self.steps_per_second = self.steps as f64 / seconds;
-            self.behind = self.dropped > 0.0;
+            self.behind = self.dropped >= 1.0;
             *self = Self {
                 since: Instant::now(),
                 steps: 0,
@@ -272,8 +276,6 @@ pub struct Snapshot {
     pub steps: u64,
     /// Steps of all arenas together.
     pub total_steps: u64,
-    /// Every command applied so far, with its step.
-    pub log: Vec<LoggedCommand>,
     /// Whether steps happen on their own.
     pub playing: bool,
     /// Index into [`Speed::LADDER`].
@@ -343,10 +345,15 @@ impl SimThread {
         }
     }
 
-    /// Sends a message; it applies at the next step boundary.
+    /// Sends a message; it applies at the next step boundary. (A thread that stopped, which only
+    /// a bug can make it do, drops the message; [`SimThread::running`] says so.)
     pub fn send(&self, message: ToSim) {
-        // The thread outlives every sender; a send can only fail while the app shuts down.
         let _ = self.to_sim.send(message);
+    }
+
+    /// Whether the thread still runs (false only after a panic in an agent or the stepping).
+    pub fn running(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
 
     /// The latest snapshot published.
@@ -383,29 +390,39 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapsho
         // fast speeds step in small batches instead of spinning a core); at "max" only look.
         let wait = match (stepper.playing(), stepper.speed()) {
             (false, _) => IDLE,
-            (true, Speed::PerSecond(_)) => stepper.until_next_step().clamp(BATCH, IDLE),
+            (true, Speed::PerSecond(_)) => match stepper.until_next_step() {
+                // Steps are owed already: take them without waiting.
+                Duration::ZERO => Duration::ZERO,
+                due => due.clamp(BATCH, IDLE),
+            },
             (true, Speed::Max) => Duration::ZERO,
         };
-        match inbox.recv_timeout(wait) {
+        let answered = match inbox.recv_timeout(wait) {
             Ok(message) => {
                 stepper.handle(message);
                 while let Ok(message) = inbox.try_recv() {
                     stepper.handle(message);
                 }
+                true
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => false,
             Err(RecvTimeoutError::Disconnected) => return stepper,
-        }
+        };
         let now = Instant::now();
         let elapsed = now.duration_since(last_round).as_secs_f64();
         last_round = now;
         let taken = stepper.advance(elapsed, ROUND);
-        // Slow speeds publish every step; fast ones about once a frame.
+        // What the window asked for shows at once; slow speeds publish every step, fast ones
+        // about once a frame.
         let slow = matches!(stepper.speed(), Speed::PerSecond(rate) if rate <= 30);
-        let due = (slow && taken > 0) || last_publish.elapsed() >= PUBLISH_EVERY;
+        let due = answered || (slow && taken > 0) || last_publish.elapsed() >= PUBLISH_EVERY;
         if due && stepper.version() != published_version {
             let snapshot = Arc::new(stepper.snapshot());
-            *latest.lock().unwrap_or_else(|e| e.into_inner()) = snapshot;
+            let old = std::mem::replace(
+                &mut *latest.lock().unwrap_or_else(|e| e.into_inner()),
+                snapshot,
+            );
+            drop(old); // freed outside the lock
             published_version = stepper.version();
             last_publish = Instant::now();
         }

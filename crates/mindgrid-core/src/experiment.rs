@@ -357,8 +357,8 @@ impl Experiment {
     }
 
     /// Carries out `command` now, between steps, and logs it with the current step. A hyperparameter
-    /// the arena's brain does not have, or an arena that does not exist, changes nothing and is not
-    /// logged.
+    /// the arena's brain does not have, a value it already has, or an arena that does not exist,
+    /// changes nothing and is not logged.
     pub fn apply(&mut self, command: Command) {
         if !self.accepts(&command) {
             return;
@@ -405,12 +405,16 @@ impl Experiment {
     /// Whether `command` names an arena (and a hyperparameter) that exist.
     fn accepts(&self, command: &Command) -> bool {
         match command {
-            Command::SetHyperparameter { arena, name, .. } => {
+            Command::SetHyperparameter { arena, name, value } => {
                 self.arenas.get(*arena).is_some_and(|a| {
-                    a.requested
+                    let known = a
+                        .requested
                         .hyperparameters()
                         .iter()
-                        .any(|(spec, _)| spec.name == name)
+                        .any(|(spec, _)| spec.name == name);
+                    let mut changed = a.requested.clone();
+                    changed.set_hyperparameter(name, *value);
+                    known && changed != a.requested
                 })
             }
             Command::ResetAll => true,
@@ -519,8 +523,9 @@ impl Experiment {
         csv
     }
 
-    /// A 64-bit FNV-1a hash of every arena's metrics and agent position: equal hashes mean
-    /// the runs matched step for step.
+    /// A 64-bit FNV-1a hash of every arena's steps, agent position and episode records: equal
+    /// hashes mean the runs matched step for step. Only an experiment that keeps its records
+    /// (every headless run, `Experiment::new`) has episodes to hash.
     pub fn fingerprint(&self) -> u64 {
         let mut hash = 0xcbf2_9ce4_8422_2325u64;
         let mut eat = |bytes: &[u8]| {

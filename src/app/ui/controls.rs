@@ -39,7 +39,7 @@ pub fn show(
                 .show_value(false)
                 .text(snapshot.speed().label()),
         )
-        .on_hover_text("From one step per second (watch every move) to \"max\" (as many steps as fit a frame). Keys: + and -. The numbers learned are the same at every speed.");
+        .on_hover_text("Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: + and -. The numbers learned are the same at every speed.");
         if speed != snapshot.speed {
             commands.push(AppCommand::SetSpeed(speed));
         }

@@ -59,7 +59,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
     ui.horizontal(|ui| {
         ui.strong("Learning curves");
         ui.add(egui::Slider::new(&mut settings.smoothing, 1..=100).text("episodes averaged"))
-            .on_hover_text("Each point is the mean over this many recent episodes");
+            .on_hover_text("Each point is the mean over at least this many recent episodes (over long runs episodes are summed into buckets, and a point averages whole buckets)");
     });
     let arenas = &sim.snapshot().arenas;
     let width = (ui.available_width() - 12.0) / 2.0;

@@ -200,6 +200,10 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
         // Lockstep steps per second: every arena takes one step per step.
         let rate = snapshot.steps_per_second / snapshot.arenas.len().max(1) as f64;
         let rate = group_thousands(rate.round() as u64);
+        if !sim.running() {
+            ui.colored_label(palette::ERROR, "the simulation stopped on an error (see the terminal); restart mindgrid")
+                .on_hover_text("A bug in an agent or in the stepping ended the simulation thread; the window shows its last state.");
+        }
         match (snapshot.playing, snapshot.speed()) {
             (true, Speed::PerSecond(target)) if snapshot.behind => {
                 ui.colored_label(
