@@ -108,7 +108,7 @@ fn run_command_writes_byte_identical_csv() {
         lines.next(),
         Some("agent,episode,task,steps,return,success")
     );
-    assert_eq!(lines.count(), 120, "60 episodes for each of 2 agents");
+    assert_eq!(lines.count(), 180, "60 episodes for each of 3 agents");
 }
 
 /// Single steps asked for while paused are all taken, even when the budget cuts a round short

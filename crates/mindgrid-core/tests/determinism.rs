@@ -29,7 +29,9 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("attention_cue.ron", 2000, 0x0fe18417b8140a5e),
     ("attention_target.ron", 2000, 0xe2cc764548e2cdbe),
     ("blocking_maze.ron", 20000, 0x90281389e5005768),
-    ("cliff_walk.ron", 20000, 0x0225577cfda441ac),
+    // Re-pinned when the cliff became example 6.6 (lava back to the start; Sarsa, Q-learning and
+    // Expected Sarsa), the only scene whose numbers changed.
+    ("cliff_walk.ron", 20000, 0x327f9a3510594ec9),
     ("continual_red_blue.ron", 2000, 0xd96733efe1ad8790),
     ("dyna_maze.ron", 20000, 0x0af82421c5608e86),
     ("empty_room.ron", 20000, 0x071409f0855e3454),

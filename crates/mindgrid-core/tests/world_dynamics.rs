@@ -18,6 +18,7 @@ fn rules() -> Rules {
         target: Some(Colour::Red),
         shuffle: false,
         random_target: false,
+        lava_to_start: false,
     }
 }
 
@@ -222,5 +223,23 @@ fn teacher_knows_the_shortest_moves() {
         teacher.best_moves(8),
         [false; 4],
         "at the goal: nothing to do"
+    );
+}
+
+#[test]
+fn lava_can_send_the_agent_back_to_the_start() {
+    let mut rng = ArenaRng::seed_from_u64(1);
+    let mut ends = world(&["S.", "LG"]);
+    let outcome = ends.step(Action::Down, &mut rng);
+    assert!(outcome.terminal, "by default lava ends the episode");
+    let mut cliff = world(&["S.", "LG"]);
+    cliff.rules.lava_to_start = true;
+    let outcome = cliff.step(Action::Down, &mut rng);
+    assert!(!outcome.terminal, "the cliff's lava does not end it");
+    assert_eq!(outcome.reward, -1.0, "but costs the lava reward");
+    assert_eq!(
+        cliff.agent(),
+        cliff.start(),
+        "and sends the agent back to the start"
     );
 }

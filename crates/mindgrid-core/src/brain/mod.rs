@@ -5,11 +5,13 @@ mod agents {
     pub mod attention;
     pub mod continual;
     pub mod dyna_q;
+    pub mod expected_sarsa;
     pub mod mfec;
     pub mod planner;
     pub mod q_learning;
     pub mod random;
     pub mod reptile;
+    pub mod sarsa;
 }
 
 /// The parts agents are built from.
@@ -29,6 +31,7 @@ pub use agents::continual::{
     Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve,
 };
 pub use agents::dyna_q::{DynaQ, DynaQParams};
+pub use agents::expected_sarsa::{ExpectedSarsa, ExpectedSarsaParams};
 pub use agents::mfec::{
     ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory,
 };
@@ -36,6 +39,7 @@ pub use agents::planner::{Planner, PlannerParams};
 pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
+pub use agents::sarsa::{Sarsa, SarsaParams};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
@@ -233,6 +237,10 @@ macro_rules! brains {
 brains! {
     /// Tabular Q-learning (Watkins 1989).
     QLearning => QLearning,
+    /// Sarsa: on-policy tabular TD control (Rummery & Niranjan 1994).
+    Sarsa => Sarsa,
+    /// Expected Sarsa (van Seijen et al. 2009).
+    ExpectedSarsa => ExpectedSarsa,
     /// Model-Free Episodic Control (Blundell et al. 2016).
     Mfec => Mfec,
     /// Dyna-Q and Dyna-Q+ (Sutton 1990).

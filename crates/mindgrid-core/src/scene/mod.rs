@@ -92,6 +92,10 @@ pub struct GridSpec {
     /// Each episode, draw the target colour from the objects on the map (the agent sees it as a cue).
     #[serde(default)]
     pub random_target: bool,
+    /// Lava sends the agent back to the start instead of ending the episode (Sutton & Barto's
+    /// cliff, example 6.6). Off by default: lava ends the episode.
+    #[serde(default)]
+    pub lava_to_start: bool,
 }
 
 mod defaults {
@@ -168,6 +172,7 @@ impl Scene {
                 target: grid.target,
                 shuffle: grid.shuffle,
                 random_target: grid.random_target,
+                lava_to_start: grid.lava_to_start,
             },
             grid.view,
         )

@@ -147,6 +147,9 @@ pub struct Rules {
     pub shuffle: bool,
     /// At every reset, the target colour is drawn from the colours on the map.
     pub random_target: bool,
+    /// Lava sends the agent back to the start (with its reward) instead of ending the episode,
+    /// as the cliff does in Sutton & Barto's example 6.6.
+    pub lava_to_start: bool,
 }
 
 /// What one step did.
@@ -392,6 +395,10 @@ impl GridWorld {
         self.steps += 1;
         let (reward, terminal, success) = match self.cells[self.agent] {
             Cell::Goal => (self.rules.goal_reward, true, true),
+            Cell::Lava if self.rules.lava_to_start => {
+                self.agent = self.start;
+                (self.rules.lava_reward, false, false)
+            }
             Cell::Lava => (self.rules.lava_reward, true, false),
             Cell::Object(colour) if Some(colour) == self.rules.target => {
                 (self.rules.goal_reward, true, true)

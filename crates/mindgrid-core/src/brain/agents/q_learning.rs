@@ -93,19 +93,7 @@ impl Agent for QLearning {
     }
 
     fn insight(&self, world: &GridWorld) -> Insight {
-        let visited = self.q.visited();
-        Insight {
-            values: Some(self.q.value_map(world)),
-            action_values: Some(self.q(self.last_state)),
-            facts: vec![
-                (
-                    "states visited".into(),
-                    format!("{visited} of {}", world.cell_count()),
-                ),
-                ("table entries".into(), format!("{}", self.q.entries())),
-            ],
-            ..Insight::default()
-        }
+        self.q.insight(world, self.last_state)
     }
 
     fn spec(&self) -> BrainSpec {

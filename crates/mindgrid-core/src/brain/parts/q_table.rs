@@ -3,7 +3,7 @@
 
 use std::ops::Index;
 
-use crate::brain::ValueMap;
+use crate::brain::{Insight, ValueMap};
 use crate::world::{Action, Cell, GridWorld};
 
 /// Q[s, a] for every cell and move, with how often each cell was left by a real step.
@@ -47,8 +47,31 @@ impl QTable {
         gamma: f32,
     ) {
         let next_best = next.map_or(0.0, |next| self.best(next));
+        self.move_towards(state, action, reward + gamma * next_best, alpha);
+    }
+
+    /// The one step every tabular rule shares: `Q[s,a] += alpha (target - Q[s,a])`.
+    pub fn move_towards(&mut self, state: usize, action: Action, target: f32, alpha: f32) {
         let entry = &mut self.q[state][action.index()];
-        *entry += alpha * (reward + gamma * next_best - *entry);
+        *entry += alpha * (target - *entry);
+    }
+
+    /// The value of `state` under the epsilon-greedy policy: `sum_a pi(a|s) Q[s,a]`, where the
+    /// greedy share `1 - epsilon` is split among tied best moves (Expected Sarsa's target).
+    pub fn expected(&self, state: usize, epsilon: f32) -> f32 {
+        let row = &self.q[state];
+        let best = self.best(state);
+        let ties = row.iter().filter(|&&v| v == best).count() as f32;
+        row.iter()
+            .map(|&v| {
+                let greedy = if v == best {
+                    (1.0 - epsilon) / ties
+                } else {
+                    0.0
+                };
+                (epsilon / Action::COUNT as f32 + greedy) * v
+            })
+            .sum()
     }
 
     /// Counts a real step taken from `state`.
@@ -64,6 +87,23 @@ impl QTable {
     /// Entries in the table.
     pub fn entries(&self) -> usize {
         self.q.len() * Action::COUNT
+    }
+
+    /// What a table agent shows: the value map, the action values of `state`, and how much of the
+    /// table has been visited.
+    pub fn insight(&self, world: &GridWorld, state: usize) -> Insight {
+        Insight {
+            values: Some(self.value_map(world)),
+            action_values: Some(self.get(state).unwrap_or_default()),
+            facts: vec![
+                (
+                    "states visited".into(),
+                    format!("{} of {}", self.visited(), world.cell_count()),
+                ),
+                ("table entries".into(), format!("{}", self.entries())),
+            ],
+            ..Insight::default()
+        }
     }
 
     /// The value map: max Q per visited open cell, and the greedy move where it is unique.
