@@ -99,7 +99,11 @@ fn blocking_maze_dyna_q_plus_recovers_faster() {
     eprintln!(
         "blocking maze, goals in the 2000 steps after the switch (10 seeds): Dyna-Q {q}, Dyna-Q+ {q_plus}"
     );
-    assert!(q_plus > q, "Dyna-Q+ {q_plus} vs Dyna-Q {q}");
+    // Measured 632 against 436; the margin asked for is a fifth more goals.
+    assert!(
+        q_plus * 5 > q * 6,
+        "Dyna-Q+ {q_plus} vs Dyna-Q {q}: at least a fifth more"
+    );
 }
 
 #[test]
@@ -188,4 +192,44 @@ fn shortcut_maze_dyna_q_plus_finds_the_shortcut() {
         "shortcut maze, mean episode length 3000-6000 steps after it opens (5 seeds): Dyna-Q {q:.1}, Dyna-Q+ {q_plus:.1} (the shortcut path is 10 steps, the long way 16)"
     );
     assert!(q_plus < q - 2.0, "Dyna-Q+ {q_plus} vs Dyna-Q {q}");
+}
+
+/// Over 10 seeds, the lookahead planner against Q-learning in the imagination scene: it learns
+/// faster (measured 25.0 against 29.3 steps per episode over episodes 1-30), and it is no better
+/// once both have learned (174 against 177 goals in episodes 81-100), which the scene says.
+#[test]
+fn the_planner_learns_faster_than_q_learning_over_ten_seeds() {
+    let scene = common::shipped("imagination.ron");
+    let (mut planner, mut q) = ((0, 0.0), (0, 0.0));
+    for seed in 0..10 {
+        let mut run = scene.clone();
+        run.seed = seed;
+        let mut experiment = Experiment::new(run);
+        experiment.run_episodes(100, |_| {});
+        let measure = |arena: usize| {
+            let episodes = experiment.arenas()[arena].episodes();
+            let late = episodes[80..100].iter().filter(|e| e.success).count();
+            let early: f64 = episodes[..30].iter().map(|e| f64::from(e.steps)).sum();
+            (late, early / 30.0)
+        };
+        let (p, qq) = (measure(0), measure(1));
+        planner = (planner.0 + p.0, planner.1 + p.1 / 10.0);
+        q = (q.0 + qq.0, q.1 + qq.1 / 10.0);
+    }
+    eprintln!(
+        "10 seeds: goals in episodes 81-100 planner {}/200, Q-learning {}/200; mean steps in episodes 1-30 planner {:.1}, Q-learning {:.1}",
+        planner.0, q.0, planner.1, q.1
+    );
+    assert!(
+        planner.1 < 0.9 * q.1,
+        "the planner takes at least a tenth fewer steps early: {:.1} vs {:.1}",
+        planner.1,
+        q.1
+    );
+    assert!(
+        planner.0.abs_diff(q.0) <= 20,
+        "and ends level with Q-learning: {} vs {}",
+        planner.0,
+        q.0
+    );
 }
