@@ -61,7 +61,7 @@ pub fn show(ui: &mut Ui, arena: usize, attention: &AttentionInsight) {
             height: 110.0,
             unit_range: true,
             markers: false,
-            reference: Some(("uniform", uniform_mass)),
+            references: &[("uniform", uniform_mass)],
         },
         vec![("on target".to_owned(), over_steps(&attention.target_mass))],
     );
@@ -74,7 +74,7 @@ pub fn show(ui: &mut Ui, arena: usize, attention: &AttentionInsight) {
             height: 110.0,
             unit_range: false,
             markers: false,
-            reference: Some(("uniform (maximum)", f64::from(attention.uniform_entropy))),
+            references: &[("uniform (maximum)", f64::from(attention.uniform_entropy))],
         },
         vec![("entropy".to_owned(), over_steps(&attention.entropy))],
     );

@@ -54,7 +54,7 @@ pub fn show(
         height: 150.0,
         unit_range: true,
         markers: false,
-        reference: None,
+        references: &[],
     };
     series_plot(ui, ("forgetting", arena), &style, curves);
     if !continual.penalty.is_empty() {

@@ -157,7 +157,7 @@ pub fn show(
         height: 130.0,
         unit_range: false,
         markers: false,
-        reference: None,
+        references: &[],
     };
     series_plot(ui, "memory sizes", &style, series);
 }

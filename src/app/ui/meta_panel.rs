@@ -29,6 +29,16 @@ pub fn show(
     {
         commands.push(Command::NewTask(arena).into());
     }
+    // Accuracy is scored on the cells the adaptation did not see; the floors: a random preference,
+    // and the best policy that ignores where the goal is.
+    let floors = [
+        ("chance", f64::from(meta.floors[0])),
+        ("best without the goal", f64::from(meta.floors[1])),
+    ];
+    ui.label(
+        RichText::new("Accuracy: the share of cells, other than the five labelled ones, where the preferred move is a shortest-path move.")
+            .italics(),
+    );
     if let Some((goal, shots, curves)) = &meta.probe {
         let (x, y) = world.xy(*goal);
         let shots: Vec<String> = shots
@@ -57,7 +67,7 @@ pub fn show(
             height: 150.0,
             unit_range: true,
             markers: true,
-            reference: None,
+            references: &floors,
         };
         series_plot(ui, ("adaptation", arena), &style, series);
     }
@@ -79,7 +89,7 @@ pub fn show(
         height: 150.0,
         unit_range: true,
         markers: false,
-        reference: None,
+        references: &floors,
     };
     series_plot(ui, ("meta progress", arena), &style, series);
 }

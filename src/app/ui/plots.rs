@@ -22,8 +22,8 @@ pub struct PlotStyle<'a> {
     pub unit_range: bool,
     /// Mark every point (for short series).
     pub markers: bool,
-    /// A labelled horizontal reference line.
-    pub reference: Option<(&'a str, f64)>,
+    /// Labelled horizontal reference lines.
+    pub references: &'a [(&'a str, f64)],
 }
 
 /// Draws `series` (name, points) as lines in the agents' palette, in order.
@@ -61,8 +61,9 @@ pub fn series_plot(
                     .width(2.0),
             );
         }
-        if let Some((name, y)) = style.reference {
-            plot.hline(HLine::new(name, y).color(Color32::from_gray(150)));
+        for (k, &(name, y)) in style.references.iter().enumerate() {
+            let grey = 150 - 40 * k.min(2) as u8;
+            plot.hline(HLine::new(name, y).color(Color32::from_gray(grey)));
         }
     });
 }

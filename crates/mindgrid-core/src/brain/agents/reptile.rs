@@ -99,6 +99,8 @@ pub struct MetaInsight {
     pub probe: Option<(usize, Vec<usize>, Vec<AdaptationCurve>)>,
     /// Training and held-out goal counts.
     pub goals: (usize, usize),
+    /// Reference levels on held-out goals: chance, and the best policy that ignores the goal.
+    pub floors: [f32; 2],
 }
 
 /// The three starting points' names, in insight order.
@@ -165,11 +167,43 @@ fn sgd_step(
 }
 
 /// Share of a goal's cells where the network's preferred move is a shortest-path move.
-fn accuracy(net: &Mlp, task: &GoalTask, width: usize) -> f32 {
-    let cells: Vec<usize> = task.labels.iter().map(|(c, _)| *c).collect();
+fn accuracy(net: &Mlp, task: &GoalTask, width: usize, support: &[usize]) -> f32 {
+    // The labelled cells the network adapted on are not scored: a start that only memorised its
+    // five examples must not look as if it had found the goal.
+    let (cells, best): (Vec<usize>, Vec<[bool; Action::COUNT]>) = task
+        .labels
+        .iter()
+        .filter(|(c, _)| !support.contains(c))
+        .copied()
+        .unzip();
     let output = net.forward(one_hot_rows(&cells, width).view()).output;
-    let best: Vec<[bool; Action::COUNT]> = task.labels.iter().map(|(_, best)| *best).collect();
     shortest_move_accuracy(&output, &best)
+}
+
+/// Reference levels for the held-out accuracy: a uniformly random preference (chance), and the
+/// best single policy that ignores where the goal is (per cell, the move that is a shortest-path
+/// move for the most goals).
+fn floors(tasks: &[GoalTask], cells: usize) -> [f32; 2] {
+    let mut chance = 0.0;
+    let mut votes = vec![[0u32; Action::COUNT]; cells];
+    let mut labelled: f32 = 0.0;
+    for task in tasks {
+        for (cell, best) in &task.labels {
+            chance += best.iter().filter(|&&b| b).count() as f32 / Action::COUNT as f32;
+            for (vote, &b) in votes[*cell].iter_mut().zip(best) {
+                *vote += u32::from(b);
+            }
+            labelled += 1.0;
+        }
+    }
+    let agnostic: u32 = votes
+        .iter()
+        .map(|v| v.iter().copied().max().unwrap_or(0))
+        .sum();
+    [
+        chance / labelled.max(1.0),
+        agnostic as f32 / labelled.max(1.0),
+    ]
 }
 
 impl Reptile {
@@ -292,10 +326,10 @@ impl Reptile {
             .into_iter()
             .zip(STARTS)
             .map(|(mut net, start)| {
-                let mut accuracy_after = vec![accuracy(&net, task, self.cells)];
+                let mut accuracy_after = vec![accuracy(&net, task, self.cells, &cells)];
                 for _ in 0..steps {
                     sgd_step(&mut net, &cells, &labels, self.cells, self.params.inner_lr);
-                    accuracy_after.push(accuracy(&net, task, self.cells));
+                    accuracy_after.push(accuracy(&net, task, self.cells, &cells));
                 }
                 AdaptationCurve {
                     start,
@@ -437,6 +471,7 @@ impl Agent for Reptile {
                 progress: self.progress.points(),
                 probe: self.probe.clone(),
                 goals: (self.train.len(), self.held_out.len()),
+                floors: floors(&self.held_out, self.cells),
             })),
         }
     }
