@@ -237,3 +237,27 @@ fn adam_descends() {
     let last = nn::cross_entropy(&mlp.forward(x.view()).output, &labels).0;
     assert!(last < first * 0.3, "XOR-like loss {first} -> {last}");
 }
+
+/// Adam's bias correction is what makes its first steps the step size: after one step on any
+/// gradient the parameter moves by about `learning_rate` against it. Without the correction the
+/// first step would be about 3.2 times as large (0.1 / sqrt(0.001)).
+#[test]
+fn adam_corrects_the_bias_of_its_first_steps() {
+    for gradient in [1e-3f32, 0.5, -20.0] {
+        let mut adam = nn::Adam::new(0.1);
+        let mut parameter = [1.0f32];
+        adam.step(vec![(&mut parameter[..], &[gradient][..])]);
+        let moved = 1.0 - parameter[0];
+        assert!(
+            (moved - 0.1 * gradient.signum()).abs() < 1e-3,
+            "gradient {gradient}: moved {moved}, expected 0.1 against the gradient"
+        );
+        // A second step with the same gradient moves as far again.
+        adam.step(vec![(&mut parameter[..], &[gradient][..])]);
+        let second = 1.0 - moved - parameter[0];
+        assert!(
+            (second - 0.1 * gradient.signum()).abs() < 1e-3,
+            "second step {second}"
+        );
+    }
+}
