@@ -512,3 +512,73 @@ impl Agent for AttentionAgent {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The composed backward pass (policy and value losses through the actor-critic, the
+    //! attention read, keys, values and queries) against finite differences.
+
+    use super::*;
+
+    /// The loss one step's update descends: the policy term with the advantage held fixed, plus
+    /// the weighted squared error of the value.
+    fn loss(
+        net: &Network,
+        (entities, cue): (&Array2<f32>, &Array2<f32>),
+        (action, ret, advantage): (usize, f32, f32),
+        params: &AttentionParams,
+    ) -> f32 {
+        let t = net.forward(entities.clone(), cue.clone(), false);
+        let (policy, _) = policy_gradient(t.logits.view(), action, advantage, params.entropy);
+        policy + params.value_weight * (ret - t.value).powi(2) / 2.0
+    }
+
+    #[test]
+    fn composed_backward_matches_finite_differences() {
+        let params = AttentionParams {
+            heads: 2,
+            key_dim: 4,
+            value_dim: 4,
+            hidden: 8,
+            entropy: 0.05,
+            ..AttentionParams::default()
+        };
+        let mut rng = ArenaRng::seed_from_u64(3);
+        let mut net = Network::new(&params, &mut rng);
+        let entities =
+            Array2::from_shape_fn((9, EGO_CELL_KINDS + 2), |_| rng.random::<f32>() - 0.5);
+        let cue = Array2::from_shape_fn((1, 3), |(_, j)| if j == 1 { 1.0 } else { 0.0 });
+        let (action, ret) = (2, 0.7);
+        let t = net.forward(entities.clone(), cue.clone(), false);
+        let advantage = ret - t.value;
+        let (_, grad) = policy_gradient(t.logits.view(), action, advantage, params.entropy);
+        net.zero_grad();
+        net.backward(
+            &t,
+            &grad.insert_axis(Axis(0)),
+            -params.value_weight * advantage,
+            false,
+        );
+        let analytic: Vec<Vec<f32>> = net.tensors().into_iter().map(|(_, g)| g.to_vec()).collect();
+        let h = 1e-2;
+        let mut checked = 0;
+        for (tensor, grads) in analytic.iter().enumerate() {
+            for k in (0..grads.len()).step_by((grads.len() / 6).max(1)) {
+                let mut at = |delta: f32| {
+                    net.tensors()[tensor].0[k] += delta;
+                    let value = loss(&net, (&entities, &cue), (action, ret, advantage), &params);
+                    net.tensors()[tensor].0[k] -= delta;
+                    value
+                };
+                let numeric = (at(h) - at(-h)) / (2.0 * h);
+                let a = grads[k];
+                assert!(
+                    (a - numeric).abs() <= 2e-3 + 0.05 * a.abs().max(numeric.abs()),
+                    "tensor {tensor}, parameter {k}: analytic {a}, numeric {numeric}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 30, "{checked} parameters checked");
+    }
+}
