@@ -546,3 +546,64 @@ impl Agent for Continual {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The EWC penalty's gradient against finite differences, with two consolidated tasks.
+
+    use super::*;
+    use crate::world::{GridWorld, Rules, View};
+
+    #[test]
+    fn ewc_penalty_gradient_matches_finite_differences() {
+        let rows = vec!["S..".to_owned(), "..G".to_owned()];
+        let rules = Rules {
+            goal_reward: 1.0,
+            lava_reward: -1.0,
+            distractor_reward: 0.0,
+            step_reward: 0.0,
+            slip: 0.0,
+            max_steps: 50,
+            target: None,
+            shuffle: false,
+            random_target: false,
+            lava_to_start: false,
+        };
+        let world = GridWorld::from_rows(&rows, rules, View::Full);
+        let params = ContinualParams {
+            lambda: 40.0,
+            hidden: 4,
+            ..ContinualParams::default()
+        };
+        let mut learner = Continual::new(params, &world, 7);
+        let mut rng = ArenaRng::seed_from_u64(8);
+        let count = learner.net.parameter_count();
+        for _ in 0..2 {
+            learner.consolidations.push(Consolidation {
+                fisher: (0..count).map(|_| rng.random::<f32>()).collect(),
+                anchor: (0..count).map(|_| rng.random::<f32>() - 0.5).collect(),
+            });
+        }
+        let theta: Vec<f32> = (0..count).map(|_| rng.random::<f32>() - 0.5).collect();
+        let (_, analytic) = learner.penalty(&theta);
+        let h = 1e-2;
+        for k in (0..count).step_by((count / 20).max(1)) {
+            let mut at = |delta: f32| {
+                let mut shifted = theta.clone();
+                shifted[k] += delta;
+                learner.penalty(&shifted).0
+            };
+            let numeric = (at(h) - at(-h)) / (2.0 * h);
+            assert!(
+                (analytic[k] - numeric).abs() <= 1e-2 + 0.01 * numeric.abs(),
+                "parameter {k}: analytic {}, numeric {numeric}",
+                analytic[k]
+            );
+        }
+        // The lesion switches consolidation off: no penalty, no gradient.
+        learner.params.lesion = true;
+        let (total, grad) = learner.penalty(&theta);
+        assert_eq!(total, 0.0);
+        assert!(grad.iter().all(|&g| g == 0.0));
+    }
+}
