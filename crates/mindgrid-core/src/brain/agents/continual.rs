@@ -588,7 +588,7 @@ mod tests {
         let (_, analytic) = learner.penalty(&theta);
         let h = 1e-2;
         for k in (0..count).step_by((count / 20).max(1)) {
-            let mut at = |delta: f32| {
+            let at = |delta: f32| {
                 let mut shifted = theta.clone();
                 shifted[k] += delta;
                 learner.penalty(&shifted).0
