@@ -121,12 +121,10 @@ fn planner_imagines_rollouts_and_follows_a_plan() {
         .planning()
         .expect("the planner shows its imagination");
     assert!(!planning.rollouts.is_empty());
+    let agent = experiment.arenas()[0].world().agent();
     assert!(
-        planning
-            .rollouts
-            .iter()
-            .all(|r| r.cells[0] == planning.rollouts[0].cells[0]),
-        "rollouts start at the agent"
+        planning.rollouts.iter().all(|r| r.cells[0] == agent),
+        "rollouts start at the agent's cell"
     );
     assert!(planning.first_action_returns.iter().any(Option::is_some));
     let successes = experiment.arenas()[0].episodes()[90..100]

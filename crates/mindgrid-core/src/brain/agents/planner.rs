@@ -62,6 +62,9 @@ pub struct Planner {
     model: WorldModel,
     steps: u64,
     nodes_searched: u64,
+    /// The state the current rollouts were imagined from: searched right after learning, so the
+    /// window shows the futures imagined from where the agent stands, and acting reuses them.
+    imagined_for: Option<usize>,
     rollouts: Vec<Rollout>,
     returns: [Option<f32>; Action::COUNT],
     /// The plan being followed and how far along it reality has matched.
@@ -83,6 +86,7 @@ impl Planner {
             model: WorldModel::new(states, true),
             steps: 0,
             nodes_searched: 0,
+            imagined_for: None,
             rollouts: Vec::new(),
             returns: [None; Action::COUNT],
             plan: Vec::new(),
@@ -221,9 +225,10 @@ impl Agent for Planner {
             self.rollouts.clear();
             self.returns = [None; Action::COUNT];
             self.plan.clear();
-        } else {
+        } else if self.imagined_for != Some(state) {
             self.imagine(state);
         }
+        self.imagined_for = None;
         // Predicted return per move; moves never imagined fall back on their Q value.
         let predicted: Vec<f32> = (0..Action::COUNT)
             .map(|a| self.returns[a].unwrap_or(self.q[state][a]))
@@ -271,6 +276,11 @@ impl Agent for Planner {
         if t.terminal || t.truncated {
             self.plan.clear();
             self.plan_position = 0;
+        } else if !self.params.lesion {
+            // Imagine now, from where the agent stands (the search is deterministic and nothing it
+            // reads changes before the next move).
+            self.imagine(t.next.state);
+            self.imagined_for = Some(t.next.state);
         }
         self.last_state = t.next.state;
     }
@@ -303,6 +313,8 @@ impl Agent for Planner {
     }
 
     fn retune(&mut self, spec: &BrainSpec) {
+        // A new depth must search again.
+        self.imagined_for = None;
         if let BrainSpec::Planner(params) = spec {
             self.params = params.clone();
         }
