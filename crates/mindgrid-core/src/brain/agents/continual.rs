@@ -32,6 +32,9 @@ pub const ABOUT: &str = "A network that learns task A and then task B forgets A:
     tasks into training instead. Brain analogue: synaptic consolidation, where potentiated synapses \
     become harder to change (Yang, Pan & Gan 2009), and complementary learning systems, where the \
     hippocampus replays old experience to the neocortex (McClelland, McNaughton & O'Reilly 1995). \
+    What this demonstration simplifies: the network learns by imitation (a teacher gives the \
+    shortest-path move for each placement; no reward), and the task is an input (the cue names \
+    the colour), so this is task-incremental learning, the easier setting for EWC. \
     Read: Kirkpatrick et al. 2017, Overcoming catastrophic forgetting in neural networks.";
 
 hyperparameters! {
