@@ -37,7 +37,7 @@ pub fn show(
         let (world, last_action) = (&arena.world, arena.last_action);
         match &insight.mechanism {
             Some(Mechanism::Memory(memory)) => {
-                memory_panel::show(ui, selected, world, memory, last_action, commands);
+                memory_panel::show(ui, selected, world, memory, commands);
             }
             Some(Mechanism::Attention(attention)) => {
                 attention_panel::show(ui, selected, attention);
@@ -47,7 +47,7 @@ pub fn show(
                 continual_panel::show(ui, selected, continual, textures, commands);
             }
             Some(Mechanism::Planning(planning)) => {
-                planning_panel::show(ui, selected, world, planning, last_action, commands);
+                planning_panel::show(ui, selected, world, planning, commands);
             }
             None => {}
         }
@@ -62,13 +62,18 @@ pub fn show(
                 insight.action_caption
             };
             ui.label(RichText::new(caption).strong());
-            charts::move_bars(ui, "action values", values.map(Some), last_action, "");
+            charts::move_bars(ui, "action values", values.map(Some), None, "");
             ui.separator();
         }
         egui::Grid::new("facts").num_columns(2).show(ui, |ui| {
             for (label, value) in &insight.facts {
                 ui.label(label);
                 ui.monospace(value);
+                ui.end_row();
+            }
+            if let Some(last) = last_action {
+                ui.label("last move");
+                ui.monospace(format!("{last:?}"));
                 ui.end_row();
             }
             ui.label("episodes");

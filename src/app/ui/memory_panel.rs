@@ -7,7 +7,7 @@ use super::insight_panel::lesion_switch;
 use super::plots::{PlotStyle, series_plot};
 use super::{charts, palette};
 use crate::app::command::AppCommand;
-use crate::brain::{ActionRecall, MemoryInsight};
+use crate::brain::{ActionRecall, KeyMode, MemoryInsight};
 use crate::command::Command;
 use crate::world::{Action, GridWorld};
 
@@ -49,17 +49,21 @@ fn recall_row(
     world: &GridWorld,
     action: Action,
     recall: &ActionRecall,
-    taken: bool,
+    recalled_at: Option<usize>,
     best: bool,
 ) {
     let mut header = format!("{action:?}: Q = {}", value_text(recall.value));
-    if recall.exact {
+    let elsewhere = recall
+        .neighbours
+        .first()
+        .is_some_and(|n| Some(n.cell) != recalled_at);
+    if recall.exact && elsewhere {
+        // The same key, another place: the two are confused.
+        header.push_str("  (exact hit from another cell: alias)");
+    } else if recall.exact {
         header.push_str("  (exact hit)");
     } else if recall.value.is_infinite() {
         header.push_str("  (store smaller than k: optimistic)");
-    }
-    if taken {
-        header.push_str("  ◀ taken");
     }
     let colour = if best { palette::BEST } else { palette::LABEL };
     ui.label(RichText::new(header).strong().color(colour));
@@ -89,7 +93,6 @@ pub fn show(
     arena: usize,
     world: &GridWorld,
     memory: &MemoryInsight,
-    last_action: Option<Action>,
     commands: &mut Vec<AppCommand>,
 ) {
     ui.label(RichText::new("Episodic memory").strong().size(17.0));
@@ -115,13 +118,34 @@ pub fn show(
         "{total} memories · capacity {} per move · read: {}",
         memory.capacity, memory.read_mode
     ));
+    // What the key in use means for recall.
+    let key = match memory.key {
+        KeyMode::Position => {
+            "Key: the position itself. Memory is a table of the best return seen from each cell: no transfer between cells, and no confusion."
+        }
+        KeyMode::Projection => {
+            "Key: a random projection of what the agent sees. Similar views give near keys, so memories transfer between places that look alike; places that look the same share a key (alias)."
+        }
+        KeyMode::Identity => {
+            "Key: what the agent sees, as it is. Memories transfer between similar views; places that look the same share a key (alias)."
+        }
+    };
+    ui.label(RichText::new(key).italics());
     if memory.lesioned {
         ui.colored_label(
             palette::LESIONED,
             "Lesioned: recall is off, moves are random.",
         );
     } else if memory.recall.len() == Action::COUNT {
-        ui.label(RichText::new("Recalled for the present cell (yellow frame: weight):").italics());
+        let here = match memory.recalled_at {
+            Some(cell) if cell == world.agent() => "Recalled for the present cell".to_owned(),
+            Some(cell) => {
+                let (x, y) = world.xy(cell);
+                format!("Recalled at column {x}, row {y}")
+            }
+            None => "Recalled for the last move".to_owned(),
+        };
+        ui.label(RichText::new(format!("{here} (yellow frame: weight):")).italics());
         let best = memory
             .recall
             .iter()
@@ -134,7 +158,7 @@ pub fn show(
                 world,
                 action,
                 recall,
-                last_action == Some(action),
+                memory.recalled_at,
                 recall.value == best,
             );
         }

@@ -7,7 +7,7 @@ use super::insight_panel::lesion_switch;
 use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::brain::PlanningInsight;
-use crate::world::{Action, Cell, GridWorld};
+use crate::world::{Cell, GridWorld};
 
 /// A heatmap of the model's confidence per cell, with a scale.
 fn confidence_map(ui: &mut Ui, world: &GridWorld, confidence: &[f32]) {
@@ -40,7 +40,6 @@ pub fn show(
     arena: usize,
     world: &GridWorld,
     planning: &PlanningInsight,
-    last_action: Option<Action>,
     commands: &mut Vec<AppCommand>,
 ) {
     ui.label(
@@ -68,7 +67,7 @@ pub fn show(
             ui,
             "imagined returns",
             planning.first_action_returns,
-            last_action,
+            None,
             "not imagined (untried)",
         );
         if let Some(divergence) = planning.divergence {

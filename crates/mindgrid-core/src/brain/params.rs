@@ -309,6 +309,13 @@ macro_rules! choice {
             }
         }
 
+        impl Default for $name {
+            /// The first variant.
+            fn default() -> Self {
+                Self::ALL[0]
+            }
+        }
+
         impl $crate::brain::ParamValue for $name {
             const KIND: $crate::brain::ParamKind = $crate::brain::ParamKind::Choice(Self::LABELS);
             fn to_f64(self) -> f64 {

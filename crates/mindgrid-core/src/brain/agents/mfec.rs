@@ -127,6 +127,10 @@ pub struct MemoryInsight {
     pub capacity: usize,
     /// Read mode label.
     pub read_mode: &'static str,
+    /// What a key is.
+    pub key: KeyMode,
+    /// The cell the recall was made for.
+    pub recalled_at: Option<usize>,
     /// Whether recall is switched off.
     pub lesioned: bool,
     /// (total steps, entries per action) at the end of each episode, kept to a bounded [`crate::brain::Curve`].
@@ -144,6 +148,9 @@ pub struct Mfec {
     episode: Vec<(Vec<f32>, Action, f32, usize)>,
     steps: u64,
     recall: Vec<ActionRecall>,
+    /// The cell the recall (and the key) belong to; read right after learning, so the window
+    /// shows the memories recalled where the agent stands, and acting reuses them.
+    recalled_at: Option<usize>,
     neighbours: Vec<Neighbour>,
     size_history: Curve<[usize; Action::COUNT]>,
     episodes: u64,
@@ -176,6 +183,7 @@ impl Mfec {
             episode: Vec::new(),
             steps: 0,
             recall: Vec::new(),
+            recalled_at: None,
             neighbours: Vec::new(),
             size_history: Curve::default(),
             episodes: 0,
@@ -327,12 +335,17 @@ impl Brain for Mfec {
 
 impl Agent for Mfec {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
-        self.make_key(observation);
         if self.params.lesion {
+            self.make_key(observation);
             self.recall.clear();
+            self.recalled_at = None;
             return Action::from_index(rng.random_range(0..Action::COUNT));
         }
-        self.read();
+        if self.recalled_at != Some(observation.state) {
+            self.make_key(observation);
+            self.read();
+            self.recalled_at = Some(observation.state);
+        }
         let values: Vec<f32> = self.recall.iter().map(|r| r.value).collect();
         epsilon_greedy(&values, self.params.epsilon, rng)
     }
@@ -341,6 +354,15 @@ impl Agent for Mfec {
         self.steps += 1;
         self.episode
             .push((self.key.clone(), t.action, t.reward, t.state));
+        if t.terminal || t.truncated || self.params.lesion {
+            // The episode's memories are written at its end: the next recall waits for them.
+            self.recalled_at = None;
+        } else {
+            // Recall now, where the agent stands (nothing is written before its next move).
+            self.make_key(&t.next);
+            self.read();
+            self.recalled_at = Some(t.next.state);
+        }
     }
 
     fn end_episode(&mut self, _rng: &mut ArenaRng) {
@@ -405,6 +427,8 @@ impl Agent for Mfec {
                 sizes,
                 capacity: self.params.capacity as usize,
                 read_mode: self.params.read.label(),
+                key: self.params.key,
+                recalled_at: self.recalled_at,
                 lesioned: self.params.lesion,
                 size_history: self.size_history.points(),
             })),
@@ -417,6 +441,8 @@ impl Agent for Mfec {
 
     fn retune(&mut self, spec: &BrainSpec) {
         if let BrainSpec::Mfec(params) = spec {
+            // k, the read or the kernel may have changed: recall again before the next move.
+            self.recalled_at = None;
             self.params = params.clone();
             for store in &mut self.stores {
                 store.set_capacity(params.capacity as usize);
@@ -426,5 +452,6 @@ impl Agent for Mfec {
 
     fn amnesia(&mut self) {
         self.wipe();
+        self.recalled_at = None;
     }
 }
