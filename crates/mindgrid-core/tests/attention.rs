@@ -1,5 +1,6 @@
-//! The attention agent learns to look at the cued target among distractors, beats a random agent,
-//! and loses a clear margin when its attention is lesioned.
+//! The attention agent learns to look at the cued target among distractors, beats a random agent
+//! and the same actor-critic without attention, and loses a clear margin when its attention is
+//! lesioned.
 
 mod common;
 
@@ -52,6 +53,16 @@ fn attention_finds_the_target_and_the_lesion_costs_success() {
         "the lesion costs success: {} vs {}",
         rates[0],
         rates[1]
+    );
+    // The fair control: the same actor-critic and budget on the flattened view, no attention.
+    // Measured over seeds 5-9 at 150k steps: attention 0.81-0.82 on four seeds (0.31 on one),
+    // the control 0.23-0.31, as random.
+    let control = success_rate(&arenas[3], 300);
+    eprintln!("the actor-critic without attention: {control:.2}");
+    assert!(
+        rates[0] >= control + 0.3,
+        "attention {} vs the actor-critic without it {control}",
+        rates[0]
     );
     let last = attention
         .entropy

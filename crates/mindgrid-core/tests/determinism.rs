@@ -26,8 +26,10 @@ fn two_runs_hash_equal() {
 /// fingerprint itself (`Experiment::fingerprint`), recorded on x86-64 Linux at commit e40c0b9, before
 /// the core moved into its own crate; the refactors since changed none of them.
 const PINNED: &[(&str, u64, u64)] = &[
-    ("attention_cue.ron", 2000, 0x0fe18417b8140a5e),
-    ("attention_target.ron", 2000, 0xe2cc764548e2cdbe),
+    // Re-pinned when the attention scenes gained their fair control (a new last arena; the
+    // other arenas' numbers are unchanged, as their streams are their own).
+    ("attention_cue.ron", 2000, 0x6571992d0b4a323f),
+    ("attention_target.ron", 2000, 0xd92a5c1fbaa1af96),
     ("blocking_maze.ron", 20000, 0x90281389e5005768),
     // Re-pinned when the cliff became example 6.6 (lava back to the start; Sarsa, Q-learning and
     // Expected Sarsa), the only scene whose numbers changed.

@@ -2,6 +2,7 @@
 
 /// The agents, one file each with its algorithm box on top.
 mod agents {
+    pub mod actor_critic;
     pub mod attention;
     pub mod continual;
     pub mod dyna_q;
@@ -26,6 +27,7 @@ mod parts {
 
 mod params;
 
+pub use agents::actor_critic::{ActorCritic, ActorCriticParams};
 pub use agents::attention::{AttentionAgent, AttentionInsight, AttentionParams};
 pub use agents::continual::{
     Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve,
@@ -253,6 +255,8 @@ brains! {
     Reptile => Reptile,
     /// Soft spatial attention feeding an actor-critic (Mott et al. 2019).
     Attention => AttentionAgent,
+    /// The same actor-critic on the flattened view, without attention: attention's fair control.
+    ActorCritic => ActorCritic,
 }
 
 /// A map of what the agent believes about each cell.

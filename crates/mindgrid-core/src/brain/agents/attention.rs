@@ -133,7 +133,7 @@ struct StepTrace {
     reward: f32,
 }
 
-fn cue_of(world: &GridWorld) -> Array2<f32> {
+pub(crate) fn cue_of(world: &GridWorld) -> Array2<f32> {
     let mut cue = Array2::zeros((1, 3));
     if let Some(c) = world.rules.target {
         cue[[0, Colour::ALL.iter().position(|&x| x == c).unwrap_or(0)]] = 1.0;
@@ -142,7 +142,11 @@ fn cue_of(world: &GridWorld) -> Array2<f32> {
 }
 
 /// Entities of the egocentric window and the map cell under each.
-fn entities_of(world: &GridWorld, at: usize, radius: usize) -> (Array2<f32>, Vec<Option<usize>>) {
+pub(crate) fn entities_of(
+    world: &GridWorld,
+    at: usize,
+    radius: usize,
+) -> (Array2<f32>, Vec<Option<usize>>) {
     let side = 2 * radius + 1;
     let mut entities = Array2::zeros((side * side, EGO_CELL_KINDS + 2));
     let mut cells = Vec::with_capacity(side * side);

@@ -1,0 +1,223 @@
+//! An advantage actor-critic on the flattened egocentric view (Mnih et al. 2016): the attention
+//! agent's fair control, with the same learner and budget and no attention.
+//!
+//! ```text
+//! input:     every cell i of the (2r+1)^2 window, e_i = [one-hot kind (11), dx/r, dy/r], flattened,
+//!            and the cue (the target colour, one-hot) when it is given
+//! network:   z = relu(W1 x),   [logits, V] = W2 z,   pi = softmax(logits)
+//! learning:  every n steps (or at the episode's end):  R_t = r_t + gamma R_t+1  (R_n = V(s_n))
+//!            loss = sum_t [ -log pi(a_t|s_t) (R_t - V_t) + c (R_t - V_t)^2 / 2 - beta H(pi_t) ];  Adam
+//! ```
+
+use ndarray::{Array1, Array2, Axis, concatenate, s};
+use rand::{Rng, SeedableRng};
+
+use super::attention::{cue_of, entities_of};
+use crate::ArenaRng;
+use crate::brain::nn::{Adam, Mlp, MlpTrace, policy_gradient, softmax};
+use crate::brain::{Agent, Brain, BrainSpec, Insight, Transition, hyperparameters};
+use crate::world::{Action, GridWorld, Observation, View};
+
+/// What the window says about the actor-critic.
+pub const ABOUT: &str = "The attention agent's control: the same actor-critic learner, with the same \
+    hidden units, step size and n-step returns, but it takes in its whole view at once, every cell \
+    flattened into one input, with no attention to choose what to read. If attention helps, this \
+    agent learns slower or less; if it does as well, the attention was not needed for this task. \
+    Read: Mnih et al. 2016, Asynchronous methods for deep reinforcement learning.";
+
+hyperparameters! {
+    /// Hyperparameters of the actor-critic: the attention agent's where they mean the same.
+    pub struct ActorCriticParams {
+        learning_rate: f32 = 3e-3, [1e-5, 0.05], Live,
+            help: "Adam step size.",
+            source: "3e-3, as the attention agent (calibrated for the attention scenes)";
+        entropy: f32 = 0.01, [0.0, 0.5], Live,
+            help: "Entropy bonus: keeps the policy from committing too early.",
+            source: "0.01 (Mnih et al. 2016)";
+        gamma: f32 = 0.9, [0.0, 1.0], Live,
+            help: "Discount.",
+            source: "0.9, as the attention agent";
+        n_steps: u32 = 5, [1.0, 50.0], Live,
+            help: "Steps per update (n-step returns).",
+            source: "5 (Mnih et al. 2016)";
+        value_weight: f32 = 0.5, [0.0, 5.0], Live,
+            help: "Weight of the critic's loss.",
+            source: "0.5 (Mnih et al. 2016)";
+        freeze: bool = false, [0.0, 1.0], Live,
+            help: "Stop learning; act with the current weights.",
+            source: "off: the agent learns";
+        cue_input: bool = true, [0.0, 1.0], OnReset,
+            help: "Give the target colour as an input. Off: the agent must read a cue tile in the world.",
+            source: "on, as the attention agent in attention_target";
+        hidden: u32 = 32, [4.0, 256.0], OnReset,
+            help: "Hidden units.",
+            source: "32, as the attention agent";
+    }
+}
+
+/// One step remembered for the update.
+struct StepTrace {
+    trace: MlpTrace,
+    logits: Array1<f32>,
+    value: f32,
+    action: usize,
+    reward: f32,
+}
+
+/// The actor-critic agent.
+pub struct ActorCritic {
+    params: ActorCriticParams,
+    network: Mlp,
+    adam: Adam,
+    radius: usize,
+    rollout: Vec<StepTrace>,
+    last_policy: [f32; Action::COUNT],
+    steps: u64,
+}
+
+impl ActorCritic {
+    /// A fresh agent for `world` (its egocentric radius), weights drawn from `seed`.
+    pub fn new(params: ActorCriticParams, world: &GridWorld, seed: u64) -> Self {
+        let mut rng = ArenaRng::seed_from_u64(seed);
+        let radius = match world.view {
+            View::Egocentric { radius } => radius as usize,
+            View::Full => world
+                .width()
+                .max(world.height())
+                .saturating_sub(1)
+                .clamp(1, 7),
+        };
+        let (entities, _) = entities_of(world, world.start(), radius);
+        let inputs = entities.len() + 3;
+        let network = Mlp::new(
+            &[inputs, params.hidden.max(1) as usize, Action::COUNT + 1],
+            &mut rng,
+        );
+        Self {
+            adam: Adam::new(params.learning_rate),
+            params,
+            network,
+            radius,
+            rollout: Vec::new(),
+            last_policy: [0.25; Action::COUNT],
+            steps: 0,
+        }
+    }
+
+    /// The network's input for the agent at `at`: the flattened window, then the cue.
+    fn input(&self, world: &GridWorld, at: usize) -> Array2<f32> {
+        let (entities, _) = entities_of(world, at, self.radius);
+        let len = entities.len();
+        let flat = entities.into_shape_with_order((1, len)).expect("one row");
+        let cue = if self.params.cue_input {
+            cue_of(world)
+        } else {
+            Array2::zeros((1, 3))
+        };
+        concatenate(Axis(1), &[flat.view(), cue.view()]).expect("one row")
+    }
+
+    fn update(&mut self, bootstrap: f32) {
+        if self.rollout.is_empty() || self.params.freeze {
+            self.rollout.clear();
+            return;
+        }
+        let n = self.rollout.len() as f32;
+        let mut ret = bootstrap;
+        self.network.zero_grad();
+        let rollout = std::mem::take(&mut self.rollout);
+        for t in rollout.iter().rev() {
+            ret = t.reward + self.params.gamma * ret;
+            let advantage = ret - t.value;
+            let (_, g) = policy_gradient(t.logits.view(), t.action, advantage, self.params.entropy);
+            let mut grad = Array2::zeros((1, Action::COUNT + 1));
+            grad.slice_mut(s![0, ..Action::COUNT]).assign(&(g / n));
+            grad[[0, Action::COUNT]] = -self.params.value_weight * advantage / n;
+            self.network.backward(&t.trace, &grad);
+        }
+        self.adam.learning_rate = self.params.learning_rate;
+        self.adam.step(self.network.tensors());
+    }
+}
+
+impl Brain for ActorCritic {
+    type Params = ActorCriticParams;
+    const SUMMARY: &'static str =
+        "advantage actor-critic on the flattened egocentric view, no attention (Mnih et al. 2016)";
+    const ABOUT: &'static str = ABOUT;
+
+    fn build(params: &ActorCriticParams, world: &GridWorld, seed: u64) -> Self {
+        Self::new(params.clone(), world, seed)
+    }
+
+    fn title(_params: &ActorCriticParams) -> &'static str {
+        "an actor-critic without attention"
+    }
+}
+
+impl Agent for ActorCritic {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        let input = self.input(observation.world(), observation.state);
+        let trace = self.network.forward(input.view());
+        let logits = trace.output.slice(s![0, ..Action::COUNT]).to_owned();
+        let value = trace.output[[0, Action::COUNT]];
+        let pi = softmax(logits.view());
+        for (p, &q) in self.last_policy.iter_mut().zip(pi.iter()) {
+            *p = q;
+        }
+        let draw: f32 = rng.random();
+        let mut cumulative = 0.0;
+        let mut action = Action::COUNT - 1;
+        for (a, &p) in pi.iter().enumerate() {
+            cumulative += p;
+            if draw < cumulative {
+                action = a;
+                break;
+            }
+        }
+        self.rollout.push(StepTrace {
+            trace,
+            logits,
+            value,
+            action,
+            reward: 0.0,
+        });
+        Action::from_index(action)
+    }
+
+    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+        self.steps += 1;
+        if let Some(last) = self.rollout.last_mut() {
+            last.reward = t.reward;
+        }
+        if t.terminal {
+            self.update(0.0);
+        } else if t.truncated || self.rollout.len() >= self.params.n_steps.max(1) as usize {
+            let input = self.input(t.next.world(), t.next.state);
+            let bootstrap = self.network.forward(input.view()).output[[0, Action::COUNT]];
+            self.update(bootstrap);
+        }
+    }
+
+    fn insight(&self, _world: &GridWorld) -> Insight {
+        Insight {
+            action_values: Some(self.last_policy),
+            action_caption: "Policy at the last move (probability of each move)",
+            facts: vec![
+                ("inputs".into(), self.network.layers[0].inputs().to_string()),
+                ("steps".into(), self.steps.to_string()),
+            ],
+            ..Insight::default()
+        }
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::ActorCritic(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::ActorCritic(params) = spec {
+            self.params = params.clone();
+        }
+    }
+}
