@@ -80,7 +80,9 @@ fn attention_finds_the_target_and_the_lesion_costs_success() {
 
 #[test]
 fn without_a_cue_input_three_heads_learn_to_read_the_cue_tile() {
-    let scene = common::shipped("attention_cue.ron");
+    let mut scene = common::shipped("attention_cue.ron");
+    // The attention agent and its lesioned twin (the control is checked in attention_target).
+    scene.agents.truncate(2);
     let mut experiment = Experiment::new(scene);
     experiment.step_n(100_000);
     let arenas = experiment.arenas();
