@@ -10,12 +10,12 @@
 //! ```
 
 use ndarray::{Array1, Array2, Axis, concatenate, s};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 use super::attention::{cue_of, entities_of};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, MlpTrace, policy_gradient, softmax};
-use crate::brain::{Agent, Brain, BrainSpec, Insight, Transition, hyperparameters};
+use crate::brain::{Agent, Brain, BrainSpec, Insight, Transition, hyperparameters, sample_move};
 use crate::world::{Action, GridWorld, Observation, View};
 
 /// What the window says about the actor-critic.
@@ -165,16 +165,7 @@ impl Agent for ActorCritic {
         for (p, &q) in self.last_policy.iter_mut().zip(pi.iter()) {
             *p = q;
         }
-        let draw: f32 = rng.random();
-        let mut cumulative = 0.0;
-        let mut action = Action::COUNT - 1;
-        for (a, &p) in pi.iter().enumerate() {
-            cumulative += p;
-            if draw < cumulative {
-                action = a;
-                break;
-            }
-        }
+        let action = sample_move(pi.as_slice().expect("contiguous"), rng);
         self.rollout.push(StepTrace {
             trace,
             logits,

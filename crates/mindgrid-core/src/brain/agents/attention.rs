@@ -14,14 +14,14 @@
 //! ```
 
 use ndarray::{Array1, Array2, Axis, concatenate, s};
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 
 use crate::ArenaRng;
 use crate::brain::nn::{
     Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax,
 };
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, hyperparameters,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, hyperparameters, sample_move,
 };
 use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View, ego_kind};
 
@@ -438,16 +438,7 @@ impl Agent for AttentionAgent {
             .network
             .forward(entities, self.cue(world), self.uniform());
         self.record_attention(&trace, &cells, world);
-        let draw: f32 = rng.random();
-        let mut cumulative = 0.0;
-        let mut action = Action::COUNT - 1;
-        for (a, &p) in trace.pi.iter().enumerate() {
-            cumulative += p;
-            if draw < cumulative {
-                action = a;
-                break;
-            }
-        }
+        let action = sample_move(trace.pi.as_slice().expect("contiguous"), rng);
         trace.action = action;
         self.rollout.push(trace);
         Action::from_index(action)
@@ -521,6 +512,8 @@ impl Agent for AttentionAgent {
 mod tests {
     //! The composed backward pass (policy and value losses through the actor-critic, the
     //! attention read, keys, values and queries) against finite differences.
+
+    use rand::Rng;
 
     use super::*;
 

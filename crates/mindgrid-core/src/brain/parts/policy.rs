@@ -55,3 +55,18 @@ pub fn argmax_random_tie(values: &[f32], rng: &mut ArenaRng) -> usize {
     }
     0
 }
+
+/// Draws a move from the policy `pi` (probabilities in move order): one uniform draw against the
+/// running sum, the last move if rounding leaves the sum short of the draw.
+pub fn sample_move(pi: &[f32], rng: &mut ArenaRng) -> usize {
+    use rand::Rng;
+    let draw: f32 = rng.random();
+    let mut cumulative = 0.0;
+    for (a, &p) in pi.iter().enumerate() {
+        cumulative += p;
+        if draw < cumulative {
+            return a;
+        }
+    }
+    Action::COUNT - 1
+}
