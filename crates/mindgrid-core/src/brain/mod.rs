@@ -45,7 +45,9 @@ pub use agents::sarsa::{Sarsa, SarsaParams};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
-pub use parts::policy::{argmax_random_tie, epsilon_greedy, sample_move, shortest_move_accuracy};
+pub use parts::policy::{
+    argmax_random_tie, epsilon_greedy, n_step_advantages, sample_move, shortest_move_accuracy,
+};
 pub use parts::q_table::QTable;
 pub use parts::{memory, model, nn};
 

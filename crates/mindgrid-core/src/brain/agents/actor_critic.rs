@@ -15,7 +15,9 @@ use rand::SeedableRng;
 use super::attention::{cue_of, entities_of};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, MlpTrace, policy_gradient, softmax};
-use crate::brain::{Agent, Brain, BrainSpec, Insight, Transition, hyperparameters, sample_move};
+use crate::brain::{
+    Agent, Brain, BrainSpec, Insight, Transition, hyperparameters, n_step_advantages, sample_move,
+};
 use crate::world::{Action, GridWorld, Observation, View};
 
 /// What the window says about the actor-critic.
@@ -123,12 +125,11 @@ impl ActorCritic {
             return;
         }
         let n = self.rollout.len() as f32;
-        let mut ret = bootstrap;
         self.network.zero_grad();
         let rollout = std::mem::take(&mut self.rollout);
-        for t in rollout.iter().rev() {
-            ret = t.reward + self.params.gamma * ret;
-            let advantage = ret - t.value;
+        let steps: Vec<(f32, f32)> = rollout.iter().map(|t| (t.reward, t.value)).collect();
+        let advantages = n_step_advantages(&steps, bootstrap, self.params.gamma);
+        for (t, &advantage) in rollout.iter().zip(&advantages).rev() {
             let (_, g) = policy_gradient(t.logits.view(), t.action, advantage, self.params.entropy);
             let mut grad = Array2::zeros((1, Action::COUNT + 1));
             grad.slice_mut(s![0, ..Action::COUNT]).assign(&(g / n));

@@ -21,7 +21,8 @@ use crate::brain::nn::{
     Adam, Attention, AttentionTrace, Linear, policy_gradient, relu, relu_backward, softmax,
 };
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, hyperparameters, sample_move,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, hyperparameters,
+    n_step_advantages, sample_move,
 };
 use crate::world::{Action, Cell, Colour, EGO_CELL_KINDS, GridWorld, Observation, View, ego_kind};
 
@@ -355,12 +356,11 @@ impl AttentionAgent {
         }
         let uniform = self.uniform();
         let n = self.rollout.len() as f32;
-        let mut ret = bootstrap;
         self.network.zero_grad();
         let rollout = std::mem::take(&mut self.rollout);
-        for t in rollout.iter().rev() {
-            ret = t.reward + self.params.gamma * ret;
-            let advantage = ret - t.value;
+        let steps: Vec<(f32, f32)> = rollout.iter().map(|t| (t.reward, t.value)).collect();
+        let advantages = n_step_advantages(&steps, bootstrap, self.params.gamma);
+        for (t, &advantage) in rollout.iter().zip(&advantages).rev() {
             let (_, g) = policy_gradient(t.logits.view(), t.action, advantage, self.params.entropy);
             let grad = (g / n).insert_axis(Axis(0));
             let grad_value = -self.params.value_weight * advantage / n;

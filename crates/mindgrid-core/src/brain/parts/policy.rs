@@ -70,3 +70,16 @@ pub fn sample_move(pi: &[f32], rng: &mut ArenaRng) -> usize {
     }
     Action::COUNT - 1
 }
+
+/// The advantages of an n-step rollout, oldest first: walking back from `bootstrap` (the critic's
+/// value after the last step, 0 at a terminal), `R_t = r_t + gamma R_t+1` and `A_t = R_t - V_t`.
+/// `steps` holds each step's (reward, value).
+pub fn n_step_advantages(steps: &[(f32, f32)], bootstrap: f32, gamma: f32) -> Vec<f32> {
+    let mut ret = bootstrap;
+    let mut advantages = vec![0.0; steps.len()];
+    for (advantage, &(reward, value)) in advantages.iter_mut().zip(steps).rev() {
+        ret = reward + gamma * ret;
+        *advantage = ret - value;
+    }
+    advantages
+}
