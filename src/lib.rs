@@ -4,4 +4,4 @@
 
 pub mod app;
 
-pub use mindgrid_core::{ArenaRng, brain, command, experiment, scene, world};
+pub use mindgrid_core::{ArenaRng, brain, command, edit, experiment, scene, world};

@@ -235,6 +235,21 @@ fn load_reporting(path: &Path) -> Option<LoadedScene> {
     }
 }
 
+/// Loads a scene for a headless command, which has no one at the keyboard: a scene with a person
+/// among its agents is refused, saying which and what to do.
+fn load_headless(path: &Path) -> Option<LoadedScene> {
+    let loaded = load_reporting(path)?;
+    let people = scene::human_agents(&loaded.scene);
+    for (index, name) in &people {
+        eprintln!(
+            "{}: agent {index} ({name:?}) is Human: a person plays it with the keys, and a headless run has no one at the keyboard; open the scene in the window (mindgrid {}), or give that agent a brain",
+            path.display(),
+            path.display()
+        );
+    }
+    people.is_empty().then_some(loaded)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -313,7 +328,7 @@ fn run(
     threads: Option<usize>,
     out: Option<&Path>,
 ) -> ExitCode {
-    let Some(mut loaded) = load_reporting(path) else {
+    let Some(mut loaded) = load_headless(path) else {
         return ExitCode::FAILURE;
     };
     if let Some(seed) = seed {
@@ -380,7 +395,7 @@ fn write_csv(csv: &str, out: Option<&Path>) -> ExitCode {
 }
 
 fn bench(path: &Path, steps: u64) -> ExitCode {
-    let Some(loaded) = load_reporting(path) else {
+    let Some(loaded) = load_headless(path) else {
         return ExitCode::FAILURE;
     };
     println!("{}: {steps} steps per arena", path.display());

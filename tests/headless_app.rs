@@ -10,13 +10,25 @@ use std::time::Duration;
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use mindgrid::app::command::AppCommand;
+use mindgrid::app::edit::{Editing, Notices};
 use mindgrid::app::keys::Typing;
 use mindgrid::app::scene_file::SceneFile;
 use mindgrid::app::sim::Sim;
 use mindgrid::app::simulation_plugin;
 use mindgrid::app::stepper::{Snapshot, Speed};
 use mindgrid::command::Command;
+use mindgrid::edit::{Reach, Tile};
 use mindgrid::experiment::Experiment;
+use mindgrid::world::Cell;
+
+fn paint(reach: Reach, stroke: u64, tile: Tile, cells: &[(u32, u32)]) -> AppCommand {
+    AppCommand::Experiment(Command::Paint {
+        reach,
+        stroke,
+        tile,
+        cells: cells.to_vec(),
+    })
+}
 
 fn create_app(scene_path: &std::path::Path) -> App {
     let loaded = mindgrid::scene::load(scene_path).unwrap();
@@ -169,6 +181,17 @@ fn script() -> Vec<(u32, AppCommand)> {
         (18, AppCommand::Experiment(Command::ResetArena(0))),
         (19, set(0, "initial_value", 1.0)),
         (20, AppCommand::Experiment(Command::ResetArena(0))),
+        (21, paint(Reach::All, 1, Tile::Wall, &[(2, 2), (3, 2)])),
+        (
+            22,
+            AppCommand::Experiment(Command::PlaceAgent {
+                reach: Reach::Arena(1),
+                x: 5,
+                y: 5,
+            }),
+        ),
+        (23, paint(Reach::Arena(2), 2, Tile::Lava, &[(6, 6)])),
+        (23, AppCommand::Experiment(Command::Undo)),
     ]
 }
 
@@ -182,7 +205,7 @@ fn command_log_replays_headless_to_identical_bytes() {
     let path = temp_scene("replay", &text);
     let mut app = create_app(&path);
     let script = script();
-    for frame in 0..24 {
+    for frame in 0..26 {
         for (_, command) in script.iter().filter(|(f, _)| *f == frame) {
             app.world_mut().write_message(command.clone());
         }
@@ -249,4 +272,175 @@ fn keys_are_letters_while_a_number_is_typed() {
         snapshot(&app).playing,
         "Space typed into a field does not pause"
     );
+}
+
+fn send(app: &mut App, command: AppCommand) {
+    app.world_mut().write_message(command);
+    app.update();
+}
+
+fn tap(app: &mut App, keys: &[KeyCode]) {
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    for &key in keys {
+        input.press(key);
+    }
+    app.update();
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    for &key in keys {
+        input.release(key);
+    }
+    input.clear();
+    app.update();
+}
+
+fn cell_at(app: &App, arena: usize, x: usize, y: usize) -> Cell {
+    let world = &snapshot(app).arenas[arena].world;
+    world.cell(y * world.width() + x)
+}
+
+#[test]
+fn painting_undo_redo_and_dragging_the_agent_go_through_commands_and_keys() {
+    let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
+    set_speed(&mut app, Speed::PerSecond(60));
+    tap(&mut app, &[KeyCode::KeyE]);
+    assert!(app.world().resource::<Editing>().on, "E enters edit mode");
+    send(&mut app, paint(Reach::All, 1, Tile::Wall, &[(4, 5)]));
+    send(&mut app, paint(Reach::All, 1, Tile::Wall, &[(5, 5)]));
+    for arena in 0..2 {
+        assert_eq!(cell_at(&app, arena, 4, 5), Cell::Wall);
+    }
+    send(&mut app, paint(Reach::Arena(1), 2, Tile::Goal, &[(0, 0)]));
+    assert_eq!(cell_at(&app, 0, 0, 0), Cell::Floor, "only the chosen arena");
+    assert_eq!(cell_at(&app, 1, 0, 0), Cell::Goal);
+    tap(&mut app, &[KeyCode::ControlLeft, KeyCode::KeyZ]);
+    assert_eq!(
+        cell_at(&app, 1, 0, 0),
+        Cell::Floor,
+        "Ctrl+Z undoes stroke 2"
+    );
+    tap(&mut app, &[KeyCode::ControlLeft, KeyCode::KeyZ]);
+    assert_eq!(cell_at(&app, 0, 4, 5), Cell::Floor, "and stroke 1, whole");
+    assert_eq!(cell_at(&app, 0, 5, 5), Cell::Floor);
+    tap(&mut app, &[KeyCode::ControlLeft, KeyCode::KeyY]);
+    assert_eq!(cell_at(&app, 1, 5, 5), Cell::Wall, "Ctrl+Y redoes it");
+    // Dropping the agent on a wall is refused with a notice; on floor it moves there.
+    send(
+        &mut app,
+        AppCommand::Experiment(Command::PlaceAgent {
+            reach: Reach::All,
+            x: 4,
+            y: 5,
+        }),
+    );
+    app.update();
+    let notices = app.world().resource::<Notices>();
+    let (_, text, error) = notices.recent.back().expect("a notice");
+    assert!(*error && text.contains("wall"), "{text}");
+    set_speed(&mut app, Speed::PerSecond(1));
+    app.world_mut().write_message(AppCommand::TogglePlay);
+    send(
+        &mut app,
+        AppCommand::Experiment(Command::PlaceAgent {
+            reach: Reach::All,
+            x: 8,
+            y: 5,
+        }),
+    );
+    for arena in &snapshot(&app).arenas {
+        assert_eq!(arena.world.xy(arena.world.agent()), (8, 5));
+    }
+}
+
+#[test]
+fn saving_the_map_changes_only_its_rows_and_keeps_the_run_going() {
+    let original = std::fs::read_to_string(common::scenes_dir().join("dyna_maze.ron")).unwrap();
+    let path = temp_scene("save", &original);
+    let mut app = create_app(&path);
+    set_speed(&mut app, Speed::PerSecond(300));
+    app.update();
+    send(
+        &mut app,
+        paint(Reach::All, 1, Tile::Wall, &[(4, 5), (5, 5)]),
+    );
+    // Wait past coarse timestamps so that the save changes the file's modification time.
+    std::thread::sleep(Duration::from_millis(1100));
+    tap(&mut app, &[KeyCode::ControlLeft, KeyCode::KeyS]);
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_ne!(saved, original);
+    let changed: Vec<(&str, &str)> = original
+        .lines()
+        .zip(saved.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        vec![("            \".........\",", "            \"....##...\",")]
+    );
+    assert!(
+        mindgrid::scene::load(&path).is_ok(),
+        "the saved file passes check"
+    );
+    let before = steps(&app);
+    let loads = app.world().resource::<SceneFile>().loads;
+    for _ in 0..5 {
+        app.update();
+    }
+    assert_eq!(
+        app.world().resource::<SceneFile>().loads,
+        loads,
+        "the app's own save is not an outside edit"
+    );
+    assert!(steps(&app) > before, "the run goes on, not restarted");
+
+    // Changed on disk meanwhile: Save refuses to overwrite it, and says so.
+    std::fs::write(&path, saved.replace("Dyna maze", "Dyna maze (theirs)")).unwrap();
+    send(&mut app, AppCommand::Save);
+    let text = &app.world().resource::<Notices>().recent.back().unwrap().1;
+    assert!(text.contains("changed on disk"), "{text}");
+    assert!(std::fs::read_to_string(&path).unwrap().contains("(theirs)"));
+
+    // Save as writes a new file that becomes the open one; an existing name is refused.
+    let copy = path.with_file_name("copy.ron");
+    let _ = std::fs::remove_file(&copy);
+    std::fs::write(&path, &saved).unwrap();
+    for _ in 0..4 {
+        app.update(); // the outside edit reloads: a fresh run on the saved map
+    }
+    send(&mut app, AppCommand::SaveAs(copy.clone()));
+    assert_eq!(app.world().resource::<SceneFile>().path, copy);
+    assert!(mindgrid::scene::load(&copy).unwrap().scene.rows()[5] == "....##...");
+    send(&mut app, AppCommand::SaveAs(path.clone()));
+    let text = &app.world().resource::<Notices>().recent.back().unwrap().1;
+    assert!(text.contains("exists"), "{text}");
+}
+
+#[test]
+fn a_person_arena_steps_only_on_their_keys() {
+    let mut app = create_app(&common::scenes_dir().join("race.ron"));
+    set_speed(&mut app, Speed::PerSecond(300));
+    for _ in 0..5 {
+        app.update();
+    }
+    assert_eq!(snapshot(&app).steps, 0, "every arena waits for the person");
+    assert!(snapshot(&app).arenas[0].awaiting_move);
+    tap(&mut app, &[KeyCode::ArrowDown]);
+    assert_eq!(snapshot(&app).steps, 1, "one key, one step of every arena");
+    tap(&mut app, &[KeyCode::KeyD]);
+    let you = &snapshot(&app).arenas[0];
+    assert_eq!(you.world.xy(you.world.agent()), (1, 3), "down, then right");
+    assert!(
+        snapshot(&app).playing,
+        "Right moves the person; it is not a single step"
+    );
+    assert_eq!(snapshot(&app).steps, 2);
+    // Running free, the agents step on their own while the person thinks.
+    send(
+        &mut app,
+        AppCommand::Experiment(Command::WaitForHuman(false)),
+    );
+    for _ in 0..3 {
+        app.update();
+    }
+    assert!(snapshot(&app).steps > 20);
+    assert_eq!(snapshot(&app).arenas[0].total_steps, 2);
 }

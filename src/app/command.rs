@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use bevy::prelude::*;
 
+use super::edit::{Editing, Notices};
 use super::keys::{KeyRequests, Overlays};
 use super::scene_file::{self, SceneFile};
 use super::sim::Sim;
@@ -41,6 +42,14 @@ pub enum AppCommand {
     ToggleHelp,
     /// Save a screenshot.
     Screenshot,
+    /// Edit mode on or off.
+    ToggleEdit,
+    /// Write the selected arena's map into the scene file (rows only).
+    Save,
+    /// Open the Save-as field.
+    AskSaveAs,
+    /// Write the scene with the selected arena's map to a new file, which becomes the open one.
+    SaveAs(PathBuf),
 }
 
 impl From<Command> for AppCommand {
@@ -61,6 +70,9 @@ fn apply_commands(
     mut file: Option<ResMut<SceneFile>>,
     mut overlays: ResMut<Overlays>,
     mut requests: ResMut<KeyRequests>,
+    mut editing: ResMut<Editing>,
+    mut notices: ResMut<Notices>,
+    time: Res<Time<Real>>,
 ) {
     let mut reloaded = false;
     for command in commands.read() {
@@ -70,6 +82,16 @@ fn apply_commands(
             AppCommand::ToggleTrail => overlays.trail = !overlays.trail,
             AppCommand::ToggleHelp => requests.help_open = !requests.help_open,
             AppCommand::Screenshot => requests.screenshot = true,
+            AppCommand::ToggleEdit => {
+                editing.on = !editing.on;
+                editing.stroke = None;
+            }
+            AppCommand::AskSaveAs => {
+                if let Some(file) = file.as_deref() {
+                    let suggestion = scene_file::save_as_suggestion(&file.path);
+                    editing.save_as = Some(suggestion.display().to_string());
+                }
+            }
             _ => {}
         }
         let Some(sim) = sim.as_deref_mut() else {
@@ -91,6 +113,31 @@ fn apply_commands(
                 if let Some(file) = file.as_deref_mut() {
                     scene_file::reload(file, sim);
                     reloaded = true;
+                }
+            }
+            AppCommand::Save | AppCommand::SaveAs(_) => {
+                let (Some(file), Some(arena)) =
+                    (file.as_deref_mut(), sim.snapshot().arenas.get(sim.selected))
+                else {
+                    continue;
+                };
+                let to = match command {
+                    AppCommand::SaveAs(path) => Some(path.as_path()),
+                    _ => None,
+                };
+                let now = time.elapsed_secs_f64();
+                match scene_file::save(file, &arena.map.rows(), to) {
+                    Ok(message) => {
+                        info!("{message}");
+                        notices.push(now, message, false);
+                        if to.is_some() {
+                            editing.save_as = None;
+                        }
+                    }
+                    Err(reason) => {
+                        warn!("{reason}");
+                        notices.push(now, reason, true);
+                    }
                 }
             }
             AppCommand::OpenScene(path) => {

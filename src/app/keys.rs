@@ -1,5 +1,5 @@
 //! Keyboard shortcuts: each key writes a command (Space play/pause, Right single step, +/- speed,
-//! R reset, H help, F12 screenshot).
+//! R reset, H help, F12 screenshot; edit and play keys are in `edit`).
 
 use bevy::prelude::*;
 
@@ -24,6 +24,11 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("V", "value overlay on / off"),
     ("T", "trail on / off"),
     ("Tab", "select the next arena"),
+    ("E", "edit mode on / off (paint the map)"),
+    ("Ctrl+Z / Ctrl+Y", "undo / redo an edit"),
+    ("Ctrl+S", "save the map into the scene file"),
+    ("Ctrl+Shift+S", "save as a new scene file"),
+    ("Arrows / WASD", "move, when you play the selected arena"),
     ("F12", "save a screenshot (mindgrid-N.png)"),
     ("H", "this help"),
 ];
@@ -59,14 +64,30 @@ impl Default for Overlays {
     }
 }
 
+/// Whether Ctrl (or the command key) is held: the keys then make edit commands (`edit`).
+pub fn command_held(keys: &ButtonInput<KeyCode>) -> bool {
+    keys.any_pressed([
+        KeyCode::ControlLeft,
+        KeyCode::ControlRight,
+        KeyCode::SuperLeft,
+        KeyCode::SuperRight,
+    ])
+}
+
 fn handle_keys(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     typing: Res<Typing>,
+    sim: Option<Res<super::sim::Sim>>,
     mut commands: MessageWriter<AppCommand>,
 ) {
     let Some(keys) = keys.filter(|_| !typing.0) else {
         return;
     };
+    // Ctrl combinations are edit commands; a person's arrows are moves, not single steps.
+    let playing = sim.is_some_and(|sim| super::edit::person_selected(&sim));
+    if command_held(&keys) {
+        return;
+    }
     let bindings: [(&[KeyCode], AppCommand); 10] = [
         (&[KeyCode::Space], AppCommand::TogglePlay),
         (&[KeyCode::ArrowRight], AppCommand::Step),
@@ -86,6 +107,9 @@ fn handle_keys(
         (&[KeyCode::F12], AppCommand::Screenshot),
     ];
     for (codes, command) in bindings {
+        if playing && command == AppCommand::Step {
+            continue;
+        }
         if keys.any_just_pressed(codes.iter().copied()) {
             commands.write(command);
         }

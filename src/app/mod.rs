@@ -4,6 +4,7 @@ pub mod bare;
 pub mod capture;
 pub mod command;
 pub mod display;
+pub mod edit;
 pub mod keys;
 pub mod scene_file;
 pub mod sim;
@@ -39,6 +40,7 @@ pub fn simulation_plugin(app: &mut App) {
     )
     .add_plugins((
         command::plugin,
+        edit::plugin,
         sim::plugin,
         scene_file::plugin,
         keys::plugin,

@@ -18,8 +18,11 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 pub struct SceneFile {
     /// The file.
     pub path: PathBuf,
-    /// Its modification time when last read.
+    /// Its modification time when last read or written.
     modified: Option<SystemTime>,
+    /// Its text when last loaded or saved: a change on disk to anything else is someone else's
+    /// (hot reload, and Save refuses to overwrite it); the app's own save is not.
+    text: Option<String>,
     /// Errors of the last failed load (the last good scene keeps running); empty when it loaded.
     pub errors: Vec<Diagnostic>,
     /// Warnings of the scene running now.
@@ -37,6 +40,7 @@ impl SceneFile {
     pub fn new(path: PathBuf, warnings: Vec<Diagnostic>) -> Self {
         let modified = modified_time(&path);
         Self {
+            text: std::fs::read_to_string(&path).ok(),
             path,
             modified,
             errors: Vec::new(),
@@ -116,7 +120,11 @@ fn watch_scene_file(
     if file.missing || modified != file.modified {
         // Read it once per change, even if the reload fails.
         file.modified = modified;
-        commands.write(AppCommand::Reload);
+        let ours = file.text.is_some() && std::fs::read_to_string(&file.path).ok() == file.text;
+        if file.missing || !ours {
+            commands.write(AppCommand::Reload);
+        }
+        file.missing = false;
     }
 }
 
@@ -125,8 +133,10 @@ fn watch_scene_file(
 pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
     file.modified = modified_time(&file.path);
     file.missing = file.modified.is_none();
+    let text = std::fs::read_to_string(&file.path).ok();
     match scene::load(&file.path) {
         Ok(loaded) => {
+            file.text = text;
             info!("loaded {}", file.path.display());
             sim.send(ToSim::Replace(Box::new(loaded.scene)));
             file.errors.clear();
@@ -140,4 +150,62 @@ pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
             file.errors = errors;
         }
     }
+}
+
+/// Writes `rows` (the selected arena's edited map) into the scene file, changing only the map's
+/// rows, or, with `to`, into a new file (the open file's text with those rows) that becomes the
+/// open one. Refused when the open file changed on disk since it was loaded (nothing is
+/// overwritten silently) or `to` exists already. Atomic; not seen as an outside edit by hot
+/// reload. Returns what to tell the user.
+pub fn save(file: &mut SceneFile, rows: &[String], to: Option<&Path>) -> Result<String, String> {
+    let on_disk = std::fs::read_to_string(&file.path).ok();
+    let Some(text) = file.text.clone() else {
+        return Err(format!(
+            "{} could not be read when it was opened; use Save as",
+            file.path.display()
+        ));
+    };
+    if to.is_none() && on_disk.as_ref() != Some(&text) {
+        return Err(format!(
+            "{} changed on disk since it was loaded; nothing was overwritten (reload it, or use Save as)",
+            file.path.display()
+        ));
+    }
+    let target = to.unwrap_or(&file.path).to_path_buf();
+    if to.is_some() && target.exists() {
+        return Err(format!(
+            "{} exists already; choose another name",
+            target.display()
+        ));
+    }
+    let saved = scene::with_rows(&text, &target.display().to_string(), rows)?;
+    scene::write_atomically(&target, &saved)
+        .map_err(|e| format!("{}: cannot write the scene: {e}", target.display()))?;
+    file.path = target;
+    file.text = Some(saved);
+    file.modified = modified_time(&file.path);
+    file.missing = false;
+    Ok(format!("saved the map to {}", file.path.display()))
+}
+
+/// A name for Save as next to the open file: `NAME-edited.ron`, then `NAME-edited-2.ron`, ...
+pub fn save_as_suggestion(current: &Path) -> PathBuf {
+    let folder = current
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("scenes"), Path::to_path_buf);
+    let stem = current
+        .file_stem()
+        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
+    let stem = stem
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+        .trim_end_matches("-edited")
+        .to_owned();
+    (1..)
+        .map(|n| match n {
+            1 => folder.join(format!("{stem}-edited.ron")),
+            n => folder.join(format!("{stem}-edited-{n}.ron")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| folder.join(format!("{stem}-edited.ron")))
 }

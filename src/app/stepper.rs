@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::command::Command;
-use crate::experiment::{ArenaView, Experiment};
+use crate::experiment::{Applied, ArenaView, Experiment};
 use crate::scene::Scene;
 
 /// How fast the simulation runs: lockstep steps (every arena once) per second of wall-clock time.
@@ -77,6 +77,8 @@ pub struct Stepper {
     rate: RateMeter,
     /// Counts changes, so the window knows a snapshot is new.
     version: u64,
+    /// The last command refused, and how many have been.
+    refusal: Option<(u64, String)>,
 }
 
 impl Stepper {
@@ -93,6 +95,7 @@ impl Stepper {
             dropped: 0.0,
             rate: RateMeter::new(),
             version: 0,
+            refusal: None,
         }
     }
 
@@ -114,7 +117,18 @@ impl Stepper {
     /// Carries out a message from the window, between two steps.
     pub fn handle(&mut self, message: ToSim) {
         match message {
-            ToSim::Command(command) => self.experiment.apply(command),
+            ToSim::Command(command) => {
+                let is_move = matches!(command, Command::Move { .. });
+                match self.experiment.apply(command) {
+                    Applied::Refused(reason) => {
+                        let count = self.refusal.as_ref().map_or(0, |(n, _)| n + 1);
+                        self.refusal = Some((count, reason));
+                    }
+                    // A person's move is taken at once, at any speed, even paused.
+                    Applied::Done if is_move => self.queued += 1,
+                    _ => {}
+                }
+            }
             ToSim::TogglePlay => self.playing = !self.playing,
             ToSim::Step => {
                 self.playing = false;
@@ -131,7 +145,9 @@ impl Stepper {
                 self.carry = 0.0;
                 self.queued = 0;
             }
-            ToSim::WarmUp(steps) => self.experiment.step_n(steps),
+            ToSim::WarmUp(steps) => {
+                self.experiment.step_n(steps);
+            }
         }
         self.version += 1;
     }
@@ -168,8 +184,15 @@ impl Stepper {
             } else {
                 chunk.min(owed - taken)
             };
-            self.experiment.step_n(n);
-            taken += n;
+            let stepped = self.experiment.step_n(n);
+            taken += stepped;
+            if stepped < n {
+                // Every arena waits for a person's move: nothing is owed meanwhile.
+                self.queued = 0;
+                self.carry = 0.0;
+                owed = taken;
+                break;
+            }
             if started.elapsed() >= budget {
                 break;
             }
@@ -208,6 +231,9 @@ impl Stepper {
             steps_per_second: self.rate.steps_per_second,
             behind: self.rate.behind,
             version: self.version,
+            refusal: self.refusal.clone(),
+            undo_redo: self.experiment.can_undo_redo(),
+            waits_for_human: self.experiment.waits_for_human(),
         }
     }
 
@@ -286,6 +312,12 @@ pub struct Snapshot {
     pub behind: bool,
     /// Changes when the state does.
     pub version: u64,
+    /// The last command the experiment refused (an edit that would break the world), numbered.
+    pub refusal: Option<(u64, String)>,
+    /// Whether there is an edit to undo, and one to redo.
+    pub undo_redo: (bool, bool),
+    /// Every arena waits for the person's move while one plays.
+    pub waits_for_human: bool,
 }
 
 impl Snapshot {

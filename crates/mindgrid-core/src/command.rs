@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::edit::{Reach, Tile};
+use crate::world::Action;
+
 /// A change to a running experiment. The window's keys, sliders and buttons all become commands;
 /// [`crate::experiment::Experiment::apply`] carries them out between two steps and logs them, so
 /// the log and the scene replay the run exactly.
@@ -27,6 +30,54 @@ pub enum Command {
     NextTask(usize),
     /// Asks an arena's meta-learner to meet a new task ("new task").
     NewTask(usize),
+    /// Paints `tile` on `cells` (columns, rows) of the maps of the arenas `reach` names, live:
+    /// agents keep what they learned and meet the changed world. Edits with the same `stroke`
+    /// (one drag of the mouse) undo together.
+    Paint {
+        /// Which arenas.
+        reach: Reach,
+        /// The mouse drag this edit belongs to.
+        stroke: u64,
+        /// What is painted.
+        tile: Tile,
+        /// Where.
+        cells: Vec<(u32, u32)>,
+    },
+    /// Moves the agents of the arenas `reach` names to column `x`, row `y` mid-episode ("what
+    /// would it do from here?"); refused unless the cell is free (floor or a cue tile).
+    PlaceAgent {
+        /// Which arenas.
+        reach: Reach,
+        /// Column.
+        x: u32,
+        /// Row.
+        y: u32,
+    },
+    /// Gives every arena this map, of another size (a new map, rows or columns added or removed).
+    /// The agents start afresh: their states are the map's cells.
+    Reshape(Vec<String>),
+    /// Takes back the last edit (a whole stroke, or a reshape).
+    Undo,
+    /// Does again the last edit taken back.
+    Redo,
+    /// Hands arena `arena` to the person at the keyboard (`on`), its agent waiting aside, or back
+    /// to its agent. Either way a fresh episode starts.
+    YouPlay {
+        /// The arena.
+        arena: usize,
+        /// The person plays.
+        on: bool,
+    },
+    /// The person's next move in arena `arena` (taken at the next step).
+    Move {
+        /// The arena.
+        arena: usize,
+        /// The move.
+        action: Action,
+    },
+    /// Whether every arena waits for the person's move (lockstep, the default) or the agents run
+    /// free while the person plays.
+    WaitForHuman(bool),
 }
 
 /// A command with the lockstep step at which it took effect (after that many steps).

@@ -144,6 +144,11 @@ impl EpisodeLog {
         }
     }
 
+    /// Whether every record is kept (otherwise only the summary).
+    pub fn keeps_records(&self) -> bool {
+        self.records.is_some()
+    }
+
     /// Adds a finished episode.
     pub fn push(&mut self, record: EpisodeRecord) {
         self.count += 1;

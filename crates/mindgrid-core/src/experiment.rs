@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 use rand::SeedableRng;
 
 use crate::ArenaRng;
-use crate::brain::{Agent, BrainSpec, Insight, Transition};
+use crate::brain::{Agent, BrainSpec, HumanAgent, Insight, Transition};
 use crate::command::{Command, LoggedCommand};
-use crate::scene::Scene;
-use crate::world::{Action, GridWorld, Observation};
+use crate::edit::{Change, Map, Reach, nearest_cell, walkable};
+use crate::scene::{Scene, WorldSpec, errors_of};
+use crate::world::{Action, Cell, GridWorld, Observation};
 
 /// How many recent cells an arena remembers for the trail.
 pub const TRAIL_LENGTH: usize = 24;
@@ -70,15 +71,27 @@ pub struct Arena {
     trail: VecDeque<usize>,
     last_action: Option<Action>,
     switches: Vec<u32>,
+    /// The arena's map as edited: what its world is built from at a reset.
+    map: Map,
+    /// Why agents cannot succeed on the edited map, if they cannot.
+    map_warning: Option<&'static str>,
+    /// The agent waiting aside while a person plays in its place ("you play").
+    parked: Option<Box<dyn Agent>>,
+    /// The person's episodes in this arena ("you" in the curves), once they played here.
+    your_episodes: Option<EpisodeLog>,
 }
 
 impl Arena {
-    /// Arena `index` of `scene`, its agent built from `brain`; every episode's record is kept if
-    /// `keep_records`.
-    fn new(scene: &Scene, index: usize, brain: &BrainSpec, keep_records: bool) -> Self {
-        let world = scene.build_world();
+    /// Arena `index` of `scene` on `map`, its agent built from `brain`; every episode's record is
+    /// kept if `keep_records`.
+    fn new(scene: &Scene, index: usize, brain: &BrainSpec, keep_records: bool, map: &Map) -> Self {
+        let world = scene.build_world_on(&map.rows());
         let agent = brain.build(&world, Stream::Birth(index).seed(scene.seed));
         let mut arena = Self {
+            map_warning: world.goal_warning(),
+            map: map.clone(),
+            parked: None,
+            your_episodes: None,
             name: scene.agents[index].name.clone(),
             agent,
             requested: brain.clone(),
@@ -133,6 +146,9 @@ impl Arena {
     /// One environment step: act, move, learn; on the episode's end, record it and start the next.
     /// Returns whether an episode ended.
     pub fn step(&mut self, scene: &Scene) -> bool {
+        if self.agent.awaits_input() {
+            return false;
+        }
         let state = self.world.agent();
         let action = self
             .agent
@@ -164,20 +180,119 @@ impl Arena {
             return false;
         }
         self.agent.end_episode(&mut self.agent_rng);
-        self.episodes.push(EpisodeRecord {
-            episode: self.episodes.count() + 1,
+        // While a person plays in the agent's place, the episode is theirs.
+        let log = match (&self.parked, &mut self.your_episodes) {
+            (Some(_), Some(yours)) => yours,
+            _ => &mut self.episodes,
+        };
+        log.push(EpisodeRecord {
+            episode: log.count() + 1,
             task: self.task,
             steps: self.steps_in_episode,
             episode_return: self.return_in_episode,
             success: outcome.success,
         });
+        self.switch_tasks(scene);
+        self.start_episode();
+        true
+    }
+
+    /// A fresh episode: counters cleared, the world reset, the trail begun again.
+    fn start_episode(&mut self) {
         self.steps_in_episode = 0;
         self.return_in_episode = 0.0;
-        self.switch_tasks(scene);
         self.world.reset_with(&mut self.world_rng);
         self.trail.clear();
         self.trail.push_back(self.world.agent());
-        true
+    }
+
+    /// Writes map changes (or takes them back) into the arena's map and its live world; an agent
+    /// left on a wall or a terminal cell moves to the nearest free cell, a start left off the
+    /// floor to the nearest floor cell.
+    fn write_map(&mut self, changes: &[Change], undo: bool) {
+        self.map.write(changes, undo);
+        for change in changes {
+            let symbol = if undo { change.before } else { change.after };
+            let (cell, is_start) = Cell::from_char(symbol).unwrap_or((Cell::Floor, false));
+            self.world.set_cell(change.cell, cell);
+            if is_start {
+                self.world.set_start(change.cell);
+            }
+        }
+        let world = &self.world;
+        let size = (world.width(), world.cell_count());
+        if world.cell(world.start()) != Cell::Floor
+            && let Some(start) = nearest_cell(size.0, size.1, world.start(), |i| {
+                world.cell(i) == Cell::Floor
+            })
+        {
+            self.world.set_start(start);
+        }
+        let world = &self.world;
+        if !walkable(world.cell(world.agent()))
+            && let Some(free) =
+                nearest_cell(size.0, size.1, world.agent(), |i| walkable(world.cell(i)))
+        {
+            self.world.set_agent(free);
+            self.trail.clear();
+            self.trail.push_back(free);
+        }
+        self.map_warning = self.world.goal_warning();
+    }
+
+    /// Moves the agent to `cell` mid-episode; refused unless an agent may stand there.
+    fn place_agent(&mut self, cell: usize) -> Result<(), String> {
+        let (x, y) = self.world.xy(cell);
+        match self.world.cell(cell) {
+            c if walkable(c) => {
+                self.world.set_agent(cell);
+                self.trail.clear();
+                self.trail.push_back(cell);
+                Ok(())
+            }
+            c => Err(format!(
+                "the agent cannot stand at ({x}, {y}): it is {}; drop it on floor",
+                format!("{c:?}").to_lowercase()
+            )),
+        }
+    }
+
+    /// Hands the arena to the person (`on`: the agent ends its episode as if cut off and waits
+    /// aside) or back to its agent; a fresh episode starts either way.
+    fn you_play(&mut self, on: bool) -> Result<(), String> {
+        match (on, self.parked.is_some()) {
+            (true, false) => {
+                if self.agent.spec() == BrainSpec::Human {
+                    return Err(format!("{} is already played by a person", self.name));
+                }
+                self.agent.end_episode(&mut self.agent_rng);
+                let agent = std::mem::replace(&mut self.agent, Box::new(HumanAgent::default()));
+                self.parked = Some(agent);
+                let keep = self.episodes.keeps_records();
+                self.your_episodes
+                    .get_or_insert_with(|| EpisodeLog::new(keep));
+            }
+            (false, true) => {
+                if let Some(agent) = self.parked.take() {
+                    self.agent = agent;
+                    let live = self.agent.spec().live_part(&self.requested);
+                    self.agent.retune(&live);
+                }
+            }
+            _ => return Err(String::new()),
+        }
+        self.start_episode();
+        Ok(())
+    }
+
+    /// Whether a person plays in this arena (a `Human` agent, or "you play").
+    pub fn is_human(&self) -> bool {
+        self.parked.is_some() || self.agent.spec() == BrainSpec::Human
+    }
+
+    /// The arena's map as edited.
+    pub fn map(&self) -> &Map {
+        &self.map
     }
 
     /// The arena's world as it is now.
@@ -214,6 +329,12 @@ impl Arena {
             total_steps: self.total_steps,
             task: self.task,
             insight: insight.then(|| self.insight()),
+            map: self.map.clone(),
+            map_warning: self.map_warning,
+            human: self.is_human(),
+            you_play: self.parked.is_some(),
+            awaiting_move: self.agent.awaits_input(),
+            your_curve: self.your_episodes.as_ref().map(|log| log.curve().clone()),
         }
     }
 
@@ -305,6 +426,42 @@ pub struct ArenaView {
     pub task: usize,
     /// What the agent thinks now, when it was asked for.
     pub insight: Option<Insight>,
+    /// The arena's map as edited (what a reset rebuilds, and what Save writes).
+    pub map: Map,
+    /// Why agents cannot succeed on that map, if they cannot (`check`'s warning).
+    pub map_warning: Option<&'static str>,
+    /// A person plays here (a `Human` agent, or "you play").
+    pub human: bool,
+    /// The arena's agent waits aside while a person plays in its place.
+    pub you_play: bool,
+    /// The person's move is awaited.
+    pub awaiting_move: bool,
+    /// The person's episodes in an arena they took over ("you" in the curves).
+    pub your_curve: Option<EpisodeCurve>,
+}
+
+/// What [`Experiment::apply`] did with a command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Carried out and logged.
+    Done,
+    /// Changed nothing (an arena or a field that does not exist, a value already in force, nothing
+    /// to undo); not logged.
+    Ignored,
+    /// Refused, changing nothing, for the reason given (an edit that would break the world).
+    Refused(String),
+}
+
+/// One entry of the edit history, undone and redone as a whole.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// Painted cells, per arena, of one stroke.
+    Paint {
+        stroke: u64,
+        arenas: Vec<(usize, Vec<Change>)>,
+    },
+    /// A map of another size for every arena (fresh agents).
+    Reshape { before: Vec<Map>, after: Map },
 }
 
 /// Arenas stepped in lockstep from one scene.
@@ -320,6 +477,12 @@ pub struct Experiment {
     /// Whether every arena has taken `steps` steps (no arena was stepped alone), so that the log's
     /// step indices replay the run.
     lockstep: bool,
+    /// Edits that can be undone, oldest first.
+    history: Vec<Edit>,
+    /// Edits undone that can be redone, the next to redo last.
+    undone: Vec<Edit>,
+    /// Every arena waits for the person's move (lockstep), or the agents run free.
+    wait_for_human: bool,
 }
 
 impl Experiment {
@@ -331,8 +494,9 @@ impl Experiment {
     /// Builds one arena per agent of the scene; with `keep_records` false only a bounded summary
     /// of the episodes is kept (the window's choice: memory that does not grow with the run).
     pub fn with_records(scene: Scene, keep_records: bool) -> Self {
+        let map = Map::from_rows(scene.rows());
         let arenas = (0..scene.agents.len())
-            .map(|i| Arena::new(&scene, i, &scene.agents[i].brain, keep_records))
+            .map(|i| Arena::new(&scene, i, &scene.agents[i].brain, keep_records, &map))
             .collect();
         Self {
             scene,
@@ -341,6 +505,9 @@ impl Experiment {
             log: Vec::new(),
             keep_records,
             lockstep: true,
+            history: Vec::new(),
+            undone: Vec::new(),
+            wait_for_human: true,
         }
     }
 
@@ -356,14 +523,26 @@ impl Experiment {
         experiment
     }
 
-    /// Carries out `command` now, between steps, and logs it with the current step. A hyperparameter
-    /// the arena's brain does not have, a value it already has, or an arena that does not exist,
-    /// changes nothing and is not logged.
-    pub fn apply(&mut self, command: Command) {
+    /// Carries out `command` now, between steps, and logs it with the current step. A command
+    /// that changes nothing (a hyperparameter the arena's brain does not have, a value it already
+    /// has, an arena that does not exist, nothing to undo) is ignored; one that would break the
+    /// world is refused with the reason. Neither is logged.
+    pub fn apply(&mut self, command: Command) -> Applied {
         if !self.accepts(&command) {
-            return;
+            return Applied::Ignored;
         }
-        match &command {
+        let outcome = self.carry_out(&command);
+        if outcome == Applied::Done {
+            self.log.push(LoggedCommand {
+                step: self.steps,
+                command,
+            });
+        }
+        outcome
+    }
+
+    fn carry_out(&mut self, command: &Command) -> Applied {
+        match command {
             Command::SetHyperparameter { arena, name, value } => {
                 if let Some(arena) = self.arenas.get_mut(*arena) {
                     arena.set_hyperparameter(name, *value);
@@ -390,11 +569,177 @@ impl Experiment {
                     arena.agent.try_new_task();
                 }
             }
+            Command::Paint {
+                reach,
+                stroke,
+                tile,
+                cells,
+            } => return self.paint(*reach, *stroke, *tile, cells),
+            Command::PlaceAgent { reach, x, y } => {
+                let cell = *y as usize * self.arenas[0].world.width() + *x as usize;
+                let reached: Vec<usize> = self.reached(*reach).collect();
+                // All or none: check every arena before moving any.
+                for &i in &reached {
+                    let world = &self.arenas[i].world;
+                    if !walkable(world.cell(cell)) {
+                        let reason = self.arenas[i].place_agent(cell).err().unwrap_or_default();
+                        return Applied::Refused(reason);
+                    }
+                }
+                for i in reached {
+                    let _ = self.arenas[i].place_agent(cell);
+                }
+            }
+            Command::Reshape(rows) => return self.reshape(rows),
+            Command::Undo => return self.undo_or_redo(true),
+            Command::Redo => return self.undo_or_redo(false),
+            Command::YouPlay { arena, on } => {
+                if let Err(reason) = self.arenas[*arena].you_play(*on) {
+                    return if reason.is_empty() {
+                        Applied::Ignored
+                    } else {
+                        Applied::Refused(reason)
+                    };
+                }
+            }
+            Command::Move { arena, action } => {
+                let arena = &mut self.arenas[*arena];
+                if !arena.agent.awaits_input() {
+                    return Applied::Ignored;
+                }
+                arena.agent.take_move(*action);
+            }
+            Command::WaitForHuman(wait) => {
+                if self.wait_for_human == *wait {
+                    return Applied::Ignored;
+                }
+                self.wait_for_human = *wait;
+            }
         }
-        self.log.push(LoggedCommand {
-            step: self.steps,
-            command,
+        Applied::Done
+    }
+
+    /// The arenas `reach` names.
+    fn reached(&self, reach: Reach) -> impl Iterator<Item = usize> + use<> {
+        (0..self.arenas.len()).filter(move |&i| reach.includes(i))
+    }
+
+    /// Paints one stroke's cells in the arenas reached, all or none.
+    fn paint(
+        &mut self,
+        reach: Reach,
+        stroke: u64,
+        tile: crate::edit::Tile,
+        cells: &[(u32, u32)],
+    ) -> Applied {
+        let mut painted = Vec::new();
+        for i in self.reached(reach) {
+            let mut map = self.arenas[i].map.clone();
+            if let Err(reason) = map.paint(cells, tile) {
+                return Applied::Refused(reason);
+            }
+            let changes = map.changes_from(&self.arenas[i].map);
+            if !changes.is_empty() {
+                painted.push((i, changes));
+            }
+        }
+        if painted.is_empty() {
+            return Applied::Ignored;
+        }
+        for (i, changes) in &painted {
+            self.arenas[*i].write_map(changes, false);
+        }
+        self.remember(Edit::Paint {
+            stroke,
+            arenas: painted,
         });
+        Applied::Done
+    }
+
+    /// Gives every arena the map `rows` (another size) and fresh agents; refused when the scene
+    /// with that map would not pass `check` (a size limit, a task naming a cell now outside).
+    fn reshape(&mut self, rows: &[String]) -> Applied {
+        let mut scene = self.scene.clone();
+        let WorldSpec::Grid(grid) = &mut scene.world;
+        grid.rows = rows.to_vec();
+        if let Some(error) = errors_of(&scene).into_iter().next() {
+            return Applied::Refused(format!("the new map is refused: {error}"));
+        }
+        let after = Map::from_rows(rows);
+        let before = self.arenas.iter().map(|a| a.map.clone()).collect();
+        self.set_maps(&vec![after.clone(); self.arenas.len()]);
+        self.remember(Edit::Reshape { before, after });
+        Applied::Done
+    }
+
+    /// Gives arena `i` the map `maps[i]` and a fresh agent.
+    fn set_maps(&mut self, maps: &[Map]) {
+        for (arena, map) in self.arenas.iter_mut().zip(maps) {
+            arena.map = map.clone();
+        }
+        for i in 0..self.arenas.len() {
+            self.reset_arena(i);
+        }
+    }
+
+    /// Adds an edit to the history; what was undone can no longer be redone.
+    fn remember(&mut self, edit: Edit) {
+        self.history.push(edit);
+        self.undone.clear();
+    }
+
+    /// Takes back (or does again) the last edit: a whole stroke, or a reshape.
+    fn undo_or_redo(&mut self, undo: bool) -> Applied {
+        let from = if undo {
+            &mut self.history
+        } else {
+            &mut self.undone
+        };
+        let Some(last) = from.pop() else {
+            return Applied::Ignored;
+        };
+        let mut moved = vec![last];
+        if let Edit::Paint { stroke, .. } = moved[0] {
+            while let Some(Edit::Paint { stroke: s, .. }) = from.last()
+                && *s == stroke
+            {
+                moved.extend(from.pop());
+            }
+        }
+        for edit in &moved {
+            match edit {
+                Edit::Paint { arenas, .. } => {
+                    for (i, changes) in arenas {
+                        self.arenas[*i].write_map(changes, undo);
+                    }
+                }
+                Edit::Reshape { before, after } => {
+                    let maps = if undo {
+                        before.clone()
+                    } else {
+                        vec![after.clone(); self.arenas.len()]
+                    };
+                    self.set_maps(&maps);
+                }
+            }
+        }
+        let to = if undo {
+            &mut self.undone
+        } else {
+            &mut self.history
+        };
+        to.extend(moved);
+        Applied::Done
+    }
+
+    /// Whether there is an edit to undo, and one to redo.
+    pub fn can_undo_redo(&self) -> (bool, bool) {
+        (!self.history.is_empty(), !self.undone.is_empty())
+    }
+
+    /// Whether every arena waits for the person's move while one plays.
+    pub fn waits_for_human(&self) -> bool {
+        self.wait_for_human
     }
 
     /// Whether every episode's record is kept (otherwise only bounded summaries).
@@ -417,11 +762,26 @@ impl Experiment {
                     known && changed != a.requested
                 })
             }
-            Command::ResetAll => true,
+            Command::ResetAll
+            | Command::Reshape(_)
+            | Command::Undo
+            | Command::Redo
+            | Command::WaitForHuman(_) => true,
             Command::ResetArena(i)
             | Command::Amnesia(i)
             | Command::NextTask(i)
-            | Command::NewTask(i) => *i < self.arenas.len(),
+            | Command::NewTask(i)
+            | Command::YouPlay { arena: i, .. }
+            | Command::Move { arena: i, .. } => *i < self.arenas.len(),
+            Command::Paint { reach, .. } | Command::PlaceAgent { reach, .. } => {
+                let (x, y) = match command {
+                    Command::PlaceAgent { x, y, .. } => (*x as usize, *y as usize),
+                    _ => (0, 0),
+                };
+                let world = &self.arenas.first().map(|a| &a.world);
+                let inside = world.is_some_and(|w| x < w.width() && y < w.height());
+                inside && !matches!(reach, Reach::Arena(i) if *i >= self.arenas.len())
+            }
         }
     }
 
@@ -451,22 +811,31 @@ impl Experiment {
         &self.arenas
     }
 
-    /// Steps every arena once.
-    pub fn step(&mut self) {
-        for arena in &mut self.arenas {
-            arena.step(&self.scene);
-        }
-        self.steps += 1;
+    /// Steps every arena once; false when they wait for a person's move.
+    pub fn step(&mut self) -> bool {
+        self.step_n(1) == 1
     }
 
-    /// Steps every arena `n` times.
-    pub fn step_n(&mut self, n: u64) {
+    /// Steps every arena `n` times, and returns how many lockstep steps were taken: fewer when
+    /// every arena waits for a person's move (lockstep with a human takes one step per move). A
+    /// person's arena that runs free steps only when a move is queued.
+    pub fn step_n(&mut self, n: u64) -> u64 {
+        let n = if self.wait_for_human && self.arenas.iter().any(Arena::is_human) {
+            if self.arenas.iter().any(|a| a.agent.awaits_input()) {
+                0
+            } else {
+                n.min(1)
+            }
+        } else {
+            n
+        };
         for arena in &mut self.arenas {
             for _ in 0..n {
                 arena.step(&self.scene);
             }
         }
         self.steps += n;
+        n
     }
 
     /// Steps arena `index` alone `n` times (benchmarks time one arena at a time).
@@ -483,7 +852,8 @@ impl Experiment {
     /// the number of episodes completed across arenas each time one ends.
     pub fn run_episodes(&mut self, episodes: u32, mut progress: impl FnMut(u64)) {
         self.lockstep = false;
-        for arena in &mut self.arenas {
+        // A person's arena has no one at the keyboard here: it is skipped.
+        for arena in self.arenas.iter_mut().filter(|a| !a.is_human()) {
             while arena.episodes.count() < episodes {
                 if arena.step(&self.scene) {
                     progress(1);
@@ -495,9 +865,16 @@ impl Experiment {
     /// Restarts arena `index` with a fresh world and a fresh agent built from the requested
     /// brain (so on-reset changes take effect).
     fn reset_arena(&mut self, index: usize) {
-        if let Some(arena) = self.arenas.get(index) {
+        if let Some(arena) = self.arenas.get_mut(index) {
             let brain = arena.requested.clone();
-            self.arenas[index] = Arena::new(&self.scene, index, &brain, self.keep_records);
+            let playing = arena.parked.is_some();
+            let yours = arena.your_episodes.take();
+            *arena = Arena::new(&self.scene, index, &brain, self.keep_records, &arena.map);
+            // The person keeps playing, and keeps their curve.
+            arena.your_episodes = yours;
+            if playing {
+                let _ = arena.you_play(true);
+            }
         }
     }
 

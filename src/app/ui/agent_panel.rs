@@ -48,6 +48,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         let requested = &arena.requested;
         let pending = &arena.pending;
         ui.label(RichText::new(format!("kind: {}", requested.kind())).strong());
+        play_switches(ui, snapshot, selected, commands);
         ui.add_space(4.0);
         let parameters = requested.hyperparameters();
         if parameters.is_empty() {
@@ -144,4 +145,42 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
         }
     });
     (v != value).then_some(v)
+}
+
+/// "You play": the person takes the arena's place (its agent waits aside), and whether the other
+/// arenas wait for their moves.
+fn play_switches(
+    ui: &mut Ui,
+    snapshot: &crate::app::stepper::Snapshot,
+    selected: usize,
+    commands: &mut Vec<AppCommand>,
+) {
+    let Some(arena) = snapshot.arenas.get(selected) else {
+        return;
+    };
+    let by_scene = arena.human && !arena.you_play;
+    let mut playing = arena.human;
+    let switch = ui
+        .add_enabled(!by_scene, egui::Checkbox::new(&mut playing, "🎮 you play this arena"))
+        .on_hover_text("Take the agent's place: move with the arrow keys or WASD while this arena is selected. The agent waits aside and takes over again, with what it learned, when you stop. Your episodes appear in the curves as \"you\".")
+        .on_disabled_hover_text("The scene makes a person this arena's agent");
+    if switch.changed() {
+        commands.push(
+            Command::YouPlay {
+                arena: selected,
+                on: playing,
+            }
+            .into(),
+        );
+    }
+    if snapshot.arenas.iter().any(|a| a.human) {
+        let mut wait = snapshot.waits_for_human;
+        if ui
+            .checkbox(&mut wait, "the other arenas wait for your move")
+            .on_hover_text("On: one step of every arena per move (a fair race). Off: the agents run at the chosen speed while you play.")
+            .changed()
+        {
+            commands.push(Command::WaitForHuman(wait).into());
+        }
+    }
 }

@@ -7,11 +7,14 @@ use bevy_egui::egui::{
 
 use super::{charts, palette};
 use crate::app::command::AppCommand;
+use crate::app::edit::Editing;
 use crate::app::keys::Overlays;
 use crate::app::sim::Sim;
 use crate::brain::{AttentionInsight, Insight, MemoryInsight, PlanningInsight, ValueMap};
+use crate::command::Command;
+use crate::edit::Tile;
 use crate::experiment::ArenaView;
-use crate::world::{Action, Cell};
+use crate::world::{Action, Cell, Colour};
 
 /// Height of an arena's title line, in points.
 const TITLE_HEIGHT: f32 = 44.0;
@@ -45,8 +48,15 @@ fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize
     best
 }
 
-/// Draws every arena from the latest snapshot; a click on one selects it.
-pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppCommand>) {
+/// Draws every arena from the latest snapshot; a click on one selects it, a drag of its agent
+/// moves the agent, and in edit mode the mouse paints the map (right button: floor).
+pub fn show(
+    ui: &mut Ui,
+    sim: &Sim,
+    overlays: &Overlays,
+    editing: &mut Editing,
+    commands: &mut Vec<AppCommand>,
+) {
     let arenas = &sim.snapshot().arenas;
     let Some(first) = arenas.first() else {
         return;
@@ -75,10 +85,25 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
         // A map narrower than its title is centred under it.
         let inset = (block.x - grid_size.x) / 2.0;
         let grid_rect = Rect::from_min_size(top_left + Vec2::new(inset, TITLE_HEIGHT), grid_size);
-        let response = ui.interact(block_rect, ui.id().with(("arena", i)), Sense::click());
-        if response.clicked() {
+        let response = ui.interact(
+            block_rect,
+            ui.id().with(("arena", i)),
+            Sense::click_and_drag(),
+        );
+        if response.clicked() || response.drag_started() {
             clicked = Some(i);
         }
+        let to_cell = |p: Pos2| {
+            grid_rect.contains(p).then(|| {
+                let x = (((p.x - grid_rect.left()) / cell) as usize).min(width - 1);
+                let y = (((p.y - grid_rect.top()) / cell) as usize).min(height - 1);
+                (x as u32, y as u32)
+            })
+        };
+        let pointer_cell = response
+            .interact_pointer_pos()
+            .or(response.hover_pos())
+            .and_then(to_cell);
         let selected = i == sim.selected;
         draw_title(ui, arena, block_rect, selected);
         let insight = arena.insight.as_ref().unwrap_or(&no_insight);
@@ -98,6 +123,27 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
         draw_agent(ui, arena, grid_rect, cell);
+        interact(ui, i, arena, &response, &to_cell, editing, commands);
+        if editing.on
+            && let Some((x, y)) = pointer_cell
+        {
+            let rect = cell_rect(grid_rect, cell, width, y as usize * width + x as usize);
+            ui.painter().rect_stroke(
+                rect,
+                CornerRadius::ZERO,
+                Stroke::new(2.0, palette::SELECTED),
+                StrokeKind::Inside,
+            );
+        }
+        if editing.dragging_agent == Some(i)
+            && let Some(pointer) = ui.input(|input| input.pointer.latest_pos())
+        {
+            ui.painter().circle_stroke(
+                pointer,
+                (cell * 0.3).max(3.0),
+                Stroke::new(2.5, palette::AGENT),
+            );
+        }
         let frame_colour = if selected {
             palette::SELECTED
         } else {
@@ -116,17 +162,84 @@ pub fn show(ui: &mut Ui, sim: &Sim, overlays: &Overlays, commands: &mut Vec<AppC
             );
             draw_value_legend(ui, legend, range);
         }
-        if let Some(pointer) = response.hover_pos().filter(|p| grid_rect.contains(*p)) {
-            let x = ((pointer.x - grid_rect.left()) / cell) as usize;
-            let y = ((pointer.y - grid_rect.top()) / cell) as usize;
-            let index = y.min(height - 1) * width + x.min(width - 1);
+        if let Some((x, y)) = pointer_cell.filter(|_| !editing.on && !response.dragged()) {
+            let index = y as usize * width + x as usize;
             response.on_hover_ui_at_pointer(|ui| {
                 cell_tooltip(ui, arena, index, insight.values.as_ref());
             });
         }
     }
-    if let Some(i) = clicked {
+    if let Some(i) = clicked.filter(|&i| i != sim.selected) {
         commands.push(AppCommand::Select(i));
+    }
+    // A stroke ends when the buttons are up.
+    if !ui.input(|input| input.pointer.any_down()) {
+        editing.stroke = None;
+    }
+}
+
+/// The mouse on arena `i`: a press on the agent drags it (dropped on another cell, it moves there:
+/// a command); otherwise, in edit mode, the left button paints the palette's tile and the right
+/// one floor. `to_cell` maps a point to the arena's cell.
+fn interact(
+    ui: &Ui,
+    i: usize,
+    arena: &ArenaView,
+    response: &egui::Response,
+    to_cell: &dyn Fn(Pos2) -> Option<(u32, u32)>,
+    editing: &mut Editing,
+    commands: &mut Vec<AppCommand>,
+) {
+    let width = arena.world.width();
+    let agent = arena.world.agent();
+    let (origin, latest, down, primary, secondary) = ui.input(|input| {
+        let pointer = &input.pointer;
+        (
+            pointer.press_origin(),
+            pointer.latest_pos(),
+            pointer.any_down(),
+            pointer.button_down(egui::PointerButton::Primary),
+            pointer.button_down(egui::PointerButton::Secondary),
+        )
+    });
+    let pressed_here = response.is_pointer_button_down_on();
+    let origin_cell = origin.and_then(to_cell);
+    if pressed_here
+        && primary
+        && editing.dragging_agent.is_none()
+        && editing.stroke.is_none()
+        && origin_cell.is_some_and(|(x, y)| y as usize * width + x as usize == agent)
+    {
+        editing.dragging_agent = Some(i);
+    }
+    if editing.dragging_agent == Some(i) {
+        if !down {
+            editing.dragging_agent = None;
+            let dropped = latest.and_then(to_cell);
+            if let Some((x, y)) = dropped.filter(|&(x, y)| y as usize * width + x as usize != agent)
+            {
+                commands.push(
+                    Command::PlaceAgent {
+                        reach: editing.reach(i),
+                        x,
+                        y,
+                    }
+                    .into(),
+                );
+            }
+        }
+        return;
+    }
+    if !editing.on || !pressed_here || !(primary || secondary) {
+        return;
+    }
+    let Some(at) = response.interact_pointer_pos().and_then(to_cell) else {
+        return;
+    };
+    let tile = if secondary { Tile::Floor } else { editing.tile };
+    let begin = editing.stroke.is_none();
+    if let Some(command) = editing.paint(i, at, tile, begin) {
+        commands.push(command.into());
     }
 }
 
@@ -243,55 +356,7 @@ fn draw_grid(
     for (i, &kind) in world.cells().iter().enumerate() {
         let rect = cell_rect(grid, cell, width, i);
         let centre = rect.center();
-        match kind {
-            Cell::Goal => star(painter, centre, cell * 0.36, Color32::from_rgb(10, 60, 25)),
-            Cell::Lava => {
-                let stroke = Stroke::new((cell * 0.06).max(1.0), Color32::from_rgb(120, 30, 10));
-                for k in 1..4 {
-                    let t = k as f32 / 4.0 * cell;
-                    painter.line_segment(
-                        [
-                            rect.left_top() + Vec2::new(t, 0.0),
-                            rect.left_top() + Vec2::new(0.0, t),
-                        ],
-                        stroke,
-                    );
-                    painter.line_segment(
-                        [
-                            rect.right_bottom() - Vec2::new(t, 0.0),
-                            rect.right_bottom() - Vec2::new(0.0, t),
-                        ],
-                        stroke,
-                    );
-                }
-            }
-            Cell::Object(colour) => {
-                painter.circle_filled(centre, cell * 0.32, palette::object(colour));
-                if world.rules.target == Some(colour) {
-                    painter.circle_stroke(centre, cell * 0.42, Stroke::new(2.0, Color32::WHITE));
-                }
-            }
-            Cell::Cue => {
-                // A diamond in the target colour: a sign to read, not an object to reach.
-                let colour = world
-                    .rules
-                    .target
-                    .map_or(Color32::from_gray(120), palette::object);
-                let r = cell * 0.34;
-                let diamond = vec![
-                    centre - Vec2::new(0.0, r),
-                    centre + Vec2::new(r, 0.0),
-                    centre + Vec2::new(0.0, r),
-                    centre - Vec2::new(r, 0.0),
-                ];
-                painter.add(Shape::convex_polygon(
-                    diamond,
-                    colour,
-                    Stroke::new(1.5, Color32::from_gray(230)),
-                ));
-            }
-            Cell::Floor | Cell::Wall => {}
-        }
+        draw_mark(painter, rect, kind, world.rules.target);
         if i == world.start() && cell >= 14.0 {
             painter.text(
                 rect.left_top() + Vec2::splat(2.0),
@@ -311,6 +376,59 @@ fn draw_grid(
                 Color32::from_rgba_unmultiplied(0, 0, 0, 170),
             );
         }
+    }
+}
+
+/// The mark that says what a cell is without relying on colour: a star on a goal, hatching on lava,
+/// a disc for an object (ringed when it is the `target`), a diamond for a cue tile.
+pub fn draw_mark(painter: &egui::Painter, rect: Rect, kind: Cell, target: Option<Colour>) {
+    let cell = rect.width();
+    let centre = rect.center();
+    match kind {
+        Cell::Goal => star(painter, centre, cell * 0.36, Color32::from_rgb(10, 60, 25)),
+        Cell::Lava => {
+            let stroke = Stroke::new((cell * 0.06).max(1.0), Color32::from_rgb(120, 30, 10));
+            for k in 1..4 {
+                let t = k as f32 / 4.0 * cell;
+                painter.line_segment(
+                    [
+                        rect.left_top() + Vec2::new(t, 0.0),
+                        rect.left_top() + Vec2::new(0.0, t),
+                    ],
+                    stroke,
+                );
+                painter.line_segment(
+                    [
+                        rect.right_bottom() - Vec2::new(t, 0.0),
+                        rect.right_bottom() - Vec2::new(0.0, t),
+                    ],
+                    stroke,
+                );
+            }
+        }
+        Cell::Object(colour) => {
+            painter.circle_filled(centre, cell * 0.32, palette::object(colour));
+            if target == Some(colour) {
+                painter.circle_stroke(centre, cell * 0.42, Stroke::new(2.0, Color32::WHITE));
+            }
+        }
+        Cell::Cue => {
+            // A diamond in the target colour: a sign to read, not an object to reach.
+            let colour = target.map_or(Color32::from_gray(120), palette::object);
+            let r = cell * 0.34;
+            let diamond = vec![
+                centre - Vec2::new(0.0, r),
+                centre + Vec2::new(r, 0.0),
+                centre + Vec2::new(0.0, r),
+                centre - Vec2::new(r, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(
+                diamond,
+                colour,
+                Stroke::new(1.5, Color32::from_gray(230)),
+            ));
+        }
+        Cell::Floor | Cell::Wall => {}
     }
 }
 

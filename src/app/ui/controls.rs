@@ -15,6 +15,7 @@ pub fn show(
     sim: &Sim,
     file: &SceneFile,
     overlays: &Overlays,
+    editing: bool,
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -78,6 +79,9 @@ pub fn show(
             commands.push(AppCommand::ToggleTrail);
         }
         ui.separator();
+        if ui.selectable_label(editing, "✏ edit").on_hover_text("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save (E)").clicked() {
+            commands.push(AppCommand::ToggleEdit);
+        }
         if ui.button("? keys").on_hover_text("Keyboard shortcuts (H)").clicked() {
             commands.push(AppCommand::ToggleHelp);
         }

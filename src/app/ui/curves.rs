@@ -1,7 +1,7 @@
 //! The learning-curve panel: steps and return per episode for every agent, smoothed, with task switches marked.
 
 use bevy_egui::egui::{self, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points, VLine};
 
 use super::palette;
 use crate::app::sim::Sim;
@@ -113,6 +113,22 @@ pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
                                     .color(colour)
                                     .width(2.0),
                             );
+                            // The person's own episodes in an arena they took over.
+                            if let Some(yours) = &arena.your_curve {
+                                let name = format!("you (in {})", arena.name);
+                                let points = smoothed(yours, settings.smoothing, metric);
+                                plot.points(
+                                    Points::new(name.clone(), PlotPoints::from(points.clone()))
+                                        .color(palette::AGENT)
+                                        .radius(4.0),
+                                );
+                                plot.line(
+                                    Line::new(name, PlotPoints::from(points))
+                                        .color(palette::AGENT)
+                                        .style(LineStyle::dashed_loose())
+                                        .width(2.0),
+                                );
+                            }
                         }
                         for &x in &switches {
                             plot.vline(

@@ -7,6 +7,7 @@ mod charts;
 mod continual_panel;
 mod controls;
 mod curves;
+mod edit_bar;
 mod insight_panel;
 mod memory_panel;
 mod meta_panel;
@@ -23,6 +24,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 pub use curves::{CurveSettings, smoothed};
 
 use super::command::AppCommand;
+use super::edit::{Editing, Notices};
 use super::keys::{KEY_HELP, KeyRequests, Overlays, Typing};
 use super::scene_file::SceneFile;
 use super::sim::Sim;
@@ -90,6 +92,8 @@ fn draw_window(
     mut requests: ResMut<KeyRequests>,
     mut writer: MessageWriter<AppCommand>,
     mut typing: ResMut<Typing>,
+    mut editing: ResMut<Editing>,
+    notices: Res<Notices>,
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
@@ -112,9 +116,16 @@ fn draw_window(
     );
     egui::Panel::top("controls").show(&mut root, |ui| {
         ui.add_space(3.0);
-        controls::show(ui, &sim, &file, &overlays, &mut commands);
+        controls::show(ui, &sim, &file, &overlays, editing.on, &mut commands);
         ui.add_space(1.0);
     });
+    if editing.on {
+        egui::Panel::top("edit").show(&mut root, |ui| {
+            ui.add_space(2.0);
+            edit_bar::show(ui, &sim, &mut editing, &mut commands);
+            ui.add_space(2.0);
+        });
+    }
     egui::Panel::bottom("status").show(&mut root, |ui| {
         status_line(ui, &sim, &file, fps);
     });
@@ -147,7 +158,8 @@ fn draw_window(
         if file.missing || !file.errors.is_empty() {
             error_banner(ui, &file);
         }
-        arenas::show(ui, &sim, &overlays, &mut commands);
+        notices_line(ui, &sim, &notices, time.elapsed_secs_f64());
+        arenas::show(ui, &sim, &overlays, &mut editing, &mut commands);
     });
     if requests.help_open {
         egui::Window::new("Keys")
@@ -227,6 +239,39 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
             ui.colored_label(palette::ERROR, status);
         }
     });
+}
+
+/// Recent notices (a refused edit, a save) and what the selected arena's map or person needs.
+fn notices_line(ui: &mut egui::Ui, sim: &Sim, notices: &Notices, now: f64) {
+    for (_, text, error) in notices.showing(now) {
+        let colour = if *error {
+            palette::ERROR
+        } else {
+            palette::BEST
+        };
+        ui.colored_label(colour, RichText::new(text).strong());
+    }
+    let snapshot = sim.snapshot();
+    if let Some(arena) = snapshot.arenas.get(sim.selected) {
+        if let Some(warning) = arena.map_warning {
+            ui.colored_label(palette::NOTICE, format!("⚠ {}: {warning}", arena.name));
+        }
+        if arena.awaiting_move {
+            let who = if snapshot.waits_for_human {
+                "every arena waits for your move"
+            } else {
+                "the agents run free meanwhile"
+            };
+            ui.colored_label(
+                palette::NOTICE,
+                RichText::new(format!(
+                    "🎮 your move in {} (arrow keys or WASD): {who}",
+                    arena.name
+                ))
+                .strong(),
+            );
+        }
+    }
 }
 
 fn error_banner(ui: &mut egui::Ui, file: &SceneFile) {

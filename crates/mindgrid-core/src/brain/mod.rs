@@ -7,6 +7,7 @@ mod agents {
     pub mod continual;
     pub mod dyna_q;
     pub mod expected_sarsa;
+    pub mod human;
     pub mod mfec;
     pub mod planner;
     pub mod q_learning;
@@ -34,6 +35,7 @@ pub use agents::continual::{
 };
 pub use agents::dyna_q::{DynaQ, DynaQParams};
 pub use agents::expected_sarsa::{ExpectedSarsa, ExpectedSarsaParams};
+pub use agents::human::HumanAgent;
 pub use agents::mfec::{
     ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory,
 };
@@ -94,6 +96,34 @@ pub trait Agent: Send + Sync {
     fn amnesia(&mut self) {}
     /// Meets a new task, if the agent compares how fast it adapts ("new task"); others ignore it.
     fn try_new_task(&mut self) {}
+    /// Whether the agent waits for a move from the keyboard before it can act (a human).
+    fn awaits_input(&self) -> bool {
+        false
+    }
+    /// A move from the keyboard, for an agent that takes them; others ignore it.
+    fn take_move(&mut self, _action: Action) {}
+}
+
+/// A brain kind without hyperparameters, written as a bare name in scenes (`Random`, `Human`).
+pub trait PlainBrain: Agent + Default + 'static {
+    /// The kind in words, for the window.
+    const TITLE: &'static str;
+    /// One line for the README table's "mechanism" column.
+    const SUMMARY: &'static str;
+    /// How it works, for the window.
+    const ABOUT: &'static str;
+}
+
+impl PlainBrain for RandomAgent {
+    const TITLE: &'static str = "a random walker";
+    const SUMMARY: &'static str = "baseline";
+    const ABOUT: &'static str = RandomAgent::ABOUT;
+}
+
+impl PlainBrain for HumanAgent {
+    const TITLE: &'static str = "you, at the keyboard";
+    const SUMMARY: &'static str = "a person plays (window only)";
+    const ABOUT: &'static str = HumanAgent::ABOUT;
 }
 
 /// A brain kind the registry can build: its hyperparameters and how the window names it.
@@ -118,30 +148,33 @@ pub trait Brain: Agent + Sized + 'static {
 
 /// The registry: one line per brain kind (`Kind => Agent`); a scene writes it `Kind(field: value)`
 /// and the variant holds the agent's hyperparameters (`<Agent as Brain>::Params`).
-/// `Random`, the floor every learner must beat, has no hyperparameters and is written `Random`.
+/// Kinds without hyperparameters ([`PlainBrain`]) come first, between braces, and are written as a
+/// bare name.
 macro_rules! brains {
-    ($($(#[$doc:meta])* $kind:ident => $agent:ty,)*) => {
+    (
+        { $($(#[$plain_doc:meta])* $plain:ident => $plain_agent:ty,)* }
+        $($(#[$doc:meta])* $kind:ident => $agent:ty,)*
+    ) => {
         /// A brain kind with its hyperparameters, as a scene file writes it.
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         pub enum BrainSpec {
-            /// Uniformly random actions: the floor every learner must beat.
-            Random,
+            $($(#[$plain_doc])* $plain,)*
             $($(#[$doc])* $kind(<$agent as Brain>::Params),)*
         }
 
         impl BrainSpec {
             /// The brain kinds a scene may name.
-            pub const KINDS: &'static [&'static str] = &["Random", $(stringify!($kind),)*];
+            pub const KINDS: &'static [&'static str] = &[$(stringify!($plain),)* $(stringify!($kind),)*];
 
             /// Every kind with its default hyperparameters.
             pub fn defaults() -> Vec<BrainSpec> {
-                vec![BrainSpec::Random, $(BrainSpec::$kind(Default::default()),)*]
+                vec![$(BrainSpec::$plain,)* $(BrainSpec::$kind(Default::default()),)*]
             }
 
             /// The kind's name as written in scenes.
             pub fn kind(&self) -> &'static str {
                 match self {
-                    BrainSpec::Random => "Random",
+                    $(BrainSpec::$plain => stringify!($plain),)*
                     $(BrainSpec::$kind(_) => stringify!($kind),)*
                 }
             }
@@ -149,7 +182,7 @@ macro_rules! brains {
             /// A fresh agent of this kind for `world`; `seed` draws whatever it fixes at birth.
             pub fn build(&self, world: &GridWorld, seed: u64) -> Box<dyn Agent> {
                 match self {
-                    BrainSpec::Random => Box::new(RandomAgent),
+                    $(BrainSpec::$plain => Box::new(<$plain_agent>::default()),)*
                     $(BrainSpec::$kind(p) => Box::new(<$agent as Brain>::build(p, world, seed)),)*
                 }
             }
@@ -157,7 +190,7 @@ macro_rules! brains {
             /// The tunable hyperparameters of this kind, with their current values.
             pub fn hyperparameters(&self) -> Vec<(&'static ParamSpec, f64)> {
                 match self {
-                    BrainSpec::Random => Vec::new(),
+                    $(BrainSpec::$plain)|* => Vec::new(),
                     $(BrainSpec::$kind(p) => values_of(p),)*
                 }
             }
@@ -165,7 +198,7 @@ macro_rules! brains {
             /// Sets one hyperparameter by name (clamped to its range). Unknown names are ignored.
             pub fn set_hyperparameter(&mut self, name: &str, value: f64) {
                 match self {
-                    BrainSpec::Random => {}
+                    $(BrainSpec::$plain)|* => {}
                     $(BrainSpec::$kind(p) => {
                         set_clamped(p, name, value);
                         <$agent as Brain>::constrain(p, name);
@@ -176,7 +209,7 @@ macro_rules! brains {
             /// Combinations of values that cannot work, as (field, message).
             pub fn conflicts(&self) -> Vec<(&'static str, String)> {
                 match self {
-                    BrainSpec::Random => Vec::new(),
+                    $(BrainSpec::$plain)|* => Vec::new(),
                     $(BrainSpec::$kind(p) => <$agent as Brain>::conflicts(p),)*
                 }
             }
@@ -184,7 +217,7 @@ macro_rules! brains {
             /// Hyperparameter `name` as a scene file writes it.
             pub fn written(&self, name: &str) -> String {
                 match self {
-                    BrainSpec::Random => String::new(),
+                    $(BrainSpec::$plain)|* => String::new(),
                     $(BrainSpec::$kind(p) => p.written(name),)*
                 }
             }
@@ -214,7 +247,7 @@ macro_rules! brains {
             /// The mechanism's name in words, for the window.
             pub fn title(&self) -> &'static str {
                 match self {
-                    BrainSpec::Random => "a random walker",
+                    $(BrainSpec::$plain => <$plain_agent as PlainBrain>::TITLE,)*
                     $(BrainSpec::$kind(p) => <$agent as Brain>::title(p),)*
                 }
             }
@@ -222,7 +255,7 @@ macro_rules! brains {
             /// How the mechanism works, for the window.
             pub fn about(&self) -> &'static str {
                 match self {
-                    BrainSpec::Random => RandomAgent::ABOUT,
+                    $(BrainSpec::$plain => <$plain_agent as PlainBrain>::ABOUT,)*
                     $(BrainSpec::$kind(_) => <$agent as Brain>::ABOUT,)*
                 }
             }
@@ -230,7 +263,7 @@ macro_rules! brains {
             /// The README table's "mechanism" column.
             pub fn summary(&self) -> &'static str {
                 match self {
-                    BrainSpec::Random => "baseline",
+                    $(BrainSpec::$plain => <$plain_agent as PlainBrain>::SUMMARY,)*
                     $(BrainSpec::$kind(_) => <$agent as Brain>::SUMMARY,)*
                 }
             }
@@ -239,6 +272,12 @@ macro_rules! brains {
 }
 
 brains! {
+    {
+        /// Uniformly random actions: the floor every learner must beat.
+        Random => RandomAgent,
+        /// A person at the keyboard: the window's "you play" (headless runs refuse it).
+        Human => HumanAgent,
+    }
     /// Tabular Q-learning (Watkins 1989).
     QLearning => QLearning,
     /// Sarsa: on-policy tabular TD control (Rummery & Niranjan 1994).

@@ -1,8 +1,10 @@
 //! Scene files: the RON schema, parsing with positions, and validation with `file:line:column` errors.
 
 mod locate;
+mod save;
 
 pub use locate::{Position, SourceMap};
+pub use save::{with_rows, write_atomically};
 
 use std::fmt;
 use std::path::Path;
@@ -160,8 +162,20 @@ impl Scene {
     /// A world built from the scene's map and rules (before any task switch).
     pub fn build_world(&self) -> GridWorld {
         let WorldSpec::Grid(grid) = &self.world;
+        self.build_world_on(&grid.rows)
+    }
+
+    /// The scene's map rows.
+    pub fn rows(&self) -> &[String] {
+        let WorldSpec::Grid(grid) = &self.world;
+        &grid.rows
+    }
+
+    /// A world with the scene's rules on another map (an edited one).
+    pub fn build_world_on(&self, rows: &[String]) -> GridWorld {
+        let WorldSpec::Grid(grid) = &self.world;
         GridWorld::from_rows(
-            &grid.rows,
+            rows,
             Rules {
                 goal_reward: grid.goal_reward,
                 lava_reward: grid.lava_reward,
@@ -522,23 +536,31 @@ fn validate(scene: &Scene) -> Vec<Finding> {
     }
     validate_tasks(scene, grid, &mut findings);
     let has_errors = findings.iter().any(|f| f.severity == Severity::Error);
-    if !has_errors {
-        let world = scene.build_world();
-        if grid.random_target {
-            // The target is drawn each episode; any object may be it.
-        } else if !world.has_goal() {
-            findings.push(Finding::warning(
-                "world.rows",
-                "the map has no goal ('G', or an object of the target colour): agents cannot succeed",
-            ));
-        } else if world.shortest_path_to_goal().is_none() {
-            findings.push(Finding::warning(
-                "world.rows",
-                "no goal can be reached from the start without crossing walls or lava",
-            ));
-        }
+    if !has_errors && let Some(warning) = scene.build_world().goal_warning() {
+        findings.push(Finding::warning("world.rows", warning));
     }
     findings
+}
+
+/// What is wrong with a scene built in memory (an edited map, say), as messages without positions;
+/// empty when it would pass `mindgrid check`.
+pub fn errors_of(scene: &Scene) -> Vec<String> {
+    validate(scene)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.message)
+        .collect()
+}
+
+/// Whether any agent of the scene is a person ([`BrainSpec::Human`]), as `(index, name)`.
+pub fn human_agents(scene: &Scene) -> Vec<(usize, &str)> {
+    scene
+        .agents
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.brain == BrainSpec::Human)
+        .map(|(i, a)| (i, a.name.as_str()))
+        .collect()
 }
 
 fn validate_tasks(scene: &Scene, grid: &GridSpec, findings: &mut Vec<Finding>) {

@@ -459,4 +459,27 @@ impl GridWorld {
             self.start = i;
         }
     }
+
+    /// Puts the agent on cell `i` mid-episode (an edit or a drag in the window).
+    pub fn set_agent(&mut self, i: usize) {
+        if i < self.cells.len() {
+            self.agent = i;
+        }
+    }
+
+    /// Why agents here cannot succeed, if they cannot: no goal, or no goal reachable from the start
+    /// (`None` when the target is drawn each episode, since any object may be it).
+    pub fn goal_warning(&self) -> Option<&'static str> {
+        if self.rules.random_target {
+            None
+        } else if !self.has_goal() {
+            Some(
+                "the map has no goal ('G', or an object of the target colour): agents cannot succeed",
+            )
+        } else if self.shortest_path_to_goal().is_none() {
+            Some("no goal can be reached from the start without crossing walls or lava")
+        } else {
+            None
+        }
+    }
 }

@@ -7,6 +7,7 @@ use crate::brain::{Agent, BrainSpec, Insight, Transition};
 use crate::world::{Action, GridWorld, Observation};
 
 /// Chooses each of the four moves with probability 1/4.
+#[derive(Default)]
 pub struct RandomAgent;
 
 impl RandomAgent {
