@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::scene::MAX_CELLS;
-use crate::world::{Cell, Colour};
+use crate::world::{Cell, Colour, GridWorld};
 
 /// The longest side a new or resized map may have.
 pub const MAX_SIDE: usize = 64;
@@ -44,18 +44,23 @@ impl Tile {
         Tile::Cue,
     ];
 
+    /// The cell the tile makes (the start is floor).
+    pub fn cell(self) -> Cell {
+        match self {
+            Tile::Floor | Tile::Start => Cell::Floor,
+            Tile::Wall => Cell::Wall,
+            Tile::Lava => Cell::Lava,
+            Tile::Goal => Cell::Goal,
+            Tile::Object(colour) => Cell::Object(colour),
+            Tile::Cue => Cell::Cue,
+        }
+    }
+
     /// The map character the tile writes.
     pub fn symbol(self) -> char {
         match self {
-            Tile::Floor => '.',
-            Tile::Wall => '#',
-            Tile::Lava => 'L',
-            Tile::Goal => 'G',
             Tile::Start => 'S',
-            Tile::Object(Colour::Red) => 'r',
-            Tile::Object(Colour::Blue) => 'b',
-            Tile::Object(Colour::Yellow) => 'y',
-            Tile::Cue => 'c',
+            tile => tile.cell().symbol(),
         }
     }
 
@@ -126,6 +131,19 @@ impl Map {
         Self {
             width,
             height: rows.len(),
+            symbols,
+        }
+    }
+
+    /// The map of a world as it is now: its cells, and its start as `S`.
+    pub fn of_world(world: &GridWorld) -> Self {
+        let mut symbols: Vec<char> = world.cells().iter().map(|c| c.symbol()).collect();
+        if let Some(start) = symbols.get_mut(world.start()).filter(|c| **c == '.') {
+            *start = 'S';
+        }
+        Self {
+            width: world.width(),
+            height: world.height(),
             symbols,
         }
     }

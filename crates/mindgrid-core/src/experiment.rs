@@ -110,6 +110,7 @@ impl Arena {
         arena.switch_tasks(scene);
         arena.world.reset_with(&mut arena.world_rng);
         arena.trail.push_back(arena.world.agent());
+        arena.map_warning = arena.world.goal_warning();
         arena
     }
 
@@ -133,6 +134,7 @@ impl Arena {
             for change in &next.changes {
                 self.world.apply(change);
             }
+            self.map_warning = self.world.goal_warning();
             self.task += 1;
             self.switches.push(self.episodes.count());
         }
@@ -206,12 +208,17 @@ impl Arena {
         self.trail.push_back(self.world.agent());
     }
 
+    /// The map of what the arena shows now (its world after task switches and shuffles).
+    fn live_map(&self) -> Map {
+        Map::of_world(&self.world)
+    }
+
     /// Writes map changes (or takes them back) into the arena's map and its live world; an agent
     /// left on a wall or a terminal cell moves to the nearest free cell, a start left off the
     /// floor to the nearest floor cell.
-    fn write_map(&mut self, changes: &[Change], undo: bool) {
-        self.map.write(changes, undo);
-        for change in changes {
+    fn write_map(&mut self, painted: &Painted, undo: bool) {
+        self.map.write(&painted.base, undo);
+        for change in &painted.live {
             let symbol = if undo { change.before } else { change.after };
             let (cell, is_start) = Cell::from_char(symbol).unwrap_or((Cell::Floor, false));
             self.world.set_cell(change.cell, cell);
@@ -285,6 +292,14 @@ impl Arena {
         Ok(())
     }
 
+    /// The episodes of whoever plays now: the person's while they play in the agent's place.
+    fn playing_log(&self) -> &EpisodeLog {
+        match (&self.parked, &self.your_episodes) {
+            (Some(_), Some(yours)) => yours,
+            _ => &self.episodes,
+        }
+    }
+
     /// Whether a person plays in this arena (a `Human` agent, or "you play").
     pub fn is_human(&self) -> bool {
         self.parked.is_some() || self.agent.spec() == BrainSpec::Human
@@ -320,9 +335,9 @@ impl Arena {
             brain: self.agent.spec(),
             requested: self.requested.clone(),
             pending: self.pending(),
-            episodes: self.episodes.count(),
-            last_episode: self.episodes.last().cloned(),
-            recent_successes: self.episodes.recent_successes(),
+            episodes: self.playing_log().count(),
+            last_episode: self.playing_log().last().cloned(),
+            recent_successes: self.playing_log().recent_successes(),
             curve: self.episodes.curve().clone(),
             switches: self.switches.clone(),
             steps_in_episode: self.steps_in_episode,
@@ -408,11 +423,11 @@ pub struct ArenaView {
     pub requested: BrainSpec,
     /// On-reset hyperparameters waiting for a reset.
     pub pending: Vec<&'static str>,
-    /// Episodes finished.
+    /// Episodes finished by whoever plays now (the person's, while they play in the agent's place).
     pub episodes: u32,
-    /// The last finished episode.
+    /// The last episode they finished.
     pub last_episode: Option<EpisodeRecord>,
-    /// Successes among the last episodes, and how many those are.
+    /// Their successes among the last episodes, and how many those are.
     pub recent_successes: (usize, usize),
     /// The bounded learning curve.
     pub curve: EpisodeCurve,
@@ -452,13 +467,20 @@ pub enum Applied {
     Refused(String),
 }
 
+/// The cells one edit changed in an arena: in what it shows now, and in the map it is rebuilt from.
+#[derive(Clone, Debug)]
+struct Painted {
+    live: Vec<Change>,
+    base: Vec<Change>,
+}
+
 /// One entry of the edit history, undone and redone as a whole.
 #[derive(Clone, Debug)]
 enum Edit {
     /// Painted cells, per arena, of one stroke.
     Paint {
         stroke: u64,
-        arenas: Vec<(usize, Vec<Change>)>,
+        arenas: Vec<(usize, Painted)>,
     },
     /// A map of another size for every arena (fresh agents).
     Reshape { before: Vec<Map>, after: Map },
@@ -634,12 +656,18 @@ impl Experiment {
     ) -> Applied {
         let mut painted = Vec::new();
         for i in self.reached(reach) {
-            let mut map = self.arenas[i].map.clone();
-            if let Err(reason) = map.paint(cells, tile) {
+            // What the user sees is painted (the world after task switches), and the same cells of
+            // the map a reset rebuilds from, so that edits outlive resets.
+            let arena = &self.arenas[i];
+            let (mut live, mut base) = (arena.live_map(), arena.map.clone());
+            if let Err(reason) = live.paint(cells, tile).and(base.paint(cells, tile)) {
                 return Applied::Refused(reason);
             }
-            let changes = map.changes_from(&self.arenas[i].map);
-            if !changes.is_empty() {
+            let changes = Painted {
+                live: live.changes_from(&arena.live_map()),
+                base: base.changes_from(&arena.map),
+            };
+            if !changes.live.is_empty() || !changes.base.is_empty() {
                 painted.push((i, changes));
             }
         }

@@ -310,3 +310,43 @@ fn common_ends(a: &str, b: &str) -> (usize, usize) {
         .count();
     (prefix, suffix.min(a.len() - prefix))
 }
+
+/// After a task switch the world differs from the scene's map: an edit paints what is shown (and
+/// the same cells of the map a reset starts from), and undo puts back what was shown.
+#[test]
+fn an_edit_after_a_task_switch_paints_what_is_shown() {
+    let mut experiment = Experiment::new(common::shipped("blocking_maze.ron"));
+    experiment.step_n(1_200);
+    assert_eq!(
+        cell(&experiment, 0, 0, 3),
+        Cell::Floor,
+        "the new gap, on the left"
+    );
+    let block = experiment.apply(paint(Reach::All, 1, Tile::Wall, &[(0, 3)]));
+    assert_eq!(
+        block,
+        Applied::Done,
+        "the base map has a wall there already"
+    );
+    assert_eq!(cell(&experiment, 1, 0, 3), Cell::Wall);
+    let view = experiment.arenas()[0].view(false);
+    assert!(
+        view.map_warning.is_some_and(|w| w.contains("reached")),
+        "the wall row is closed: the goal is out of reach, and the arena says so"
+    );
+    experiment.apply(paint(Reach::All, 2, Tile::Floor, &[(4, 3)]));
+    assert_eq!(
+        cell(&experiment, 0, 4, 3),
+        Cell::Floor,
+        "a new gap in the middle"
+    );
+    assert!(experiment.arenas()[0].view(false).map_warning.is_none());
+    experiment.apply(Command::Undo);
+    experiment.apply(Command::Undo);
+    assert_eq!(
+        cell(&experiment, 0, 0, 3),
+        Cell::Floor,
+        "undo shows the left gap again"
+    );
+    assert_eq!(cell(&experiment, 0, 4, 3), Cell::Wall);
+}

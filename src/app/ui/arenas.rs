@@ -77,6 +77,10 @@ pub fn show(
     let origin = area.center() - used / 2.0;
     let mut clicked = None;
     let no_insight = Insight::default();
+    // The agent can be caught only when it stands still enough: paused, or every step drawn.
+    let snapshot = sim.snapshot();
+    let still = !snapshot.playing
+        || matches!(snapshot.speed(), crate::app::stepper::Speed::PerSecond(rate) if rate <= 30);
     for (i, arena) in arenas.iter().enumerate() {
         let (col, row) = (i % columns, i / columns);
         let top_left =
@@ -123,7 +127,7 @@ pub fn show(
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
         draw_agent(ui, arena, grid_rect, cell);
-        interact(ui, i, arena, &response, &to_cell, editing, commands);
+        interact(ui, i, arena, &response, &to_cell, editing, commands, still);
         if editing.on
             && let Some((x, y)) = pointer_cell
         {
@@ -179,8 +183,9 @@ pub fn show(
 }
 
 /// The mouse on arena `i`: a press on the agent drags it (dropped on another cell, it moves there:
-/// a command); otherwise, in edit mode, the left button paints the palette's tile and the right
-/// one floor. `to_cell` maps a point to the arena's cell.
+/// a command) when the agent is `still`; otherwise, in edit mode, the left button paints the
+/// palette's tile and the right one floor. `to_cell` maps a point to the arena's cell.
+#[allow(clippy::too_many_arguments)]
 fn interact(
     ui: &Ui,
     i: usize,
@@ -189,6 +194,7 @@ fn interact(
     to_cell: &dyn Fn(Pos2) -> Option<(u32, u32)>,
     editing: &mut Editing,
     commands: &mut Vec<AppCommand>,
+    still: bool,
 ) {
     let width = arena.world.width();
     let agent = arena.world.agent();
@@ -206,6 +212,7 @@ fn interact(
     let origin_cell = origin.and_then(to_cell);
     if pressed_here
         && primary
+        && still
         && editing.dragging_agent.is_none()
         && editing.stroke.is_none()
         && origin_cell.is_some_and(|(x, y)| y as usize * width + x as usize == agent)
@@ -230,13 +237,20 @@ fn interact(
         }
         return;
     }
-    if !editing.on || !pressed_here || !(primary || secondary) {
+    // A quick click can press and release within one frame: it paints too.
+    let erase_click = response.clicked_by(egui::PointerButton::Secondary);
+    let click = response.clicked_by(egui::PointerButton::Primary) || erase_click;
+    if !editing.on || !(click || pressed_here && (primary || secondary)) {
         return;
     }
-    let Some(at) = response.interact_pointer_pos().and_then(to_cell) else {
+    let Some(at) = response.interact_pointer_pos().or(latest).and_then(to_cell) else {
         return;
     };
-    let tile = if secondary { Tile::Floor } else { editing.tile };
+    let tile = if secondary || erase_click {
+        Tile::Floor
+    } else {
+        editing.tile
+    };
     let begin = editing.stroke.is_none();
     if let Some(command) = editing.paint(i, at, tile, begin) {
         commands.push(command.into());
@@ -251,10 +265,15 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
     } else {
         Color32::from_gray(230)
     };
+    let name = if arena.you_play {
+        format!("{} · you play", arena.name)
+    } else {
+        arena.name.clone()
+    };
     painter.text(
         rect.left_top(),
         Align2::LEFT_TOP,
-        &arena.name,
+        name,
         FontId::proportional(18.0),
         colour,
     );

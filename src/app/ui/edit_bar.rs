@@ -9,7 +9,6 @@ use crate::app::edit::Editing;
 use crate::app::sim::Sim;
 use crate::command::Command;
 use crate::edit::{MAX_SIDE, MIN_SIDE, Map, Tile};
-use crate::world::Cell;
 
 /// Draws the edit bar; what the user picks changes `editing`, what changes the world becomes
 /// commands.
@@ -102,14 +101,7 @@ fn swatch(ui: &mut Ui, tile: Tile, chosen: bool) -> egui::Response {
     let size = Vec2::splat(30.0);
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     let painter = ui.painter();
-    let cell = match tile {
-        Tile::Floor | Tile::Start => Cell::Floor,
-        Tile::Wall => Cell::Wall,
-        Tile::Lava => Cell::Lava,
-        Tile::Goal => Cell::Goal,
-        Tile::Object(colour) => Cell::Object(colour),
-        Tile::Cue => Cell::Cue,
-    };
+    let cell = tile.cell();
     let inner = rect.shrink(3.0);
     painter.rect_filled(inner, CornerRadius::same(2), palette::cell(cell));
     arenas::draw_mark(painter, inner, cell, None);

@@ -158,7 +158,17 @@ fn draw_window(
         if file.missing || !file.errors.is_empty() {
             error_banner(ui, &file);
         }
-        notices_line(ui, &sim, &notices, time.elapsed_secs_f64());
+        // Over the foot of the arenas' area, not above them: a notice coming or going never moves
+        // the maps under the mouse.
+        let corner = ui.max_rect().left_bottom() + egui::vec2(6.0, -4.0);
+        egui::Area::new("notices".into())
+            .pivot(egui::Align2::LEFT_BOTTOM)
+            .fixed_pos(corner)
+            .order(egui::Order::Foreground)
+            .interactable(false)
+            .show(ui.ctx(), |ui| {
+                notices_line(ui, &sim, &notices, time.elapsed_secs_f64());
+            });
         arenas::show(ui, &sim, &overlays, &mut editing, &mut commands);
     });
     if requests.help_open {
@@ -216,7 +226,16 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
             ui.colored_label(palette::ERROR, "the simulation stopped on an error (see the terminal); restart mindgrid")
                 .on_hover_text("A bug in an agent or in the stepping ended the simulation thread; the window shows its last state.");
         }
+        let awaited = snapshot
+            .arenas
+            .iter()
+            .find(|a| a.awaiting_move)
+            .filter(|_| snapshot.waits_for_human);
         match (snapshot.playing, snapshot.speed()) {
+            _ if let Some(arena) = awaited => {
+                ui.colored_label(palette::NOTICE, format!("waiting for your move in {}", arena.name))
+                    .on_hover_text("Every arena waits for the person's move (select their arena, then arrow keys or WASD). Untick \"the other arenas wait\" in the agent panel to let the agents run.");
+            }
             (true, Speed::PerSecond(target)) if snapshot.behind => {
                 ui.colored_label(
                     palette::NOTICE,
@@ -241,36 +260,35 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
     });
 }
 
-/// Recent notices (a refused edit, a save) and what the selected arena's map or person needs.
+/// Recent notices (a refused edit, a save) and a warning when the selected arena's map leaves no
+/// way to the goal, each on a dark backing so it reads over a map. (A person's turn shows in the
+/// status line.)
 fn notices_line(ui: &mut egui::Ui, sim: &Sim, notices: &Notices, now: f64) {
-    for (_, text, error) in notices.showing(now) {
-        let colour = if *error {
-            palette::ERROR
-        } else {
-            palette::BEST
-        };
-        ui.colored_label(colour, RichText::new(text).strong());
-    }
-    let snapshot = sim.snapshot();
-    if let Some(arena) = snapshot.arenas.get(sim.selected) {
-        if let Some(warning) = arena.map_warning {
-            ui.colored_label(palette::NOTICE, format!("⚠ {}: {warning}", arena.name));
-        }
-        if arena.awaiting_move {
-            let who = if snapshot.waits_for_human {
-                "every arena waits for your move"
+    let mut lines: Vec<(Color32, String)> = notices
+        .showing(now)
+        .map(|(_, text, error)| {
+            let colour = if *error {
+                palette::ERROR
             } else {
-                "the agents run free meanwhile"
+                palette::BEST
             };
-            ui.colored_label(
-                palette::NOTICE,
-                RichText::new(format!(
-                    "🎮 your move in {} (arrow keys or WASD): {who}",
-                    arena.name
-                ))
-                .strong(),
-            );
-        }
+            (colour, text.clone())
+        })
+        .collect();
+    let snapshot = sim.snapshot();
+    if let Some(arena) = snapshot.arenas.get(sim.selected)
+        && let Some(warning) = arena.map_warning
+    {
+        lines.push((palette::NOTICE, format!("⚠ {}: {warning}", arena.name)));
+    }
+    for (colour, text) in lines {
+        egui::Frame::new()
+            .fill(Color32::from_black_alpha(210))
+            .inner_margin(egui::Margin::symmetric(8, 3))
+            .corner_radius(4.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new(text).strong().color(colour));
+            });
     }
 }
 

@@ -121,7 +121,7 @@ impl PlainBrain for RandomAgent {
 }
 
 impl PlainBrain for HumanAgent {
-    const TITLE: &'static str = "you, at the keyboard";
+    const TITLE: &'static str = "playing by hand";
     const SUMMARY: &'static str = "a person plays (window only)";
     const ABOUT: &'static str = HumanAgent::ABOUT;
 }

@@ -64,6 +64,20 @@ impl Cell {
         })
     }
 
+    /// The map character of the cell (the start, floor under it, is written `S` by the map).
+    pub fn symbol(self) -> char {
+        match self {
+            Cell::Floor => '.',
+            Cell::Wall => '#',
+            Cell::Goal => 'G',
+            Cell::Lava => 'L',
+            Cell::Object(Colour::Red) => 'r',
+            Cell::Object(Colour::Blue) => 'b',
+            Cell::Object(Colour::Yellow) => 'y',
+            Cell::Cue => 'c',
+        }
+    }
+
     /// The characters the legend knows, for error messages.
     pub const LEGEND: &'static str = "'.' floor, '#' wall, 'S' start, 'G' goal, 'L' lava, 'r' 'b' 'y' coloured objects, 'c' cue tile";
 
