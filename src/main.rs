@@ -34,6 +34,9 @@ struct Cli {
     /// Frames rendered before --frames are counted and timed (with --screenshot).
     #[arg(long, default_value_t = 0)]
     warmup_frames: u32,
+    /// Open the window in edit mode (paint the map; E toggles it).
+    #[arg(long)]
+    edit: bool,
     /// Open the bare baseline window (Bevy and two egui windows) instead of a scene.
     #[arg(long, hide = true)]
     bare: bool,
@@ -79,6 +82,14 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a new scene: an empty walled room with a Q-learning agent and a random one.
+    New {
+        /// The file to write (refused if it exists).
+        file: PathBuf,
+        /// Columns x rows, 3 to 64 each.
+        #[arg(long, default_value = "10x8", value_parser = parse_size)]
+        size: (usize, usize),
+    },
     /// Measure environment + agent steps per second of each arena, without drawing.
     Bench {
         /// The scene file.
@@ -87,6 +98,27 @@ enum Command {
         #[arg(long, default_value_t = 2_000_000)]
         steps: u64,
     },
+}
+
+/// A size written `COLSxROWS`, each 3 to 64.
+fn parse_size(text: &str) -> Result<(usize, usize), String> {
+    use mindgrid::edit::{MAX_SIDE, MIN_SIDE};
+    let expected = || {
+        format!(
+            "{text:?} is not a size; expected COLSxROWS, each {MIN_SIDE} to {MAX_SIDE}, such as 10x8"
+        )
+    };
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(expected)?;
+    let side = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (MIN_SIDE..=MAX_SIDE).contains(n))
+    };
+    match (side(w), side(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(expected()),
+    }
 }
 
 /// "max", or steps per second: the rung of the speed ladder, the nearest at or below it.
@@ -287,6 +319,7 @@ fn main() -> ExitCode {
                     warmup_frames: cli.warmup_frames,
                     warmup: cli.warmup,
                     speed: cli.speed,
+                    edit: cli.edit,
                 },
                 loaded,
             );
@@ -302,7 +335,29 @@ fn main() -> ExitCode {
             threads,
         }) => run(&scene, episodes, seed, seeds, threads, out.as_deref()),
         Some(Command::Bench { scene, steps }) => bench(&scene, steps),
+        Some(Command::New { file, size }) => new_scene(&file, size),
     }
+}
+
+fn new_scene(file: &Path, (width, height): (usize, usize)) -> ExitCode {
+    if file.exists() {
+        eprintln!(
+            "{}: exists already; choose another name (mindgrid new never overwrites)",
+            file.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    let text = scene::new_scene_text(&file.display().to_string(), width, height);
+    if let Err(e) = scene::write_atomically(file, &text) {
+        eprintln!("{}: cannot write the scene: {e}", file.display());
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "{}: a new {width} x {height} room; open it with `mindgrid {}`",
+        file.display(),
+        file.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn check(files: &[PathBuf]) -> ExitCode {

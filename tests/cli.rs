@@ -32,3 +32,53 @@ fn check_command_exit_codes() {
         "{stderr}"
     );
 }
+
+#[test]
+fn new_writes_a_scene_that_passes_check_and_never_overwrites() {
+    let binary = env!("CARGO_BIN_EXE_mindgrid");
+    let dir = std::env::temp_dir().join(format!("mindgrid-new-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("room.ron");
+    let _ = std::fs::remove_file(&file);
+    let run = |args: &[&str]| {
+        std::process::Command::new(binary)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let path = file.to_str().unwrap();
+    assert!(run(&["new", path, "--size", "12x7"]).status.success());
+    let loaded = mindgrid::scene::load(&file).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.scene.rows().len(), 7);
+    assert_eq!(loaded.scene.rows()[0], "#".repeat(12));
+    let again = run(&["new", path]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    let bad = run(&[
+        "new",
+        dir.join("x.ron").to_str().unwrap(),
+        "--size",
+        "2x100",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "clap refuses the size");
+}
+
+#[test]
+fn headless_commands_refuse_a_scene_with_a_person() {
+    let binary = env!("CARGO_BIN_EXE_mindgrid");
+    let race = scenes_dir().join("race.ron");
+    for command in ["run", "bench"] {
+        let output = std::process::Command::new(binary)
+            .arg(command)
+            .arg(&race)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("agent 0 (\"you\") is Human") && stderr.contains("window"),
+            "{command}: {stderr}"
+        );
+    }
+}

@@ -49,6 +49,14 @@ impl Default for Editing {
 }
 
 impl Editing {
+    /// Edit mode on from the start (`--edit`).
+    pub fn opened() -> Self {
+        Self {
+            on: true,
+            ..Self::default()
+        }
+    }
+
     /// Which arenas an edit made on arena `i` reaches.
     pub fn reach(&self, i: usize) -> Reach {
         if self.all_arenas {

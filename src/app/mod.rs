@@ -62,6 +62,8 @@ pub struct WindowOptions {
     pub warmup: u64,
     /// The rung of the speed ladder to open at (default: 600 steps/s).
     pub speed: Option<usize>,
+    /// Open in edit mode.
+    pub edit: bool,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -81,6 +83,9 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             options.scene_path,
             loaded.warnings,
         ));
+    if options.edit {
+        app.insert_resource(edit::Editing::opened());
+    }
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::ScreenshotPlan::new(
             path,

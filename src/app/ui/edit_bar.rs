@@ -35,40 +35,19 @@ pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<Ap
             .on_hover_text("Edits change only the arena painted on");
         ui.separator();
         let (undo, redo) = snapshot.undo_redo;
-        if ui.add_enabled(undo, egui::Button::new("↶ undo")).on_hover_text("Take back the last stroke (Ctrl+Z)").clicked() {
+        if ui.add_enabled(undo, egui::Button::new("undo")).on_hover_text("Take back the last stroke (Ctrl+Z)").clicked() {
             commands.push(Command::Undo.into());
         }
-        if ui.add_enabled(redo, egui::Button::new("↷ redo")).on_hover_text("Do it again (Ctrl+Y)").clicked() {
+        if ui.add_enabled(redo, egui::Button::new("redo")).on_hover_text("Do it again (Ctrl+Y)").clicked() {
             commands.push(Command::Redo.into());
         }
         ui.separator();
         let map = &arena.map;
-        ui.label(format!("{} x {}", map.width(), map.height()))
-            .on_hover_text("Columns x rows. Changing the size gives every arena the new map and fresh agents (their states are the cells); undo brings the old map back");
-        for (label, tip, dw, dh) in [
-            ("−col", "one column fewer", -1, 0),
-            ("+col", "one column more", 1, 0),
-            ("−row", "one row fewer", 0, -1),
-            ("+row", "one row more", 0, 1),
-        ] {
-            let width = map.width().saturating_add_signed(dw);
-            let height = map.height().saturating_add_signed(dh);
-            let allowed = (MIN_SIDE..=MAX_SIDE).contains(&width)
-                && (MIN_SIDE..=MAX_SIDE).contains(&height);
-            if ui.add_enabled(allowed, egui::Button::new(label).small()).on_hover_text(tip).clicked()
-                && let Ok(resized) = map.resized(width, height)
-            {
-                commands.push(Command::Reshape(resized.rows()).into());
-            }
-        }
-        ui.separator();
-        let (w, h) = &mut editing.new_size;
-        ui.add(egui::DragValue::new(w).range(MIN_SIDE..=MAX_SIDE).suffix(" cols"));
-        ui.add(egui::DragValue::new(h).range(MIN_SIDE..=MAX_SIDE).suffix(" rows"));
-        if ui.button("new map").on_hover_text("An empty walled room of this size, start top left, goal bottom right; fresh agents").clicked() {
-            let (w, h) = editing.new_size;
-            commands.push(Command::Reshape(Map::empty_room(w, h).rows()).into());
-        }
+        ui.menu_button(format!("map {} x {} …", map.width(), map.height()), |ui| {
+            map_size_menu(ui, map, editing, commands);
+        })
+        .response
+        .on_hover_text("Resize the map or start a new one. A new size gives every arena the new map and fresh agents (their states are the cells); undo brings the old map back");
         ui.separator();
         if ui.button("💾 save").on_hover_text("Write this arena's map into the scene file: only the map's rows change (Ctrl+S)").clicked() {
             commands.push(AppCommand::Save);
@@ -94,6 +73,54 @@ pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<Ap
             editing.save_as = None;
         }
     }
+}
+
+/// Resizing by a row or column, and a new empty room.
+fn map_size_menu(ui: &mut Ui, map: &Map, editing: &mut Editing, commands: &mut Vec<AppCommand>) {
+    ui.horizontal(|ui| {
+        for (label, tip, dw, dh) in [
+            ("−col", "one column fewer", -1, 0),
+            ("+col", "one column more", 1, 0),
+            ("−row", "one row fewer", 0, -1),
+            ("+row", "one row more", 0, 1),
+        ] {
+            let width = map.width().saturating_add_signed(dw);
+            let height = map.height().saturating_add_signed(dh);
+            let allowed =
+                (MIN_SIDE..=MAX_SIDE).contains(&width) && (MIN_SIDE..=MAX_SIDE).contains(&height);
+            if ui
+                .add_enabled(allowed, egui::Button::new(label))
+                .on_hover_text(tip)
+                .clicked()
+                && let Ok(resized) = map.resized(width, height)
+            {
+                commands.push(Command::Reshape(resized.rows()).into());
+            }
+        }
+    });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let (w, h) = &mut editing.new_size;
+        ui.add(
+            egui::DragValue::new(w)
+                .range(MIN_SIDE..=MAX_SIDE)
+                .suffix(" cols"),
+        );
+        ui.add(
+            egui::DragValue::new(h)
+                .range(MIN_SIDE..=MAX_SIDE)
+                .suffix(" rows"),
+        );
+        if ui
+            .button("new map")
+            .on_hover_text("An empty walled room of this size, start top left, goal bottom right")
+            .clicked()
+        {
+            let (w, h) = editing.new_size;
+            commands.push(Command::Reshape(Map::empty_room(w, h).rows()).into());
+            ui.close();
+        }
+    });
 }
 
 /// A palette button: the tile drawn as on the map, framed when chosen.

@@ -287,7 +287,8 @@ fn notices_line(ui: &mut egui::Ui, sim: &Sim, notices: &Notices, now: f64) {
             .inner_margin(egui::Margin::symmetric(8, 3))
             .corner_radius(4.0)
             .show(ui, |ui| {
-                ui.label(RichText::new(text).strong().color(colour));
+                let label = egui::Label::new(RichText::new(text).strong().color(colour));
+                ui.add(label.wrap_mode(egui::TextWrapMode::Extend));
             });
     }
 }

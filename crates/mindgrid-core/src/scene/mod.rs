@@ -4,7 +4,7 @@ mod locate;
 mod save;
 
 pub use locate::{Position, SourceMap};
-pub use save::{with_rows, write_atomically};
+pub use save::{new_scene_text, with_rows, write_atomically};
 
 use std::fmt;
 use std::path::Path;

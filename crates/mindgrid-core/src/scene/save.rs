@@ -162,3 +162,37 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     }
     written
 }
+
+/// The text of a new scene: an empty walled room of `width` x `height` (clamped to the limits), with
+/// a Q-learning agent and the random baseline, that passes `check` and is ready to edit.
+pub fn new_scene_text(file: &str, width: usize, height: usize) -> String {
+    let map = crate::edit::Map::empty_room(width, height);
+    let rows: String = map
+        .rows()
+        .iter()
+        .map(|row| format!("            {row:?},\n"))
+        .collect();
+    format!(
+        "// {file} — a new scene made by `mindgrid new`: an empty {w} x {h} room.
+//
+// Paint the map in the window (E, then the palette; Ctrl+S saves the rows back here) or edit
+// the rows below; add agents from the brain table in README.md.
+Scene(
+    title: \"A new room\",
+    seed: 1,
+    text: \"An empty room: the start top left, the goal bottom right.\",
+    world: Grid(
+        rows: [
+{rows}        ],
+        max_steps: 500,
+    ),
+    agents: [
+        (name: \"Q-learning\", brain: QLearning()),
+        (name: \"Random\", brain: Random),
+    ],
+)
+",
+        w = map.width(),
+        h = map.height()
+    )
+}
