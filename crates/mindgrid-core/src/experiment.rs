@@ -625,11 +625,9 @@ impl Experiment {
                 }
             }
             Command::Move { arena, action } => {
-                let arena = &mut self.arenas[*arena];
-                if !arena.agent.awaits_input() {
+                if !self.arenas[*arena].agent.take_move(*action) {
                     return Applied::Ignored;
                 }
-                arena.agent.take_move(*action);
             }
             Command::WaitForHuman(wait) => {
                 if self.wait_for_human == *wait {

@@ -196,10 +196,19 @@ fn a_person_steps_only_on_their_moves() {
     let you = &experiment.arenas()[2];
     assert_eq!(you.world().xy(you.world().agent()), (1, 2));
     assert_eq!(experiment.arenas()[0].total_steps(), 1);
+    // Keys typed ahead wait their turn: two moves, two steps, in order.
+    for action in [Action::Down, Action::Left] {
+        experiment.apply(Command::Move { arena: 2, action });
+    }
+    assert_eq!(experiment.step_n(10), 1);
+    assert_eq!(experiment.step_n(10), 1);
+    assert_eq!(experiment.step_n(10), 0);
+    let you = &experiment.arenas()[2];
+    assert_eq!(you.world().xy(you.world().agent()), (0, 3));
     experiment.apply(Command::WaitForHuman(false));
     assert_eq!(experiment.step_n(10), 10);
-    assert_eq!(experiment.arenas()[0].total_steps(), 11);
-    assert_eq!(experiment.arenas()[2].total_steps(), 1, "no move, no step");
+    assert_eq!(experiment.arenas()[0].total_steps(), 13);
+    assert_eq!(experiment.arenas()[2].total_steps(), 3, "no move, no step");
     // Headless runs skip the person's arena rather than wait for ever.
     let mut headless = Experiment::new(scene);
     headless.run_episodes(2, |_| {});

@@ -100,8 +100,11 @@ pub trait Agent: Send + Sync {
     fn awaits_input(&self) -> bool {
         false
     }
-    /// A move from the keyboard, for an agent that takes them; others ignore it.
-    fn take_move(&mut self, _action: Action) {}
+    /// A move from the keyboard, for an agent that takes them; false when it was not taken
+    /// (the agent takes no moves, or has too many waiting).
+    fn take_move(&mut self, _action: Action) -> bool {
+        false
+    }
 }
 
 /// A brain kind without hyperparameters, written as a bare name in scenes (`Random`, `Human`).
