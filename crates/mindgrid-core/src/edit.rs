@@ -100,7 +100,7 @@ impl Reach {
 }
 
 /// One cell of a map changed by an edit: its index and its character before and after.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Row-major cell index.
     pub cell: usize,
@@ -111,7 +111,7 @@ pub struct Change {
 }
 
 /// A map as a scene writes it: rows of legend characters, edited cell by cell.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Map {
     width: usize,
     height: usize,

@@ -1,10 +1,12 @@
 //! What is kept of finished episodes: every record (for CSV and fingerprints) when asked for, and
 //! always a bounded summary for curves and panels.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::VecDeque;
 
 /// The outcome of one finished episode.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeRecord {
     /// Episode number, from 1.
     pub episode: u32,
@@ -19,7 +21,7 @@ pub struct EpisodeRecord {
 }
 
 /// Consecutive episodes summed: one point of a learning curve.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeBucket {
     /// The first episode's number.
     pub first: u32,
@@ -60,7 +62,7 @@ impl EpisodeBucket {
 /// A learning curve of bounded size: one bucket per episode at first; when [`EpisodeCurve::LIMIT`]
 /// buckets are held, neighbours merge and each bucket holds twice as many episodes from then on,
 /// so memory and drawing cost the same after a thousand episodes or a billion.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeCurve {
     buckets: Vec<EpisodeBucket>,
     /// Episodes per full bucket.
@@ -123,7 +125,7 @@ pub const RECENT: usize = 20;
 /// Finished episodes: the count, the last one, recent successes and the curve, always; every
 /// record only when kept (the headless runs write them all as CSV; the window needs only the
 /// summary, so its memory does not grow with the run).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EpisodeLog {
     count: u32,
     records: Option<Vec<EpisodeRecord>>,

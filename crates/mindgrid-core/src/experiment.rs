@@ -1,5 +1,7 @@
 //! Experiments: one arena per agent, stepped in lockstep, with per-episode metrics. No Bevy here.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 
@@ -54,10 +56,12 @@ fn derive_seed(seed: u64, stream: u64) -> u64 {
 }
 
 /// One agent in its own copy of the world.
+#[derive(Serialize, Deserialize)]
 pub struct Arena {
     /// The agent's label.
     pub name: String,
     world: GridWorld,
+    #[serde(with = "crate::brain::agent_state")]
     agent: Box<dyn Agent>,
     /// The brain the user asked for: the agent's own spec plus on-reset changes not yet applied.
     requested: BrainSpec,
@@ -73,9 +77,11 @@ pub struct Arena {
     switches: Vec<u32>,
     /// The arena's map as edited: what its world is built from at a reset.
     map: Map,
-    /// Why agents cannot succeed on the edited map, if they cannot.
+    /// Why agents cannot succeed on the edited map, if they cannot (recomputed on restore).
+    #[serde(skip)]
     map_warning: Option<&'static str>,
     /// The agent waiting aside while a person plays in its place ("you play").
+    #[serde(with = "crate::brain::agent_state::optional")]
     parked: Option<Box<dyn Agent>>,
     /// The person's episodes in this arena ("you" in the curves), once they played here.
     your_episodes: Option<EpisodeLog>,
@@ -468,14 +474,14 @@ pub enum Applied {
 }
 
 /// The cells one edit changed in an arena: in what it shows now, and in the map it is rebuilt from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Painted {
     live: Vec<Change>,
     base: Vec<Change>,
 }
 
 /// One entry of the edit history, undone and redone as a whole.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 enum Edit {
     /// Painted cells, per arena, of one stroke.
     Paint {
@@ -487,6 +493,7 @@ enum Edit {
 }
 
 /// Arenas stepped in lockstep from one scene.
+#[derive(Serialize, Deserialize)]
 pub struct Experiment {
     scene: Scene,
     arenas: Vec<Arena>,
@@ -505,6 +512,21 @@ pub struct Experiment {
     undone: Vec<Edit>,
     /// Every arena waits for the person's move (lockstep), or the agents run free.
     wait_for_human: bool,
+}
+
+impl std::fmt::Debug for Experiment {
+    /// A summary: the scene, the steps, the arenas (agents' insides are too big to print).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Experiment")
+            .field("scene", &self.scene.title)
+            .field("steps", &self.steps)
+            .field(
+                "arenas",
+                &self.arenas.iter().map(|a| &a.name).collect::<Vec<_>>(),
+            )
+            .field("log", &self.log.len())
+            .finish()
+    }
 }
 
 impl Experiment {
@@ -758,6 +780,13 @@ impl Experiment {
         Applied::Done
     }
 
+    /// Recomputes what a snapshot does not store.
+    pub(crate) fn after_restore(&mut self) {
+        for arena in &mut self.arenas {
+            arena.map_warning = arena.world.goal_warning();
+        }
+    }
+
     /// Whether there is an edit to undo, and one to redo.
     pub fn can_undo_redo(&self) -> (bool, bool) {
         (!self.history.is_empty(), !self.undone.is_empty())
@@ -930,13 +959,8 @@ impl Experiment {
     /// hashes mean the runs matched step for step. Only an experiment that keeps its records
     /// (every headless run, `Experiment::new`) has episodes to hash.
     pub fn fingerprint(&self) -> u64 {
-        let mut hash = 0xcbf2_9ce4_8422_2325u64;
-        let mut eat = |bytes: &[u8]| {
-            for &b in bytes {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        };
+        let mut hash = Fnv1a::new();
+        let mut eat = |bytes: &[u8]| hash.eat(bytes);
         for arena in &self.arenas {
             eat(&arena.total_steps.to_le_bytes());
             eat(&(arena.world.agent() as u64).to_le_bytes());
@@ -946,7 +970,25 @@ impl Experiment {
                 eat(&[e.success as u8, e.task as u8]);
             }
         }
-        hash
+        hash.0
+    }
+}
+
+/// The 64-bit FNV-1a hash: fingerprints of runs, checksums of checkpoints.
+pub(crate) struct Fnv1a(pub u64);
+
+impl Fnv1a {
+    /// The hash of nothing yet.
+    pub fn new() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Mixes in `bytes`.
+    pub fn eat(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod edit;
 pub mod episodes;
 pub mod experiment;
 pub mod scene;
+pub mod snapshot;
 pub mod world;
 
 /// The random number generator of every arena stream: `ChaCha8`, whose output is fixed by its

@@ -93,7 +93,7 @@ fn the_agent_meta_trains_while_acting_and_compares_starts_on_demand() {
     let (_, shots, curves) = meta.probe.as_ref().expect("a new-task comparison");
     assert_eq!(shots.len(), 5);
     assert_eq!(
-        curves.iter().map(|c| c.start).collect::<Vec<_>>(),
+        curves.iter().map(|c| c.start.as_str()).collect::<Vec<_>>(),
         STARTS.to_vec()
     );
     assert!(curves.iter().all(|c| c.accuracy.len() == 11));

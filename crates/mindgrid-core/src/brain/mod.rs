@@ -77,7 +77,7 @@ pub struct Transition<'a> {
 }
 
 /// A learning agent. Everything it knows is reachable from here, without Bevy.
-pub trait Agent: Send + Sync {
+pub trait Agent: Send + Sync + std::any::Any {
     /// Chooses an action for the observed state.
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action;
     /// Learns from one step of experience.
@@ -163,6 +163,78 @@ macro_rules! brains {
         pub enum BrainSpec {
             $($(#[$plain_doc])* $plain,)*
             $($(#[$doc])* $kind(<$agent as Brain>::Params),)*
+        }
+
+        /// A running agent of any kind as data, borrowed: what a snapshot or checkpoint writes.
+        #[derive(Serialize)]
+        enum AgentRef<'a> {
+            $($plain(&'a $plain_agent),)*
+            $($kind(&'a $agent),)*
+        }
+
+        /// A running agent of any kind as data, owned: what a snapshot or checkpoint reads back.
+        /// (The same variants in the same order as [`AgentRef`]; read once per agent and boxed at
+        /// once, so the variants' different sizes cost nothing.)
+        #[derive(Deserialize)]
+        #[allow(clippy::large_enum_variant)]
+        enum AgentState {
+            $($plain($plain_agent),)*
+            $($kind($agent),)*
+        }
+
+        /// Writes any agent with everything it learned (tables, memories, models, networks,
+        /// optimiser state), for `#[serde(with = "agent_state")]` on a `Box<dyn Agent>`.
+        pub mod agent_state {
+            use super::*;
+
+            /// Writes the agent as its kind's variant.
+            pub fn serialize<S: serde::Serializer>(
+                agent: &Box<dyn Agent>,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                let any: &dyn std::any::Any = agent.as_ref();
+                $(if let Some(a) = any.downcast_ref::<$plain_agent>() {
+                    return AgentRef::$plain(a).serialize(serializer);
+                })*
+                $(if let Some(a) = any.downcast_ref::<$agent>() {
+                    return AgentRef::$kind(a).serialize(serializer);
+                })*
+                Err(serde::ser::Error::custom("an agent of a kind the registry does not list"))
+            }
+
+            /// Reads an agent written by [`serialize`].
+            pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Box<dyn Agent>, D::Error> {
+                Ok(match AgentState::deserialize(deserializer)? {
+                    $(AgentState::$plain(a) => Box::new(a),)*
+                    $(AgentState::$kind(a) => Box::new(a),)*
+                })
+            }
+
+            /// The same for an optional agent (one waiting aside).
+            pub mod optional {
+                use super::*;
+
+                /// Writes the agent, if any.
+                pub fn serialize<S: serde::Serializer>(
+                    agent: &Option<Box<dyn Agent>>,
+                    serializer: S,
+                ) -> Result<S::Ok, S::Error> {
+                    #[derive(Serialize)]
+                    struct Wrap<'a>(#[serde(with = "super")] &'a Box<dyn Agent>);
+                    agent.as_ref().map(Wrap).serialize(serializer)
+                }
+
+                /// Reads it back.
+                pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> Result<Option<Box<dyn Agent>>, D::Error> {
+                    #[derive(Deserialize)]
+                    struct Wrap(#[serde(with = "super")] Box<dyn Agent>);
+                    Ok(Option::<Wrap>::deserialize(deserializer)?.map(|w| w.0))
+                }
+            }
         }
 
         impl BrainSpec {
@@ -369,7 +441,7 @@ mechanism_accessors! {
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rollout {
     /// Cells visited in imagination, starting at the agent's cell.
     pub cells: Vec<usize>,

@@ -201,7 +201,12 @@ fn read_switch<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Er
             }
         }
     }
-    deserializer.deserialize_any(SwitchVisitor)
+    // Binary snapshots are not self-describing: a switch there is always a bool.
+    if deserializer.is_human_readable() {
+        deserializer.deserialize_any(SwitchVisitor)
+    } else {
+        deserializer.deserialize_bool(SwitchVisitor)
+    }
 }
 
 /// Declares a hyperparameter struct once. Each field reads

@@ -143,9 +143,9 @@ fn scan_list(text: &str, open: usize) -> Result<(usize, Vec<(usize, usize)>), St
     Err("the map's list of rows is not closed".into())
 }
 
-/// Writes `text` to `path` so that a crash never leaves half a file: a temporary file beside it,
+/// Writes `text` (or any bytes) to `path` so that a crash never leaves half a file: a temporary file beside it,
 /// flushed to disk, then renamed over it.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     use std::io::Write as _;
     let name = path
         .file_name()
@@ -153,7 +153,7 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| {
         let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(text.as_bytes())?;
+        file.write_all(text.as_ref())?;
         file.sync_all()?;
         std::fs::rename(&temporary, path)
     })();

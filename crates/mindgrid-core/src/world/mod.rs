@@ -30,7 +30,7 @@ impl Colour {
 }
 
 /// What one cell of the grid holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Cell {
     /// Walkable floor (`.`, and `S`, the start).
     Floor,
@@ -141,7 +141,7 @@ pub enum View {
 }
 
 /// The rewards and rules of a world; a task schedule may change them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rules {
     /// Reward for entering the goal (or the target object).
     pub goal_reward: f32,
@@ -182,7 +182,7 @@ pub struct StepOutcome {
 }
 
 /// A rectangular grid world with one agent.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GridWorld {
     width: usize,
     height: usize,

@@ -9,6 +9,8 @@
 //!            loss = sum_t [ -log pi(a_t|s_t) (R_t - V_t) + c (R_t - V_t)^2 / 2 - beta H(pi_t) ];  Adam
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::{Array1, Array2, Axis, concatenate, s};
 use rand::SeedableRng;
 
@@ -58,6 +60,7 @@ hyperparameters! {
 }
 
 /// One step remembered for the update.
+#[derive(Clone, Serialize, Deserialize)]
 struct StepTrace {
     trace: MlpTrace,
     logits: Array1<f32>,
@@ -67,6 +70,7 @@ struct StepTrace {
 }
 
 /// The actor-critic agent.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ActorCritic {
     params: ActorCriticParams,
     network: Mlp,

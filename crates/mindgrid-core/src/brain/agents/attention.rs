@@ -13,6 +13,8 @@
 //! lesion:    w_h,i = 1/N (uniform attention)
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::{Array1, Array2, Axis, concatenate, s};
 use rand::SeedableRng;
 
@@ -90,7 +92,7 @@ hyperparameters! {
 }
 
 /// What the attention panel shows.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttentionInsight {
     /// Side of the egocentric window.
     pub side: usize,
@@ -109,7 +111,7 @@ pub struct AttentionInsight {
 }
 
 /// The network: query, attention, actor-critic.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Network {
     query: Linear,
     attention: Attention,
@@ -119,6 +121,7 @@ struct Network {
 }
 
 /// One step's forward pass, kept for backprop.
+#[derive(Clone, Serialize, Deserialize)]
 struct StepTrace {
     entities: Array2<f32>,
     cue: Array2<f32>,
@@ -294,6 +297,7 @@ impl Network {
 }
 
 /// The attention agent.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct AttentionAgent {
     params: AttentionParams,
     network: Network,

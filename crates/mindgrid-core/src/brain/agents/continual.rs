@@ -12,6 +12,8 @@
 //!              model's own output distribution, over stored examples of the task that ends);  theta* = theta
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 
@@ -71,14 +73,14 @@ hyperparameters! {
 }
 
 /// One labelled example: features and the teacher's distribution over moves.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Example {
     features: Vec<f32>,
     target: [f32; Action::COUNT],
 }
 
 /// A task the learner has met: its cue, its examples, its evaluation set and its curve.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Task {
     cue: Option<Colour>,
     examples: Vec<Example>,
@@ -88,14 +90,14 @@ struct Task {
 }
 
 /// Consolidated knowledge of a finished task: importance and the weights it was learned with.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Consolidation {
     fisher: Vec<f32>,
     anchor: Vec<f32>,
 }
 
 /// One task's accuracy over time.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskCurve {
     /// The task's name (its cue).
     pub name: String,
@@ -104,7 +106,7 @@ pub struct TaskCurve {
 }
 
 /// A weight matrix's importance, for the heatmap.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportanceMap {
     /// Which layer.
     pub name: String,
@@ -119,7 +121,7 @@ pub struct ImportanceMap {
 }
 
 /// What the continual learner shows.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContinualInsight {
     /// Accuracy per task over time: the forgetting curves.
     pub tasks: Vec<TaskCurve>,
@@ -155,6 +157,7 @@ fn features_of(observation: &Observation, out: &mut Vec<f32>) {
 }
 
 /// The continual learner.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Continual {
     params: ContinualParams,
     net: Mlp,

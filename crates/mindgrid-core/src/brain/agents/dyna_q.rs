@@ -10,6 +10,8 @@
 //!         Q(S,A) += alpha [R + gamma max_a Q(S',a) - Q(S,A)]
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use rand::Rng;
 
 use crate::ArenaRng;
@@ -59,6 +61,7 @@ hyperparameters! {
 }
 
 /// A Dyna-Q agent: a Q-table, a learned model, and replay.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct DynaQ {
     params: DynaQParams,
     q: QTable,

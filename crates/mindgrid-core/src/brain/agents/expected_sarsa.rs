@@ -8,6 +8,8 @@
 //! ```
 //! Like Sarsa it values the policy it follows, without the noise of sampling the next move.
 
+use serde::{Deserialize, Serialize};
+
 use crate::ArenaRng;
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, QTable, Transition, epsilon_greedy, hyperparameters,
@@ -37,6 +39,7 @@ hyperparameters! {
 }
 
 /// A Q-table learned towards the epsilon-greedy policy's expected next value.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct ExpectedSarsa {
     params: ExpectedSarsaParams,
     q: QTable,

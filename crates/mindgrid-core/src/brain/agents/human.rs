@@ -1,5 +1,7 @@
 //! The person at the keyboard as an agent: it moves only when told, and learns nothing here.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::VecDeque;
 
 use crate::ArenaRng;
@@ -8,7 +10,7 @@ use crate::world::{Action, GridWorld, Observation};
 
 /// Takes the moves the person presses (arrow keys or WASD), one per step, in order (a quick
 /// typist's keys wait their turn, up to [`HumanAgent::MOST_QUEUED`]); the arena waits for it.
-#[derive(Default)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct HumanAgent {
     queued: VecDeque<Action>,
     moves: u64,

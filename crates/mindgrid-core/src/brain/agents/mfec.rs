@@ -12,6 +12,8 @@
 //!          store a_t:  Q(h_t) = max(Q(h_t), R_t) on an exact hit, else insert (least recently used evicted)
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::{Array1, Array2};
 use rand::{Rng, SeedableRng};
 
@@ -91,7 +93,7 @@ hyperparameters! {
 }
 
 /// One memory recalled for the current situation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecalledMemory {
     /// The map cell where it was made.
     pub cell: usize,
@@ -106,7 +108,7 @@ pub struct RecalledMemory {
 }
 
 /// What one action's store said about the current situation.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActionRecall {
     /// The value read (infinite while the store is too small: optimistic).
     pub value: f32,
@@ -117,7 +119,7 @@ pub struct ActionRecall {
 }
 
 /// The episodic memory's state, for the memory panel.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct MemoryInsight {
     /// Per action: the recalled memories and the value read.
     pub recall: Vec<ActionRecall>,
@@ -138,6 +140,7 @@ pub struct MemoryInsight {
 }
 
 /// The MFEC agent: one memory store per action.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Mfec {
     params: MfecParams,
     stores: Vec<MemoryStore>,

@@ -14,6 +14,8 @@
 //! following the most likely outcome
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use crate::ArenaRng;
 use crate::brain::model::{Outcome, WorldModel};
 use crate::brain::{
@@ -56,6 +58,7 @@ hyperparameters! {
 }
 
 /// The lookahead planner: Q-learning values, a learned model (outcome counts), and imagined futures.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Planner {
     params: PlannerParams,
     q: QTable,

@@ -6,6 +6,8 @@
 //!                 Q[s,a] += alpha * (r + gamma * max_a' Q[s',a'] - Q[s,a])   (no bootstrap at a terminal)
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use crate::ArenaRng;
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, QTable, Transition, epsilon_greedy, hyperparameters,
@@ -40,6 +42,7 @@ hyperparameters! {
 }
 
 /// A Q-table over (cell, move), epsilon-greedy.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct QLearning {
     params: QLearningParams,
     q: QTable,

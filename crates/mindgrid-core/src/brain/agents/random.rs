@@ -1,5 +1,7 @@
 //! The random agent: uniform actions, no learning. The floor every learner must beat.
 
+use serde::{Deserialize, Serialize};
+
 use rand::Rng;
 
 use crate::ArenaRng;
@@ -7,7 +9,7 @@ use crate::brain::{Agent, BrainSpec, Insight, Transition};
 use crate::world::{Action, GridWorld, Observation};
 
 /// Chooses each of the four moves with probability 1/4.
-#[derive(Default)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct RandomAgent;
 
 impl RandomAgent {

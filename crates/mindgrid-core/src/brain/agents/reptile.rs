@@ -14,6 +14,8 @@
 //! (a random start), adapted the same way.
 //! ```
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::Array2;
 use rand::{Rng, SeedableRng};
 
@@ -73,23 +75,23 @@ hyperparameters! {
 }
 
 /// One goal's labelled cells: (cell, the teacher's shortest-path moves there).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct GoalTask {
     goal: usize,
     labels: Vec<(usize, [bool; Action::COUNT])>,
 }
 
 /// Accuracy after each adaptation step, for one starting point.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AdaptationCurve {
     /// "meta-learned", "pretrained" or "scratch".
-    pub start: &'static str,
+    pub start: String,
     /// Accuracy after 0, 1, 2, ... gradient steps.
     pub accuracy: Vec<f32>,
 }
 
 /// What the meta-learner shows.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct MetaInsight {
     /// Meta-iterations done.
     pub iterations: u64,
@@ -107,6 +109,7 @@ pub struct MetaInsight {
 pub const STARTS: [&str; 3] = ["meta-learned", "pretrained", "scratch"];
 
 /// The Reptile meta-learner, with a pretrained and a scratch network to compare against.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Reptile {
     params: ReptileParams,
     meta: Mlp,
@@ -332,7 +335,7 @@ impl Reptile {
                     accuracy_after.push(accuracy(&net, task, self.cells, &cells));
                 }
                 AdaptationCurve {
-                    start,
+                    start: start.to_owned(),
                     accuracy: accuracy_after,
                 }
             })

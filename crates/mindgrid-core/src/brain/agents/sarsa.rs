@@ -8,6 +8,8 @@
 //! Unlike Q-learning it learns the value of the policy it follows, exploration included: on the
 //! cliff it learns that walking along the edge with epsilon 0.1 sometimes falls, and keeps away.
 
+use serde::{Deserialize, Serialize};
+
 use crate::ArenaRng;
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, QTable, Transition, epsilon_greedy, hyperparameters,
@@ -38,6 +40,7 @@ hyperparameters! {
 }
 
 /// A Q-table learned on-policy.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Sarsa {
     params: SarsaParams,
     q: QTable,

@@ -1,9 +1,11 @@
 //! A time series for a panel's plot that stays the same size however long the run.
 
+use serde::{Deserialize, Serialize};
+
 /// Points (x, value) kept evenly spaced and bounded: when [`Curve::LIMIT`] points are held, every
 /// other one goes and from then on only every other point offered is kept, so a curve over a
 /// billion steps costs what a curve over a thousand does.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Curve<T> {
     points: Vec<(u64, T)>,
     /// The newest point offered, kept or not.

@@ -4,6 +4,8 @@
 //! (slot-major), so a search is one linear pass the compiler vectorises; recency is a doubly linked
 //! list threaded through the slots, so a touch or an eviction never scans the store.
 
+use serde::{Deserialize, Serialize};
+
 use std::collections::HashMap;
 
 /// Most entries one store may hold (a scene's capacity is validated against it).
@@ -14,7 +16,7 @@ pub const MAX_KEY_DIM: usize = 4096;
 const NONE: u32 = u32::MAX;
 
 /// One neighbour found by a search.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Neighbour {
     /// The slot holding it.
     pub slot: usize,
@@ -23,7 +25,7 @@ pub struct Neighbour {
 }
 
 /// What a memory remembers besides its key.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MemoryRecord {
     /// Its value (for episodic control: the best discounted return seen after it).
     pub value: f32,
@@ -34,7 +36,8 @@ pub struct MemoryRecord {
 }
 
 /// A fixed-capacity store of (key, record) pairs with LRU eviction.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "StoredMemory")]
 pub struct MemoryStore {
     dim: usize,
     capacity: usize,
@@ -46,8 +49,45 @@ pub struct MemoryStore {
     older: Vec<u32>,
     newest: u32,
     oldest: u32,
-    /// Exact key (as bits) to slot, for exact hits.
+    /// Exact key (as bits) to slot, for exact hits. Not saved: rebuilt from the keys on restore
+    /// (a hash map's order would make two snapshots of one store differ).
+    #[serde(skip)]
     exact: HashMap<Vec<u32>, u32>,
+}
+
+/// A saved [`MemoryStore`]: its fields but the exact-hit index.
+#[derive(Deserialize)]
+struct StoredMemory {
+    dim: usize,
+    capacity: usize,
+    keys: Vec<f32>,
+    records: Vec<MemoryRecord>,
+    newer: Vec<u32>,
+    older: Vec<u32>,
+    newest: u32,
+    oldest: u32,
+}
+
+impl From<StoredMemory> for MemoryStore {
+    fn from(saved: StoredMemory) -> Self {
+        let mut store = Self {
+            dim: saved.dim.max(1),
+            capacity: saved.capacity,
+            keys: saved.keys,
+            records: saved.records,
+            newer: saved.newer,
+            older: saved.older,
+            newest: saved.newest,
+            oldest: saved.oldest,
+            exact: HashMap::new(),
+        };
+        // A damaged snapshot could hold fewer keys than records: index only whole keys.
+        let slots = (store.keys.len() / store.dim).min(store.records.len());
+        store.exact = (0..slots)
+            .map(|slot| (Self::exact_key(store.key(slot)), slot as u32))
+            .collect();
+        store
+    }
 }
 
 impl MemoryStore {

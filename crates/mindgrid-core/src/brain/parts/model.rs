@@ -3,13 +3,15 @@
 //! Both know how confident they are about each (state, action) and how often their predictions were
 //! wrong when the real world answered.
 
+use serde::{Deserialize, Serialize};
+
 use rand::Rng;
 
 use crate::ArenaRng;
 use crate::world::Action;
 
 /// What the model predicts one step does.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// The next state (cell).
     pub next: usize,
@@ -20,7 +22,7 @@ pub struct Outcome {
 }
 
 /// Per (state, action): the outcomes seen and how often.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Entry {
     outcomes: Vec<(Outcome, u32)>,
     tries: u32,
@@ -28,7 +30,7 @@ struct Entry {
 }
 
 /// A world model learned from experience, over `states` x 4 actions.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WorldModel {
     entries: Vec<Entry>,
     /// Deterministic: keep only the last outcome. Stochastic: count every outcome.

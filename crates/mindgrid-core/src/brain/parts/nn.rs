@@ -6,6 +6,8 @@
 //! needs; `backward` *accumulates* parameter gradients (call `zero_grad` between updates) and returns
 //! the gradient with respect to the layer's input.
 
+use serde::{Deserialize, Serialize};
+
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rand::Rng;
 
@@ -19,7 +21,7 @@ pub fn standard_normal(rng: &mut ArenaRng) -> f32 {
 }
 
 /// A fully connected layer y = x W^T + b.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Linear {
     /// Weights, `out x in`.
     pub w: Array2<f32>,
@@ -179,7 +181,7 @@ pub fn policy_gradient(
 }
 
 /// What a soft-attention read needs for its backward pass.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AttentionTrace {
     /// Keys, `entities x key_dim`.
     pub keys: Array2<f32>,
@@ -198,7 +200,7 @@ pub struct AttentionTrace {
 /// ```text
 /// K = E Wk^T,  V = E Wv^T,  S = K Q^T / (sqrt(dk) T),  A = softmax over entities (per head),  R = A^T V
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Attention {
     /// Entity features to keys.
     pub key: Linear,
@@ -286,7 +288,7 @@ impl Attention {
 }
 
 /// Adam (Kingma & Ba 2015) over a fixed list of parameter tensors, addressed as flat slices.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Adam {
     /// Step size. Kingma & Ba: 1e-3.
     pub learning_rate: f32,
@@ -340,14 +342,14 @@ impl Adam {
 }
 
 /// A multilayer perceptron with rectified hidden layers and a linear output.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mlp {
     /// The layers, input first.
     pub layers: Vec<Linear>,
 }
 
 /// The activations an `Mlp` forward pass keeps for backward.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MlpTrace {
     /// The input of each layer (the first is the network's input).
     pub inputs: Vec<Array2<f32>>,

@@ -1,13 +1,15 @@
 //! The tabular action-value function shared by Q-learning, Dyna-Q and the planner: Watkins's
 //! update, greedy values, visit counts and the value map the window draws.
 
+use serde::{Deserialize, Serialize};
+
 use std::ops::Index;
 
 use crate::brain::{Insight, ValueMap};
 use crate::world::{Action, Cell, GridWorld};
 
 /// Q[s, a] for every cell and move, with how often each cell was left by a real step.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QTable {
     q: Vec<[f32; Action::COUNT]>,
     visits: Vec<u32>,
