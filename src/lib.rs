@@ -4,4 +4,6 @@
 
 pub mod app;
 
-pub use mindgrid_core::{ArenaRng, brain, command, edit, experiment, scene, world};
+pub use mindgrid_core::{
+    ArenaRng, brain, command, edit, experiment, recording, scene, snapshot, world,
+};

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use mindgrid::app::{self, WindowOptions};
 use mindgrid::experiment::{Experiment, mean_curves_csv, mean_over_seeds, measure_throughput};
+use mindgrid::recording::{Recording, Until};
 use mindgrid::scene::{self, LoadedScene};
 
 /// Watch brain-inspired agents learn live in grid worlds.
@@ -64,6 +65,24 @@ enum Command {
         /// Threads the seeds run on (default: every core). The output is the same on any number.
         #[arg(long)]
         threads: Option<usize>,
+        /// Also write a recording of the run here (`mindgrid replay` runs it again).
+        #[arg(long, value_name = "FILE")]
+        record: Option<PathBuf>,
+        /// Start from this checkpoint (of the same scene) instead of from scratch: the run goes on
+        /// to --episodes, and the CSV is the uninterrupted run's.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// After the run, save the trained experiment (agents, worlds, metrics) here.
+        #[arg(long, value_name = "FILE")]
+        save_checkpoint: Option<PathBuf>,
+    },
+    /// Run a recording again and write its metrics as CSV: the same bytes as the recorded run.
+    Replay {
+        /// The recording (written by `run --record` or the window).
+        file: PathBuf,
+        /// Write the CSV here instead of standard output.
+        #[arg(long, value_name = "CSV")]
+        out: Option<PathBuf>,
     },
     /// Measure the window's frame rate on each scene beside a bare Bevy + egui window's, in one run.
     Fps {
@@ -97,6 +116,10 @@ enum Command {
         /// Steps per arena.
         #[arg(long, default_value_t = 2_000_000)]
         steps: u64,
+        /// Instead of steps per second: train this many lockstep steps, then time a snapshot of the
+        /// whole experiment, its restore, and opening it as a checkpoint file (bytes and ms).
+        #[arg(long, value_name = "STEPS")]
+        snapshot: Option<u64>,
     },
 }
 
@@ -333,8 +356,32 @@ fn main() -> ExitCode {
             out,
             seeds,
             threads,
-        }) => run(&scene, episodes, seed, seeds, threads, out.as_deref()),
-        Some(Command::Bench { scene, steps }) => bench(&scene, steps),
+            record,
+            checkpoint,
+            save_checkpoint,
+        }) => run(
+            &scene,
+            episodes,
+            seed,
+            (seeds, threads),
+            out.as_deref(),
+            Files {
+                record,
+                checkpoint,
+                save_checkpoint,
+            },
+        ),
+        Some(Command::Replay { file, out }) => replay(&file, out.as_deref()),
+        Some(Command::Bench {
+            scene,
+            steps,
+            snapshot: None,
+        }) => bench(&scene, steps),
+        Some(Command::Bench {
+            scene,
+            snapshot: Some(trained),
+            ..
+        }) => bench_snapshot(&scene, trained),
         Some(Command::New { file, size }) => new_scene(&file, size),
     }
 }
@@ -375,19 +422,40 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
+/// The files a run reads or writes besides its CSV.
+struct Files {
+    record: Option<PathBuf>,
+    checkpoint: Option<PathBuf>,
+    save_checkpoint: Option<PathBuf>,
+}
+
 fn run(
     path: &Path,
     episodes: u32,
     seed: Option<u64>,
-    seeds: u64,
-    threads: Option<usize>,
+    (seeds, threads): (u64, Option<usize>),
     out: Option<&Path>,
+    files: Files,
 ) -> ExitCode {
     let Some(mut loaded) = load_headless(path) else {
         return ExitCode::FAILURE;
     };
     if let Some(seed) = seed {
         loaded.scene.seed = seed;
+    }
+    let one_run =
+        files.record.is_some() || files.checkpoint.is_some() || files.save_checkpoint.is_some();
+    if seeds > 1 && one_run {
+        eprintln!(
+            "--record, --checkpoint and --save-checkpoint are for one run; drop --seeds {seeds}"
+        );
+        return ExitCode::FAILURE;
+    }
+    if files.record.is_some() && files.checkpoint.is_some() {
+        eprintln!(
+            "--record starts from the scene; a run from a checkpoint is recorded by the run that made it (drop --checkpoint, or --record)"
+        );
+        return ExitCode::FAILURE;
     }
     let total = u64::from(episodes) * loaded.scene.agents.len() as u64 * seeds.max(1);
     let bar = ProgressBar::new(total).with_style(
@@ -419,9 +487,44 @@ fn run(
         }
         return write_csv(&mean_curves_csv(&curves), out);
     }
-    let mut experiment = Experiment::new(loaded.scene);
+    let mut experiment = match &files.checkpoint {
+        Some(file) => match mindgrid::snapshot::load_checkpoint(file, Some(&loaded.scene)) {
+            Ok(experiment) => experiment,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => Experiment::new(loaded.scene.clone()),
+    };
+    if !experiment.keeps_records() {
+        eprintln!(
+            "{}: the checkpoint was saved by the window, which keeps summaries, not every episode: the CSV holds only the episodes run from here",
+            files.checkpoint.as_deref().unwrap_or(path).display()
+        );
+    }
     experiment.run_episodes(episodes, |n| bar.inc(n));
     bar.finish_and_clear();
+    if let Some(file) = &files.save_checkpoint
+        && let Err(e) = mindgrid::snapshot::save_checkpoint(file, &experiment)
+    {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    if let Some(file) = &files.record {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let recording = Recording {
+            format: mindgrid::recording::RECORDING_FORMAT,
+            scene: text,
+            seed: loaded.scene.seed,
+            until: Until::Episodes(episodes),
+            log: Vec::new(),
+        };
+        if let Err(e) = recording.save(file) {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     for arena in experiment.arenas() {
         let last = &arena.episodes()[arena.episodes().len().saturating_sub(10)..];
         let mean = last.iter().map(|e| f64::from(e.steps)).sum::<f64>() / last.len().max(1) as f64;
@@ -433,6 +536,17 @@ fn run(
         );
     }
     write_csv(&experiment.metrics_csv(), out)
+}
+
+fn replay(file: &Path, out: Option<&Path>) -> ExitCode {
+    let name = file.display().to_string();
+    match Recording::load(file).and_then(|r| r.replay(&name)) {
+        Ok(experiment) => write_csv(&experiment.metrics_csv(), out),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Writes CSV to `out`, or to standard output.
@@ -447,6 +561,46 @@ fn write_csv(csv: &str, out: Option<&Path>) -> ExitCode {
         None => print!("{csv}"),
     }
     ExitCode::SUCCESS
+}
+
+fn bench_snapshot(path: &Path, trained: u64) -> ExitCode {
+    use mindgrid::snapshot::{load_checkpoint, save_checkpoint};
+    use std::time::Instant;
+    let Some(loaded) = load_headless(path) else {
+        return ExitCode::FAILURE;
+    };
+    let mut experiment = Experiment::new(loaded.scene.clone());
+    experiment.step_n(trained);
+    let started = Instant::now();
+    let bytes = experiment.snapshot();
+    let snapshot_ms = started.elapsed().as_secs_f64() * 1e3;
+    let started = Instant::now();
+    let restored = Experiment::restore(&bytes);
+    let restore_ms = started.elapsed().as_secs_f64() * 1e3;
+    if let Err(e) = restored {
+        eprintln!("{}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
+    let file = std::env::temp_dir().join(format!("mindgrid-bench-{}.ckpt", std::process::id()));
+    let opened = save_checkpoint(&file, &experiment).and_then(|()| {
+        let started = Instant::now();
+        load_checkpoint(&file, Some(&loaded.scene)).map(|_| started.elapsed().as_secs_f64() * 1e3)
+    });
+    let _ = std::fs::remove_file(&file);
+    match opened {
+        Ok(open_ms) => {
+            println!(
+                "{}: after {trained} steps: snapshot {} bytes in {snapshot_ms:.1} ms, restore {restore_ms:.1} ms, checkpoint opened in {open_ms:.1} ms",
+                path.display(),
+                bytes.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn bench(path: &Path, steps: u64) -> ExitCode {

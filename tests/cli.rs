@@ -82,3 +82,78 @@ fn headless_commands_refuse_a_scene_with_a_person() {
         );
     }
 }
+
+/// `run --record` then `replay` gives the same bytes; a run continued from a checkpoint gives the
+/// uninterrupted run's CSV; a checkpoint of another scene, and a damaged recording, are refused.
+#[test]
+fn recordings_replay_and_checkpoints_continue_to_the_same_bytes() {
+    let binary = env!("CARGO_BIN_EXE_mindgrid");
+    let dir = std::env::temp_dir().join(format!("mindgrid-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = scenes_dir().join("episodic_dyna_maze.ron");
+    let at = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(binary)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let scene = scene.to_str().unwrap();
+    let whole = [
+        "run",
+        scene,
+        "--episodes",
+        "20",
+        "--record",
+        &at("r.mgrec"),
+        "--out",
+        &at("whole.csv"),
+    ];
+    assert_eq!(run(&whole).0, Some(0));
+    assert_eq!(
+        run(&["replay", &at("r.mgrec"), "--out", &at("replayed.csv")]).0,
+        Some(0)
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert_eq!(read("replayed.csv"), read("whole.csv"));
+    let first = [
+        "run",
+        scene,
+        "--episodes",
+        "8",
+        "--save-checkpoint",
+        &at("c.ckpt"),
+        "--out",
+        &at("x.csv"),
+    ];
+    assert_eq!(run(&first).0, Some(0));
+    let rest = [
+        "run",
+        scene,
+        "--episodes",
+        "20",
+        "--checkpoint",
+        &at("c.ckpt"),
+        "--out",
+        &at("continued.csv"),
+    ];
+    assert_eq!(run(&rest).0, Some(0));
+    assert_eq!(read("continued.csv"), read("whole.csv"));
+    let other = scenes_dir().join("dyna_maze.ron");
+    let (code, stderr) = run(&[
+        "run",
+        other.to_str().unwrap(),
+        "--checkpoint",
+        &at("c.ckpt"),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("another scene"), "{stderr}");
+    std::fs::write(dir.join("bad.mgrec"), "(format: 1, scene: ").unwrap();
+    let (code, stderr) = run(&["replay", &at("bad.mgrec")]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("bad.mgrec:1:"), "{stderr}");
+}

@@ -122,3 +122,35 @@ proptest! {
         prop_assert!(mindgrid_core::experiment::Experiment::restore(&noise).is_err());
     }
 }
+
+/// A window session (edits, a slider, a reset at logged steps) written as a recording, read back
+/// and replayed: the same numbers.
+#[test]
+fn a_session_recording_replays_to_the_same_numbers() {
+    use mindgrid_core::recording::Recording;
+    let text = std::fs::read_to_string(common::scenes_dir().join("dyna_maze.ron")).unwrap();
+    let mut live = Experiment::new(common::shipped("dyna_maze.ron"));
+    live.step_n(700);
+    live.apply(Command::Paint {
+        reach: Reach::All,
+        stroke: 1,
+        tile: Tile::Wall,
+        cells: vec![(3, 4), (3, 5)],
+    });
+    live.step_n(500);
+    live.apply(Command::SetHyperparameter {
+        arena: 0,
+        name: "epsilon".into(),
+        value: 0.3,
+    });
+    live.step_n(800);
+    let recording = Recording::of_session(&text, &live);
+    let read = Recording::from_text(&recording.to_text(), "session.mgrec").unwrap();
+    assert_eq!(read, recording);
+    let replayed = read.replay("session.mgrec").unwrap();
+    assert_eq!(replayed.metrics_csv(), live.metrics_csv());
+    assert_eq!(replayed.fingerprint(), live.fingerprint());
+    let newer = recording.to_text().replace("format: 1", "format: 7");
+    let refused = Recording::from_text(&newer, "new.mgrec").unwrap_err();
+    assert!(refused.contains("format 7"), "{refused}");
+}
