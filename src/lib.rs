@@ -5,5 +5,5 @@
 pub mod app;
 
 pub use mindgrid_core::{
-    ArenaRng, brain, command, edit, experiment, recording, scene, snapshot, world,
+    ArenaRng, brain, command, edit, experiment, recording, scene, snapshot, timeline, world,
 };

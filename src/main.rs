@@ -38,6 +38,12 @@ struct Cli {
     /// Open the window in edit mode (paint the map; E toggles it).
     #[arg(long)]
     edit: bool,
+    /// Open the window on this checkpoint of the scene (trained agents, no re-training).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// Memory for the timeline's snapshots, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    history_mib: usize,
     /// Open the bare baseline window (Bevy and two egui windows) instead of a scene.
     #[arg(long, hide = true)]
     bare: bool,
@@ -331,6 +337,18 @@ fn main() -> ExitCode {
             let Some(loaded) = load_reporting(&scene_path) else {
                 return ExitCode::FAILURE;
             };
+            let start = match &cli.checkpoint {
+                Some(file) => {
+                    match mindgrid::snapshot::load_checkpoint(file, Some(&loaded.scene)) {
+                        Ok(experiment) => Some(experiment),
+                        Err(e) => {
+                            eprintln!("{e}");
+                            return ExitCode::FAILURE;
+                        }
+                    }
+                }
+                None => None,
+            };
             if let Some(refused) = prepare_window() {
                 return refused;
             }
@@ -343,6 +361,8 @@ fn main() -> ExitCode {
                     warmup: cli.warmup,
                     speed: cli.speed,
                     edit: cli.edit,
+                    start,
+                    history_mib: Some(cli.history_mib),
                 },
                 loaded,
             );
@@ -594,6 +614,11 @@ fn bench_snapshot(path: &Path, trained: u64) -> ExitCode {
                 path.display(),
                 bytes.len()
             );
+            let (mean, worst) = scrub_times(loaded.scene, trained);
+            println!(
+                "  scrubbing to 20 steps spread over the last {} (the window's timeline, 256 MiB): mean {mean:.0} ms, worst {worst:.0} ms",
+                trained.min(100_000)
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -601,6 +626,29 @@ fn bench_snapshot(path: &Path, trained: u64) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Mean and worst milliseconds to reach 20 steps spread over the last 100,000 (or all) of a run of
+/// `trained` steps kept as the window keeps it (summaries, a timeline of 256 MiB).
+fn scrub_times(scene: mindgrid::scene::Scene, trained: u64) -> (f64, f64) {
+    use mindgrid::timeline::{DEFAULT_BUDGET, SNAPSHOT_EVERY, Timeline};
+    let mut experiment = Experiment::with_records(scene, false);
+    let mut timeline = Timeline::new(&experiment, DEFAULT_BUDGET);
+    while experiment.steps() < trained {
+        experiment.step_n(SNAPSHOT_EVERY.min(trained - experiment.steps()));
+        timeline.note(&experiment);
+    }
+    let span = trained.min(100_000);
+    let times: Vec<f64> = (0..20u64)
+        .map(|k| {
+            let step = trained - span + span * k / 20 + 137;
+            let started = std::time::Instant::now();
+            let _ = timeline.seek(step.min(trained));
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    (mean, times.iter().copied().fold(0.0, f64::max))
 }
 
 fn bench(path: &Path, steps: u64) -> ExitCode {

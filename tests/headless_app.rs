@@ -444,3 +444,62 @@ fn a_person_arena_steps_only_on_their_keys() {
     assert!(snapshot(&app).steps > 20);
     assert_eq!(snapshot(&app).arenas[0].total_steps, 2);
 }
+
+/// The timeline through the window's systems: seeking back shows the step exactly as it was (the
+/// headless replay of the log to that step has the same fingerprint), Left steps back when paused,
+/// playing on replays the recorded future, and a new command there branches it.
+#[test]
+fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
+    let mut app = create_app(&common::scenes_dir().join("dyna_maze.ron"));
+    set_speed(&mut app, Speed::PerSecond(12_000));
+    for frame in 0..12 {
+        if frame == 4 {
+            app.world_mut()
+                .write_message(paint(Reach::All, 1, Tile::Wall, &[(4, 5)]));
+        }
+        app.update();
+    }
+    let live = {
+        let sim = app.world().resource::<Sim>();
+        let experiment = sim.inline_stepper().unwrap().experiment();
+        (
+            experiment.steps(),
+            experiment.fingerprint(),
+            experiment.log().to_vec(),
+        )
+    };
+    assert!(live.0 > 5_000, "{}", live.0);
+    let scene = mindgrid::scene::load(&common::scenes_dir().join("dyna_maze.ron"))
+        .unwrap()
+        .scene;
+    let target = live.0 / 3;
+    send(&mut app, AppCommand::Seek(target));
+    assert_eq!(snapshot(&app).steps, target);
+    assert!(!snapshot(&app).playing, "a seek pauses");
+    assert_eq!(snapshot(&app).timeline.frontier, live.0);
+    let past = app
+        .world()
+        .resource::<Sim>()
+        .inline_stepper()
+        .unwrap()
+        .experiment()
+        .fingerprint();
+    let replayed = Experiment::replay(scene.clone(), &live.2, target);
+    assert_eq!(past, replayed.fingerprint(), "step {target} exactly");
+    tap(&mut app, &[KeyCode::ArrowLeft]);
+    assert_eq!(snapshot(&app).steps, target - 1, "Left: one step back");
+    // Back to the live edge: the recorded future (the edit included) is replayed.
+    send(&mut app, AppCommand::SeekLive);
+    let at_edge = app
+        .world()
+        .resource::<Sim>()
+        .inline_stepper()
+        .unwrap()
+        .experiment()
+        .fingerprint();
+    assert_eq!(at_edge, live.1);
+    // A new command in the past cuts the future there.
+    send(&mut app, AppCommand::Seek(target));
+    send(&mut app, AppCommand::Experiment(Command::ResetAll));
+    assert_eq!(snapshot(&app).timeline.frontier, target);
+}

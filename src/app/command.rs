@@ -50,6 +50,16 @@ pub enum AppCommand {
     AskSaveAs,
     /// Write the scene with the selected arena's map to a new file, which becomes the open one.
     SaveAs(PathBuf),
+    /// Go to this step of the timeline (paused there).
+    Seek(u64),
+    /// One step back in time (when paused).
+    StepBack,
+    /// Back to the live edge of the timeline.
+    SeekLive,
+    /// Save a checkpoint of the experiment next to the scene file.
+    SaveCheckpoint,
+    /// Save a recording of the session next to the scene file.
+    SaveRecording,
 }
 
 impl From<Command> for AppCommand {
@@ -139,6 +149,37 @@ fn apply_commands(
                         notices.push(now, reason, true);
                     }
                 }
+            }
+            AppCommand::Seek(step) => sim.send(ToSim::Seek(*step)),
+            AppCommand::StepBack => {
+                let snapshot = sim.snapshot();
+                if !snapshot.playing && snapshot.steps > 0 {
+                    let back = snapshot.steps - 1;
+                    sim.send(ToSim::Seek(back));
+                }
+            }
+            AppCommand::SeekLive => {
+                let frontier = sim.snapshot().timeline.frontier;
+                sim.send(ToSim::Seek(frontier));
+            }
+            AppCommand::SaveCheckpoint | AppCommand::SaveRecording => {
+                let Some(file) = file.as_deref() else {
+                    continue;
+                };
+                let steps = sim.snapshot().steps;
+                let (extension, checkpoint) = match command {
+                    AppCommand::SaveCheckpoint => ("ckpt", true),
+                    _ => ("mgrec", false),
+                };
+                let path = scene_file::beside(&file.path, &format!("step-{steps}"), extension);
+                sim.send(if checkpoint {
+                    ToSim::SaveCheckpoint(path)
+                } else {
+                    ToSim::SaveRecording {
+                        path,
+                        scene_text: file.text().unwrap_or_default().to_owned(),
+                    }
+                });
             }
             AppCommand::OpenScene(path) => {
                 if let Some(file) = file.as_deref_mut() {

@@ -99,7 +99,7 @@ impl Editing {
 pub struct Notices {
     /// The latest notices with the time they came (seconds since start), newest last.
     pub recent: VecDeque<(f64, String, bool)>,
-    /// The last refusal of the simulation already shown.
+    /// The last notice of the simulation already shown.
     seen_refusal: Option<u64>,
 }
 
@@ -197,13 +197,13 @@ fn edit_and_play_keys(
     }
 }
 
-/// Turns the simulation's latest refusal into a notice, once.
+/// Turns the simulation's latest notice (a refusal, a saved file) into a notice here, once.
 fn note_refusals(sim: Option<Res<Sim>>, time: Res<Time<Real>>, mut notices: ResMut<Notices>) {
     let Some(sim) = sim else { return };
-    if let Some((id, reason)) = &sim.snapshot().refusal
+    if let Some((id, text, error)) = &sim.snapshot().notice
         && notices.seen_refusal != Some(*id)
     {
         notices.seen_refusal = Some(*id);
-        notices.push(time.elapsed_secs_f64(), reason.clone(), true);
+        notices.push(time.elapsed_secs_f64(), text.clone(), *error);
     }
 }

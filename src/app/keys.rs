@@ -19,6 +19,7 @@ pub struct KeyRequests {
 pub const KEY_HELP: &[(&str, &str)] = &[
     ("Space", "play / pause"),
     ("Right", "one step (pauses)"),
+    ("Left", "one step back in time (when paused)"),
     ("+ / -", "faster / slower"),
     ("R", "reset every agent"),
     ("V", "value overlay on / off"),
@@ -88,9 +89,10 @@ fn handle_keys(
     if command_held(&keys) {
         return;
     }
-    let bindings: [(&[KeyCode], AppCommand); 10] = [
+    let bindings: [(&[KeyCode], AppCommand); 11] = [
         (&[KeyCode::Space], AppCommand::TogglePlay),
         (&[KeyCode::ArrowRight], AppCommand::Step),
+        (&[KeyCode::ArrowLeft], AppCommand::StepBack),
         (
             &[KeyCode::Equal, KeyCode::NumpadAdd],
             AppCommand::ChangeSpeed(1),
@@ -107,7 +109,7 @@ fn handle_keys(
         (&[KeyCode::F12], AppCommand::Screenshot),
     ];
     for (codes, command) in bindings {
-        if playing && command == AppCommand::Step {
+        if playing && matches!(command, AppCommand::Step | AppCommand::StepBack) {
             continue;
         }
         if keys.any_just_pressed(codes.iter().copied()) {

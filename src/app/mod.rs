@@ -48,7 +48,7 @@ pub fn simulation_plugin(app: &mut App) {
 }
 
 /// What the window should open and whether it should only take a screenshot.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct WindowOptions {
     /// The scene file.
     pub scene_path: PathBuf,
@@ -64,6 +64,10 @@ pub struct WindowOptions {
     pub speed: Option<usize>,
     /// Open in edit mode.
     pub edit: bool,
+    /// Start from this experiment (a checkpoint opened) instead of the scene's beginning.
+    pub start: Option<crate::experiment::Experiment>,
+    /// The timeline's memory budget in MiB (default 256).
+    pub history_mib: Option<usize>,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -74,10 +78,13 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         .add_plugins(window_plugins(title))
         .add_plugins(EguiPlugin::default())
         .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
-        .insert_resource(sim::Sim::threaded(
-            loaded.scene,
+        .insert_resource(sim::Sim::threaded_from(
+            options
+                .start
+                .unwrap_or_else(|| crate::experiment::Experiment::new(loaded.scene)),
             options.warmup,
             options.speed.unwrap_or(stepper::Speed::DEFAULT),
+            options.history_mib.map(|mib| mib << 20),
         ))
         .insert_resource(scene_file::SceneFile::new(
             options.scene_path,

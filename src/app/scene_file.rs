@@ -36,6 +36,11 @@ pub struct SceneFile {
 }
 
 impl SceneFile {
+    /// The file's text when last loaded or saved.
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
     /// Tracks `path`, whose scene was just loaded with `warnings`.
     pub fn new(path: PathBuf, warnings: Vec<Diagnostic>) -> Self {
         let modified = modified_time(&path);
@@ -188,24 +193,37 @@ pub fn save(file: &mut SceneFile, rows: &[String], to: Option<&Path>) -> Result<
     Ok(format!("saved the map to {}", file.path.display()))
 }
 
-/// A name for Save as next to the open file: `NAME-edited.ron`, then `NAME-edited-2.ron`, ...
-pub fn save_as_suggestion(current: &Path) -> PathBuf {
+/// A new file's name next to `current`: `NAME-TAG.EXT`, then `NAME-TAG-2.EXT`, ... (never one
+/// that exists).
+pub fn beside(current: &Path, tag: &str, extension: &str) -> PathBuf {
     let folder = current
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("scenes"), Path::to_path_buf);
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let stem = current
+        .file_stem()
+        .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
+    (1..)
+        .map(|n| match n {
+            1 => folder.join(format!("{stem}-{tag}.{extension}")),
+            n => folder.join(format!("{stem}-{tag}-{n}.{extension}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| folder.join(format!("{stem}-{tag}.{extension}")))
+}
+
+/// A name for Save as next to the open file: `NAME-edited.ron`, then `NAME-edited-2.ron`, ...
+/// (an edited file's name is not edited again: `NAME-edited-2.ron` suggests `NAME-edited-3.ron`).
+pub fn save_as_suggestion(current: &Path) -> PathBuf {
     let stem = current
         .file_stem()
         .map_or_else(|| "scene".into(), |s| s.to_string_lossy().into_owned());
     let stem = stem
         .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
-        .trim_end_matches("-edited")
-        .to_owned();
-    (1..)
-        .map(|n| match n {
-            1 => folder.join(format!("{stem}-edited.ron")),
-            n => folder.join(format!("{stem}-edited-{n}.ron")),
-        })
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| folder.join(format!("{stem}-edited.ron")))
+        .trim_end_matches("-edited");
+    beside(
+        &current.with_file_name(format!("{stem}.ron")),
+        "edited",
+        "ron",
+    )
 }

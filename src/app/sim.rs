@@ -7,6 +7,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::stepper::{SimThread, Snapshot, Speed, Stepper, ToSim};
+use crate::experiment::Experiment;
 use crate::scene::Scene;
 
 /// Where the stepping happens.
@@ -37,7 +38,22 @@ impl Sim {
     /// arena, keeping only bounded summaries of episodes (the window's memory does not grow with
     /// the run).
     pub fn threaded(scene: Scene, warmup: u64, speed: usize) -> Self {
-        let mut stepper = Stepper::new(scene, false);
+        Self::threaded_from(Experiment::with_records(scene, false), warmup, speed, None)
+    }
+
+    /// An existing experiment (a checkpoint) stepping on its own thread, keeping only bounded
+    /// summaries from now on, with a timeline of `history` bytes (default 256 MiB).
+    pub fn threaded_from(
+        mut experiment: Experiment,
+        warmup: u64,
+        speed: usize,
+        history: Option<usize>,
+    ) -> Self {
+        experiment.keep_only_summaries();
+        let mut stepper = Stepper::from_experiment(experiment);
+        if let Some(bytes) = history {
+            stepper.handle(ToSim::Budget(bytes));
+        }
         stepper.handle(ToSim::WarmUp(warmup));
         stepper.handle(ToSim::SetSpeed(speed));
         let snapshot = Arc::new(stepper.snapshot());

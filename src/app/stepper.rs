@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::command::Command;
 use crate::experiment::{Applied, ArenaView, Experiment};
 use crate::scene::Scene;
+use crate::timeline::{SNAPSHOT_EVERY, Timeline, TimelineView};
 
 /// How fast the simulation runs: lockstep steps (every arena once) per second of wall-clock time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -77,17 +78,30 @@ pub struct Stepper {
     rate: RateMeter,
     /// Counts changes, so the window knows a snapshot is new.
     version: u64,
-    /// The last command refused, and how many have been.
-    refusal: Option<(u64, String)>,
+    /// The latest notice for the window (a refused command, a saved file), numbered, and whether
+    /// it is an error.
+    notice: Option<(u64, String, bool)>,
+    /// Snapshots and the recorded commands: scrubbing, stepping back, branching.
+    timeline: Timeline,
+    /// The timeline's memory budget in bytes.
+    budget: usize,
 }
 
 impl Stepper {
     /// A running experiment of `scene` at the default speed; with `keep_records` false only
     /// bounded summaries of episodes are kept.
     pub fn new(scene: Scene, keep_records: bool) -> Self {
+        Self::from_experiment(Experiment::with_records(scene, keep_records))
+    }
+
+    /// A running experiment that already exists (a checkpoint opened), at the default speed.
+    pub fn from_experiment(experiment: Experiment) -> Self {
+        let budget = crate::timeline::DEFAULT_BUDGET;
         Self {
-            scene: Arc::new(scene.clone()),
-            experiment: Experiment::with_records(scene, keep_records),
+            scene: Arc::new(experiment.scene().clone()),
+            timeline: Timeline::new(&experiment, budget),
+            budget,
+            experiment,
             playing: true,
             speed: Speed::DEFAULT,
             carry: 0.0,
@@ -95,7 +109,7 @@ impl Stepper {
             dropped: 0.0,
             rate: RateMeter::new(),
             version: 0,
-            refusal: None,
+            notice: None,
         }
     }
 
@@ -120,13 +134,54 @@ impl Stepper {
             ToSim::Command(command) => {
                 let is_move = matches!(command, Command::Move { .. });
                 match self.experiment.apply(command) {
-                    Applied::Refused(reason) => {
-                        let count = self.refusal.as_ref().map_or(0, |(n, _)| n + 1);
-                        self.refusal = Some((count, reason));
+                    Applied::Refused(reason) => self.tell(reason, true),
+                    Applied::Done => {
+                        // A new command: the recorded future after it is gone (a branch).
+                        self.timeline.branch(&self.experiment);
+                        self.refresh_scene();
+                        // A person's move is taken at once, at any speed, even paused.
+                        if is_move {
+                            self.queued += 1;
+                        }
                     }
-                    // A person's move is taken at once, at any speed, even paused.
-                    Applied::Done if is_move => self.queued += 1,
-                    _ => {}
+                    Applied::Ignored => {}
+                }
+            }
+            ToSim::Seek(step) => {
+                if let Some(past) = self.timeline.seek(step) {
+                    self.experiment = past;
+                    self.playing = false;
+                    self.carry = 0.0;
+                    self.queued = 0;
+                    self.refresh_scene();
+                }
+            }
+            ToSim::SaveCheckpoint(path) => {
+                match crate::snapshot::save_checkpoint(&path, &self.experiment) {
+                    Ok(()) => self.tell(
+                        format!(
+                            "saved a checkpoint of step {} to {}",
+                            self.experiment.steps(),
+                            path.display()
+                        ),
+                        false,
+                    ),
+                    Err(e) => self.tell(e, true),
+                }
+            }
+            ToSim::SaveRecording { path, scene_text } => {
+                let recording =
+                    crate::recording::Recording::of_session(&scene_text, &self.experiment);
+                match recording.save(&path) {
+                    Ok(()) => self.tell(
+                        format!(
+                            "saved a recording of {} steps to {}",
+                            self.experiment.steps(),
+                            path.display()
+                        ),
+                        false,
+                    ),
+                    Err(e) => self.tell(e, true),
                 }
             }
             ToSim::TogglePlay => self.playing = !self.playing,
@@ -142,14 +197,40 @@ impl Stepper {
                 let keep = self.experiment.keeps_records();
                 self.scene = Arc::new((*scene).clone());
                 self.experiment = Experiment::with_records(*scene, keep);
+                self.timeline = Timeline::new(&self.experiment, self.budget);
                 self.carry = 0.0;
                 self.queued = 0;
             }
             ToSim::WarmUp(steps) => {
-                self.experiment.step_n(steps);
+                // In snapshot-sized chunks, so the warm-up can be scrubbed too.
+                let end = self.experiment.steps() + steps;
+                while self.experiment.steps() < end {
+                    let chunk = SNAPSHOT_EVERY.min(end - self.experiment.steps());
+                    if self.experiment.step_n(chunk) < chunk {
+                        break;
+                    }
+                    self.timeline.note(&self.experiment);
+                }
+            }
+            ToSim::Budget(bytes) => {
+                self.budget = bytes;
+                self.timeline = Timeline::new(&self.experiment, bytes);
             }
         }
         self.version += 1;
+    }
+
+    /// A notice for the window.
+    fn tell(&mut self, text: String, error: bool) {
+        let count = self.notice.as_ref().map_or(0, |(n, _, _)| n + 1);
+        self.notice = Some((count, text, error));
+    }
+
+    /// The snapshots' scene follows the experiment's (a fork adds an agent to it).
+    fn refresh_scene(&mut self) {
+        if self.experiment.scene() != self.scene.as_ref() {
+            self.scene = Arc::new(self.experiment.scene().clone());
+        }
     }
 
     /// Runs the steps `elapsed` seconds call for at the current speed, stopping early once
@@ -179,12 +260,23 @@ impl Stepper {
         let mut taken = 0u64;
         let mut chunk = 1u64;
         while unlimited || taken < owed {
-            let n = if unlimited {
+            let mut n = if unlimited {
                 chunk
             } else {
                 chunk.min(owed - taken)
             };
+            // Replaying the recorded future after a seek: its commands apply at their steps.
+            if let Some(next) = self.timeline.next_command(&self.experiment) {
+                let (at, command) = (next.step, next.command.clone());
+                if at <= self.experiment.steps() {
+                    self.experiment.apply(command);
+                    self.refresh_scene();
+                    continue;
+                }
+                n = n.min(at - self.experiment.steps());
+            }
             let stepped = self.experiment.step_n(n);
+            self.timeline.note(&self.experiment);
             taken += stepped;
             if stepped < n {
                 // Every arena waits for a person's move: nothing is owed meanwhile.
@@ -231,7 +323,8 @@ impl Stepper {
             steps_per_second: self.rate.steps_per_second,
             behind: self.rate.behind,
             version: self.version,
-            refusal: self.refusal.clone(),
+            notice: self.notice.clone(),
+            timeline: self.timeline.view(),
             undo_redo: self.experiment.can_undo_redo(),
             waits_for_human: self.experiment.waits_for_human(),
         }
@@ -312,8 +405,10 @@ pub struct Snapshot {
     pub behind: bool,
     /// Changes when the state does.
     pub version: u64,
-    /// The last command the experiment refused (an edit that would break the world), numbered.
-    pub refusal: Option<(u64, String)>,
+    /// The latest notice (a command refused, a file saved), numbered, and whether it is an error.
+    pub notice: Option<(u64, String, bool)>,
+    /// How far the timeline reaches and where its commands are.
+    pub timeline: TimelineView,
     /// Whether there is an edit to undo, and one to redo.
     pub undo_redo: (bool, bool),
     /// Every arena waits for the person's move while one plays.
@@ -342,6 +437,19 @@ pub enum ToSim {
     Replace(Box<Scene>),
     /// Steps every arena this many times at once (`--warmup`).
     WarmUp(u64),
+    /// Go to this step of the timeline (paused there).
+    Seek(u64),
+    /// Save a checkpoint of the experiment here.
+    SaveCheckpoint(std::path::PathBuf),
+    /// Save a recording of the session here; `scene_text` is the scene file's text.
+    SaveRecording {
+        /// Where.
+        path: std::path::PathBuf,
+        /// The scene file's text, which the recording holds.
+        scene_text: String,
+    },
+    /// The timeline's memory budget in bytes (history restarts from now).
+    Budget(usize),
 }
 
 /// The shortest wait between rounds below "max": steps come in batches this far apart.
@@ -431,9 +539,17 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapsho
         };
         let answered = match inbox.recv_timeout(wait) {
             Ok(message) => {
-                stepper.handle(message);
-                while let Ok(message) = inbox.try_recv() {
-                    stepper.handle(message);
+                let mut batch = vec![message];
+                batch.extend(inbox.try_iter());
+                // A drag along the timeline sends a seek per frame: only the last of a run of
+                // seeks needs doing.
+                let mut messages = batch.into_iter().peekable();
+                while let Some(message) = messages.next() {
+                    let superseded = matches!(message, ToSim::Seek(_))
+                        && matches!(messages.peek(), Some(ToSim::Seek(_)));
+                    if !superseded {
+                        stepper.handle(message);
+                    }
                 }
                 true
             }

@@ -78,6 +78,9 @@ pub enum Command {
     /// Whether every arena waits for the person's move (lockstep, the default) or the agents run
     /// free while the person plays.
     WaitForHuman(bool),
+    /// A copy of arena `i` (world, agent and all it learned, random streams, metrics) as a new
+    /// arena beside the others, so two futures can be watched side by side; refused beyond 8.
+    Fork(usize),
 }
 
 /// A command with the lockstep step at which it took effect (after that many steps).

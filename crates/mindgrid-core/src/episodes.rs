@@ -146,6 +146,11 @@ impl EpisodeLog {
         }
     }
 
+    /// Keeps only the summary from now on (the records so far are dropped).
+    pub fn keep_only_summaries(&mut self) {
+        self.records = None;
+    }
+
     /// Whether every record is kept (otherwise only the summary).
     pub fn keeps_records(&self) -> bool {
         self.records.is_some()

@@ -657,7 +657,30 @@ impl Experiment {
                 }
                 self.wait_for_human = *wait;
             }
+            Command::Fork(index) => return self.fork(*index),
         }
+        Applied::Done
+    }
+
+    /// A copy of arena `index` as a new arena at the end, named "NAME (fork)".
+    fn fork(&mut self, index: usize) -> Applied {
+        if self.arenas.len() >= crate::scene::MAX_AGENTS {
+            return Applied::Refused(format!(
+                "a fork needs a new arena, and there are {} already (at most {})",
+                self.arenas.len(),
+                crate::scene::MAX_AGENTS
+            ));
+        }
+        let Some(mut copy) = crate::snapshot::copy(&self.arenas[index]) else {
+            return Applied::Refused("the arena could not be copied".into());
+        };
+        copy.name = format!("{} (fork)", copy.name);
+        copy.map_warning = copy.world.goal_warning();
+        self.scene.agents.push(crate::scene::AgentSpec {
+            name: copy.name.clone(),
+            brain: copy.requested.clone(),
+        });
+        self.arenas.push(copy);
         Applied::Done
     }
 
@@ -797,6 +820,18 @@ impl Experiment {
         self.wait_for_human
     }
 
+    /// From now on keeps only bounded summaries of the episodes (the window's choice: memory that
+    /// does not grow with the run), dropping the records so far.
+    pub fn keep_only_summaries(&mut self) {
+        self.keep_records = false;
+        for arena in &mut self.arenas {
+            arena.episodes.keep_only_summaries();
+            if let Some(yours) = &mut arena.your_episodes {
+                yours.keep_only_summaries();
+            }
+        }
+    }
+
     /// Whether every episode's record is kept (otherwise only bounded summaries).
     pub fn keeps_records(&self) -> bool {
         self.keep_records
@@ -827,7 +862,8 @@ impl Experiment {
             | Command::NextTask(i)
             | Command::NewTask(i)
             | Command::YouPlay { arena: i, .. }
-            | Command::Move { arena: i, .. } => *i < self.arenas.len(),
+            | Command::Move { arena: i, .. }
+            | Command::Fork(i) => *i < self.arenas.len(),
             Command::Paint { reach, .. } | Command::PlaceAgent { reach, .. } => {
                 let (x, y) = match command {
                     Command::PlaceAgent { x, y, .. } => (*x as usize, *y as usize),

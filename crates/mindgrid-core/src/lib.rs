@@ -10,6 +10,7 @@ pub mod experiment;
 pub mod recording;
 pub mod scene;
 pub mod snapshot;
+pub mod timeline;
 pub mod world;
 
 /// The random number generator of every arena stream: `ChaCha8`, whose output is fixed by its

@@ -19,6 +19,14 @@ fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<MOST_BYTES>()
 }
 
+/// A deep copy of anything that snapshots write (an arena with its agent, for a fork).
+pub(crate) fn copy<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) -> Option<T> {
+    let bytes = bincode::serde::encode_to_vec(value, config()).ok()?;
+    bincode::serde::decode_from_slice(&bytes, config())
+        .ok()
+        .map(|(copy, _)| copy)
+}
+
 impl Experiment {
     /// The whole experiment as bytes: restoring them gives an experiment that steps on to the same
     /// numbers as this one.

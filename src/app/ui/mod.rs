@@ -14,6 +14,7 @@ mod meta_panel;
 pub mod palette;
 mod planning_panel;
 mod plots;
+mod timeline;
 
 use std::collections::VecDeque;
 
@@ -135,6 +136,11 @@ fn draw_window(
             .default_size(200.0)
             .show(&mut root, |ui| curves::show(ui, &sim, &mut curve_settings));
     }
+    egui::Panel::bottom("timeline").show(&mut root, |ui| {
+        ui.add_space(2.0);
+        timeline::show(ui, &sim, &mut commands);
+        ui.add_space(2.0);
+    });
     if panels.contains(&Panel::Agent) {
         // Side panels keep their width when their text changes, so the arenas do not jump.
         egui::Panel::left("agent")

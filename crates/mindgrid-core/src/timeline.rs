@@ -1,0 +1,154 @@
+//! The timeline: snapshots of a running experiment at growing intervals within a memory budget,
+//! and the recorded commands, so that any past step is reached exactly (restore the nearest earlier
+//! snapshot, re-apply the log) and the future can be replayed or branched.
+
+use crate::command::LoggedCommand;
+use crate::experiment::Experiment;
+
+/// The default memory budget for snapshots.
+pub const DEFAULT_BUDGET: usize = 256 << 20;
+/// Lockstep steps between snapshots of recent history (older history is thinned).
+pub const SNAPSHOT_EVERY: u64 = 500;
+
+/// One restore point.
+struct Point {
+    /// Lockstep steps when it was taken.
+    step: u64,
+    /// How many logged commands it holds (commands applied at `step` after it are not in it).
+    commands: usize,
+    bytes: Vec<u8>,
+}
+
+/// What the window shows of the timeline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineView {
+    /// The furthest step of the recorded timeline (the live edge).
+    pub frontier: u64,
+    /// The earliest step history reaches back to.
+    pub earliest: u64,
+    /// Bytes the snapshots hold, and the budget.
+    pub bytes: (usize, usize),
+    /// Steps where recorded commands apply (edits, sliders, resets), at most [`MARKS`].
+    pub marks: Vec<u64>,
+}
+
+/// Most command marks a view carries.
+pub const MARKS: usize = 256;
+
+/// Snapshots and the recorded future of one experiment.
+pub struct Timeline {
+    points: Vec<Point>,
+    bytes: usize,
+    budget: usize,
+    /// Every command of the recorded timeline, in order; the experiment's own log is a prefix of it.
+    recorded: Vec<LoggedCommand>,
+    frontier: u64,
+}
+
+impl Timeline {
+    /// A timeline of `experiment` (its first restore point taken now) within `budget` bytes.
+    pub fn new(experiment: &Experiment, budget: usize) -> Self {
+        let mut timeline = Self {
+            points: Vec::new(),
+            bytes: 0,
+            budget: budget.max(1),
+            recorded: experiment.log().to_vec(),
+            frontier: experiment.steps(),
+        };
+        timeline.take(experiment);
+        timeline
+    }
+
+    /// After steps: moves the live edge, and takes a snapshot when one is due.
+    pub fn note(&mut self, experiment: &Experiment) {
+        let now = experiment.steps();
+        self.frontier = self.frontier.max(now);
+        let last = self.points.last().map_or(0, |p| p.step);
+        if now >= last + SNAPSHOT_EVERY {
+            self.take(experiment);
+        }
+    }
+
+    /// After a new command (not one of the recorded future): the future after it is gone (a
+    /// branch), and so are the snapshots beyond it.
+    pub fn branch(&mut self, experiment: &Experiment) {
+        let now = experiment.steps();
+        self.recorded = experiment.log().to_vec();
+        self.frontier = now;
+        while self.points.last().is_some_and(|p| p.step > now) {
+            if let Some(point) = self.points.pop() {
+                self.bytes -= point.bytes.len();
+            }
+        }
+    }
+
+    /// The next recorded command the experiment has not applied yet (when it is in the past).
+    pub fn next_command(&self, experiment: &Experiment) -> Option<&LoggedCommand> {
+        self.recorded.get(experiment.log().len())
+    }
+
+    /// The experiment as it was when it reached `step` of the recorded timeline (clamped to the
+    /// live edge), before any command applied at that step: the nearest earlier snapshot
+    /// restored, then stepped with the recorded commands applied at their steps. (Snapshots are
+    /// taken right after stepping, so a snapshot at a step holds none of that step's commands.)
+    pub fn seek(&self, step: u64) -> Option<Experiment> {
+        let step = step.min(self.frontier);
+        let point = self.points.iter().rev().find(|p| p.step <= step)?;
+        let mut experiment = Experiment::restore(&point.bytes).ok()?;
+        for logged in self
+            .recorded
+            .get(point.commands..)?
+            .iter()
+            .take_while(|c| c.step < step)
+        {
+            experiment.step_n(logged.step.saturating_sub(experiment.steps()));
+            experiment.apply(logged.command.clone());
+        }
+        experiment.step_n(step.saturating_sub(experiment.steps()));
+        Some(experiment)
+    }
+
+    /// What the window shows.
+    pub fn view(&self) -> TimelineView {
+        let mut marks: Vec<u64> = self.recorded.iter().map(|c| c.step).collect();
+        marks.dedup();
+        let stride = marks.len().div_ceil(MARKS).max(1);
+        TimelineView {
+            frontier: self.frontier,
+            earliest: self.points.first().map_or(0, |p| p.step),
+            bytes: (self.bytes, self.budget),
+            marks: marks.into_iter().step_by(stride).collect(),
+        }
+    }
+
+    /// Takes a snapshot now; over budget, every other snapshot of the older half goes (recent
+    /// history stays dense, old history sparser), never the first.
+    fn take(&mut self, experiment: &Experiment) {
+        let bytes = experiment.snapshot();
+        self.bytes += bytes.len();
+        self.points.push(Point {
+            step: experiment.steps(),
+            commands: experiment.log().len(),
+            bytes,
+        });
+        while self.bytes > self.budget && self.points.len() > 2 {
+            let half = self.points.len() / 2;
+            let mut index = 0;
+            let before = self.points.len();
+            self.points.retain(|_| {
+                index += 1;
+                // Keep the first, and every other one up to the half; keep the recent half.
+                index == 1 || index > half || index % 2 == 1
+            });
+            self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
+            if self.points.len() == before {
+                // Nothing left to thin but the first and the newest: keep the newest only.
+                let newest = self.points.pop();
+                self.points.truncate(1);
+                self.points.extend(newest);
+                self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
+                break;
+            }
+        }
+    }
+}

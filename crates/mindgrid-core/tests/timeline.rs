@@ -1,0 +1,143 @@
+//! Time travel: any past step restored from the timeline has the fingerprint the live run had at
+//! that step; a command in the past branches the future; a small budget thins old history but
+//! stays exact; a fork copies an arena with all it learned.
+
+mod common;
+
+use mindgrid_core::command::{Command, LoggedCommand};
+use mindgrid_core::edit::{Reach, Tile};
+use mindgrid_core::experiment::{Applied, Experiment};
+use mindgrid_core::timeline::Timeline;
+
+fn script() -> Vec<LoggedCommand> {
+    let paint = |stroke, cells: &[(u32, u32)]| Command::Paint {
+        reach: Reach::All,
+        stroke,
+        tile: Tile::Wall,
+        cells: cells.to_vec(),
+    };
+    [
+        (1_300, paint(1, &[(3, 4)])),
+        (2_000, Command::ResetArena(1)),
+        (2_000, paint(2, &[(3, 5)])),
+        (4_100, Command::Undo),
+        (
+            5_500,
+            Command::SetHyperparameter {
+                arena: 0,
+                name: "epsilon".into(),
+                value: 0.25,
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|(step, command)| LoggedCommand { step, command })
+    .collect()
+}
+
+/// Runs the script live in chunks of `chunk` steps to `end`, noting the timeline, and records the
+/// fingerprint at every multiple of 250 steps.
+fn live_run(budget: usize, end: u64) -> (Experiment, Timeline, Vec<(u64, u64)>) {
+    let mut live = Experiment::new(common::shipped("episodic_dyna_maze.ron"));
+    let mut timeline = Timeline::new(&live, budget);
+    let script = script();
+    let mut prints = vec![(0, live.fingerprint())];
+    while live.steps() < end {
+        let now = live.steps();
+        for logged in script.iter().filter(|l| l.step == now) {
+            assert_eq!(live.apply(logged.command.clone()), Applied::Done);
+            timeline.branch(&live);
+        }
+        live.step_n(250);
+        timeline.note(&live);
+        prints.push((live.steps(), live.fingerprint()));
+    }
+    (live, timeline, prints)
+}
+
+#[test]
+fn any_past_step_is_restored_exactly() {
+    let (_, timeline, prints) = live_run(256 << 20, 7_000);
+    assert_eq!(timeline.view().frontier, 7_000);
+    for &(step, print) in &prints {
+        let past = timeline.seek(step).unwrap();
+        assert_eq!(past.steps(), step);
+        assert_eq!(past.fingerprint(), print, "step {step}");
+    }
+}
+
+#[test]
+fn a_small_budget_thins_old_history_and_stays_exact() {
+    let (_, timeline, prints) = live_run(200_000, 20_000);
+    let view = timeline.view();
+    assert!(view.bytes.0 <= view.bytes.1, "{:?}", view.bytes);
+    assert_eq!(view.earliest, 0, "the start is always kept");
+    for &(step, print) in prints.iter().step_by(7) {
+        assert_eq!(
+            timeline.seek(step).unwrap().fingerprint(),
+            print,
+            "step {step}"
+        );
+    }
+}
+
+#[test]
+fn a_command_in_the_past_branches_the_future() {
+    let (live, mut timeline, _) = live_run(256 << 20, 7_000);
+    let mut past = timeline.seek(3_000).unwrap();
+    // Stepping on from the past replays the recorded future, commands included.
+    while past.steps() < 7_000 {
+        let next = timeline.next_command(&past).cloned();
+        match next.filter(|c| c.step == past.steps()) {
+            Some(logged) => {
+                past.apply(logged.command);
+            }
+            None => {
+                let until = timeline
+                    .next_command(&past)
+                    .map_or(7_000, |c| c.step.min(7_000));
+                past.step_n(until - past.steps());
+            }
+        }
+    }
+    assert_eq!(
+        past.fingerprint(),
+        live.fingerprint(),
+        "the same future again"
+    );
+    // A new command at step 3,000 is a branch: the recorded future after it is gone.
+    let mut branch = timeline.seek(3_000).unwrap();
+    branch.apply(Command::Amnesia(1));
+    timeline.branch(&branch);
+    assert_eq!(timeline.view().frontier, 3_000);
+    assert!(timeline.next_command(&branch).is_none());
+    assert!(timeline.view().marks.iter().all(|&m| m <= 3_000));
+}
+
+#[test]
+fn a_fork_copies_an_arena_and_its_future() {
+    let mut experiment = Experiment::new(common::shipped("episodic_dyna_maze.ron"));
+    experiment.step_n(1_500);
+    let mfec = 0;
+    assert_eq!(experiment.apply(Command::Fork(mfec)), Applied::Done);
+    let fork = experiment.arenas().len() - 1;
+    assert_eq!(
+        experiment.arenas()[fork].name,
+        format!("{} (fork)", experiment.arenas()[mfec].name)
+    );
+    assert_eq!(experiment.scene().agents.len(), experiment.arenas().len());
+    experiment.step_n(1_500);
+    let (a, b) = (&experiment.arenas()[mfec], &experiment.arenas()[fork]);
+    assert_eq!(
+        a.episodes(),
+        b.episodes(),
+        "same past, same streams: the same future"
+    );
+    while experiment.arenas().len() < 8 {
+        experiment.apply(Command::Fork(0));
+    }
+    assert!(matches!(
+        experiment.apply(Command::Fork(0)),
+        Applied::Refused(_)
+    ));
+}

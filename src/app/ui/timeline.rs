@@ -1,0 +1,112 @@
+//! The timeline under the arenas: drag to any past step and every map and panel shows that moment;
+//! the live edge and the steps where commands (edits, sliders, resets) applied are marked.
+
+use bevy_egui::egui::{
+    self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2,
+};
+
+use super::{group_thousands, palette};
+use crate::app::command::AppCommand;
+use crate::app::sim::Sim;
+
+/// Height of the rail, in points.
+const RAIL: f32 = 22.0;
+
+/// Draws the timeline and its buttons; a drag or click on the rail becomes a seek.
+pub fn show(ui: &mut Ui, sim: &Sim, commands: &mut Vec<AppCommand>) {
+    let snapshot = sim.snapshot();
+    let view = &snapshot.timeline;
+    let now = snapshot.steps;
+    let frontier = view.frontier.max(now).max(1);
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!snapshot.playing && now > 0, egui::Button::new("◀ back"))
+            .on_hover_text("One step back in time (Left, when paused)")
+            .clicked()
+        {
+            commands.push(AppCommand::StepBack);
+        }
+        let live = now >= view.frontier;
+        if ui
+            .add_enabled(!live, egui::Button::new("live ▶▶"))
+            .on_hover_text("Back to the live edge: the furthest step reached")
+            .clicked()
+        {
+            commands.push(AppCommand::SeekLive);
+        }
+        let width = (ui.available_width() - 520.0).max(160.0);
+        let (rect, response) = ui.allocate_exact_size(Vec2::new(width, RAIL), Sense::click_and_drag());
+        draw_rail(ui, rect, view, now, frontier);
+        if let Some(pointer) = response.interact_pointer_pos().filter(|_| response.is_pointer_button_down_on()) {
+            let t = ((pointer.x - rect.left()) / rect.width()).clamp(0.0, 1.0);
+            let step = (f64::from(t) * frontier as f64).round() as u64;
+            let step = step.max(view.earliest);
+            if step != now {
+                commands.push(AppCommand::Seek(step));
+            }
+        }
+        response.on_hover_text("Drag to any past step: maps and panels show that moment, exactly. Play or step from there and the recorded future is replayed; change anything (a slider, the map, a lesion) and the future is recomputed from there (a branch).");
+        let (used, budget) = view.bytes;
+        let place = if live {
+            format!("step {}", group_thousands(now))
+        } else {
+            format!("step {} of {}", group_thousands(now), group_thousands(view.frontier))
+        };
+        ui.label(format!(
+            "{place} · history from {} · {:.1}/{} MiB",
+            group_thousands(view.earliest),
+            used as f64 / f64::from(1 << 20),
+            budget >> 20
+        ))
+        .on_hover_text("Snapshots of the whole experiment are kept at growing intervals within this memory budget (--history-mib); any step since the earliest is rebuilt exactly from the nearest one.");
+        if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
+            commands.push(AppCommand::SaveCheckpoint);
+        }
+        if ui.button("recording").on_hover_text("Save this session (scene, seed, every command with its step) next to the scene file; `mindgrid replay FILE` runs it again to the same numbers").clicked() {
+            commands.push(AppCommand::SaveRecording);
+        }
+    });
+}
+
+/// The rail: history reached (dim), command marks (ticks), the live edge, and where we are.
+fn draw_rail(ui: &Ui, rect: Rect, view: &crate::timeline::TimelineView, now: u64, frontier: u64) {
+    let painter = ui.painter();
+    let x = |step: u64| rect.left() + rect.width() * (step as f32 / frontier as f32).min(1.0);
+    let rail = Rect::from_min_max(
+        Pos2::new(rect.left(), rect.center().y - 3.0),
+        Pos2::new(rect.right(), rect.center().y + 3.0),
+    );
+    painter.rect_filled(rail, CornerRadius::same(3), Color32::from_gray(60));
+    let reached = Rect::from_min_max(
+        Pos2::new(x(view.earliest), rail.top()),
+        Pos2::new(x(view.frontier), rail.bottom()),
+    );
+    painter.rect_filled(reached, CornerRadius::same(3), Color32::from_gray(110));
+    for &mark in &view.marks {
+        let at = x(mark);
+        painter.line_segment(
+            [
+                Pos2::new(at, rect.top() + 2.0),
+                Pos2::new(at, rect.bottom() - 2.0),
+            ],
+            Stroke::new(1.5, palette::NOTICE),
+        );
+    }
+    let edge = x(view.frontier);
+    painter.line_segment(
+        [Pos2::new(edge, rect.top()), Pos2::new(edge, rect.bottom())],
+        Stroke::new(2.0, palette::BEST),
+    );
+    let here = Pos2::new(x(now), rect.center().y);
+    painter.circle_filled(here, 7.0, palette::SELECTED);
+    painter.circle_stroke(here, 7.0, Stroke::new(1.5, Color32::BLACK));
+    if now < view.frontier {
+        painter.text(
+            Pos2::new(edge - 4.0, rect.top()),
+            Align2::RIGHT_TOP,
+            "live",
+            FontId::proportional(11.0),
+            palette::BEST,
+        );
+    }
+}
