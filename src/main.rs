@@ -41,6 +41,16 @@ struct Cli {
     /// Open the window on this checkpoint of the scene (trained agents, no re-training).
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
+    /// Record a clip of --frames frames and exit: an animated GIF (`.gif`) or a folder of
+    /// numbered PNGs (any other name).
+    #[arg(long, value_name = "PATH", conflicts_with = "screenshot")]
+    clip: Option<PathBuf>,
+    /// With --clip: capture every this many rendered frames.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    clip_every: u32,
+    /// With --clip: only this arena (0 is the first), not the whole window.
+    #[arg(long, value_name = "I")]
+    clip_arena: Option<usize>,
     /// Memory for the timeline's snapshots, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 256)]
     history_mib: usize,
@@ -363,6 +373,9 @@ fn main() -> ExitCode {
                     edit: cli.edit,
                     start,
                     history_mib: Some(cli.history_mib),
+                    clip: cli
+                        .clip
+                        .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),
                 },
                 loaded,
             );

@@ -60,6 +60,12 @@ pub enum AppCommand {
     SaveCheckpoint,
     /// Save a recording of the session next to the scene file.
     SaveRecording,
+    /// Record a GIF of the next frames next to the scene file: of the selected arena, or the
+    /// whole window.
+    Clip {
+        /// Only the selected arena.
+        arena: bool,
+    },
 }
 
 impl From<Command> for AppCommand {
@@ -67,6 +73,10 @@ impl From<Command> for AppCommand {
         AppCommand::Experiment(command)
     }
 }
+
+/// Frames a clip from the window's button holds (every other rendered frame: about ten seconds
+/// at this machine's frame rates).
+pub const CLIP_FRAMES: u32 = 150;
 
 /// Registers the message and the system that applies it.
 pub fn plugin(app: &mut App) {
@@ -83,6 +93,8 @@ fn apply_commands(
     mut editing: ResMut<Editing>,
     mut notices: ResMut<Notices>,
     time: Res<Time<Real>>,
+    clip: Option<Res<super::clip::ClipPlan>>,
+    mut world: Commands,
 ) {
     let mut reloaded = false;
     for command in commands.read() {
@@ -180,6 +192,21 @@ fn apply_commands(
                         scene_text: file.text().unwrap_or_default().to_owned(),
                     }
                 });
+            }
+            AppCommand::Clip { arena } if clip.is_none() => {
+                let Some(file) = file.as_deref() else {
+                    continue;
+                };
+                let tag = if *arena { "arena-clip" } else { "clip" };
+                let path = scene_file::beside(&file.path, tag, "gif");
+                let arena = arena.then_some(sim.selected);
+                world.insert_resource(super::clip::ClipPlan::new(
+                    path,
+                    CLIP_FRAMES,
+                    2,
+                    arena,
+                    false,
+                ));
             }
             AppCommand::OpenScene(path) => {
                 if let Some(file) = file.as_deref_mut() {

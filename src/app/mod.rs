@@ -2,6 +2,7 @@
 
 pub mod bare;
 pub mod capture;
+pub mod clip;
 pub mod command;
 pub mod display;
 pub mod edit;
@@ -68,6 +69,9 @@ pub struct WindowOptions {
     pub start: Option<crate::experiment::Experiment>,
     /// The timeline's memory budget in MiB (default 256).
     pub history_mib: Option<usize>,
+    /// Record a clip of the next frames and exit: where (`.gif`, or a folder of PNGs), frames,
+    /// every how many rendered frames, and the arena to crop to (the whole window if none).
+    pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -77,7 +81,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
         .add_plugins(window_plugins(title))
         .add_plugins(EguiPlugin::default())
-        .add_plugins((simulation_plugin, ui::plugin, capture::plugin))
+        .add_plugins((simulation_plugin, ui::plugin, capture::plugin, clip::plugin))
         .insert_resource(sim::Sim::threaded_from(
             options
                 .start
@@ -90,6 +94,9 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             options.scene_path,
             loaded.warnings,
         ));
+    if let Some((path, frames, every, arena)) = options.clip {
+        app.insert_resource(clip::ClipPlan::new(path, frames, every, arena, true));
+    }
     if options.edit {
         app.insert_resource(edit::Editing::opened());
     }

@@ -6,6 +6,7 @@ use bevy_egui::egui::{
 };
 
 use super::{charts, palette};
+use crate::app::clip::ArenaRects;
 use crate::app::command::AppCommand;
 use crate::app::edit::Editing;
 use crate::app::keys::Overlays;
@@ -55,9 +56,12 @@ pub fn show(
     sim: &Sim,
     overlays: &Overlays,
     editing: &mut Editing,
+    rects: &mut ArenaRects,
     commands: &mut Vec<AppCommand>,
 ) {
     let arenas = &sim.snapshot().arenas;
+    let pixels = ui.ctx().pixels_per_point();
+    rects.0.clear();
     let Some(first) = arenas.first() else {
         return;
     };
@@ -86,6 +90,13 @@ pub fn show(
         let top_left =
             origin + Vec2::new(col as f32 * (block.x + GAP), row as f32 * (block.y + GAP));
         let block_rect = Rect::from_min_size(top_left, block);
+        let physical = block_rect.expand(4.0);
+        rects.0.push([
+            (physical.left() * pixels).max(0.0) as u32,
+            (physical.top() * pixels).max(0.0) as u32,
+            (physical.width() * pixels) as u32,
+            (physical.height() * pixels) as u32,
+        ]);
         // A map narrower than its title is centred under it.
         let inset = (block.x - grid_size.x) / 2.0;
         let grid_rect = Rect::from_min_size(top_left + Vec2::new(inset, TITLE_HEIGHT), grid_size);

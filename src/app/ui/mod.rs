@@ -95,6 +95,8 @@ fn draw_window(
     mut typing: ResMut<Typing>,
     mut editing: ResMut<Editing>,
     notices: Res<Notices>,
+    mut rects: ResMut<super::clip::ArenaRects>,
+    clip: Option<Res<super::clip::ClipPlan>>,
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
@@ -138,7 +140,8 @@ fn draw_window(
     }
     egui::Panel::bottom("timeline").show(&mut root, |ui| {
         ui.add_space(2.0);
-        timeline::show(ui, &sim, &mut commands);
+        let clip = clip.as_deref().map(super::clip::ClipPlan::progress);
+        timeline::show(ui, &sim, clip, &mut commands);
         ui.add_space(2.0);
     });
     if panels.contains(&Panel::Agent) {
@@ -175,7 +178,7 @@ fn draw_window(
             .show(ui.ctx(), |ui| {
                 notices_line(ui, &sim, &notices, time.elapsed_secs_f64());
             });
-        arenas::show(ui, &sim, &overlays, &mut editing, &mut commands);
+        arenas::show(ui, &sim, &overlays, &mut editing, &mut rects, &mut commands);
     });
     if requests.help_open {
         egui::Window::new("Keys")

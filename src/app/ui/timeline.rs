@@ -13,7 +13,7 @@ use crate::app::sim::Sim;
 const RAIL: f32 = 22.0;
 
 /// Draws the timeline and its buttons; a drag or click on the rail becomes a seek.
-pub fn show(ui: &mut Ui, sim: &Sim, commands: &mut Vec<AppCommand>) {
+pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec<AppCommand>) {
     let snapshot = sim.snapshot();
     let view = &snapshot.timeline;
     let now = snapshot.steps;
@@ -34,7 +34,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, commands: &mut Vec<AppCommand>) {
         {
             commands.push(AppCommand::SeekLive);
         }
-        let width = (ui.available_width() - 520.0).max(160.0);
+        let width = (ui.available_width() - 660.0).max(160.0);
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, RAIL), Sense::click_and_drag());
         draw_rail(ui, rect, view, now, frontier);
         if let Some(pointer) = response.interact_pointer_pos().filter(|_| response.is_pointer_button_down_on()) {
@@ -61,6 +61,19 @@ pub fn show(ui: &mut Ui, sim: &Sim, commands: &mut Vec<AppCommand>) {
         .on_hover_text("Snapshots of the whole experiment are kept at growing intervals within this memory budget (--history-mib); any step since the earliest is rebuilt exactly from the nearest one.");
         if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
             commands.push(AppCommand::SaveCheckpoint);
+        }
+        match clip {
+            Some((done, of)) => {
+                ui.colored_label(palette::ERROR, format!("● clip {done}/{of}"));
+            }
+            None => {
+                if ui.button("clip").on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").clicked() {
+                    commands.push(AppCommand::Clip { arena: false });
+                }
+                if ui.button("clip arena").on_hover_text("The same, of the selected arena only").clicked() {
+                    commands.push(AppCommand::Clip { arena: true });
+                }
+            }
         }
         if ui.button("recording").on_hover_text("Save this session (scene, seed, every command with its step) next to the scene file; `mindgrid replay FILE` runs it again to the same numbers").clicked() {
             commands.push(AppCommand::SaveRecording);
