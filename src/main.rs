@@ -344,8 +344,31 @@ fn main() -> ExitCode {
         }) => fps(&scenes, frames, warmup_frames),
         None => {
             let scene_path = cli.scene.unwrap_or_else(default_scene);
-            let Some(loaded) = load_reporting(&scene_path) else {
-                return ExitCode::FAILURE;
+            let recording = match scene_path.extension().and_then(|e| e.to_str()) {
+                Some("mgrec") => match Recording::load(&scene_path) {
+                    Ok(recording) => Some(recording),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+                _ => None,
+            };
+            let loaded = match &recording {
+                Some(recording) => match recording.scene(&scene_path.display().to_string()) {
+                    Ok(scene) => LoadedScene {
+                        scene,
+                        warnings: Vec::new(),
+                    },
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::FAILURE;
+                    }
+                },
+                None => match load_reporting(&scene_path) {
+                    Some(loaded) => loaded,
+                    None => return ExitCode::FAILURE,
+                },
             };
             let start = match &cli.checkpoint {
                 Some(file) => {
@@ -373,6 +396,7 @@ fn main() -> ExitCode {
                     edit: cli.edit,
                     start,
                     history_mib: Some(cli.history_mib),
+                    recording,
                     clip: cli
                         .clip
                         .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),

@@ -178,12 +178,11 @@ fn apply_commands(
                 let Some(file) = file.as_deref() else {
                     continue;
                 };
-                let steps = sim.snapshot().steps;
-                let (extension, checkpoint) = match command {
-                    AppCommand::SaveCheckpoint => ("ckpt", true),
-                    _ => ("mgrec", false),
+                let (tag, extension, checkpoint) = match command {
+                    AppCommand::SaveCheckpoint => ("checkpoint", "ckpt", true),
+                    _ => ("recording", "mgrec", false),
                 };
-                let path = scene_file::beside(&file.path, &format!("step-{steps}"), extension);
+                let path = scene_file::beside(&file.path, tag, extension);
                 sim.send(if checkpoint {
                     ToSim::SaveCheckpoint(path)
                 } else {

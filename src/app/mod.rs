@@ -69,6 +69,8 @@ pub struct WindowOptions {
     pub start: Option<crate::experiment::Experiment>,
     /// The timeline's memory budget in MiB (default 256).
     pub history_mib: Option<usize>,
+    /// A recording to open: its session is run again, paused at its end, ready to scrub.
+    pub recording: Option<crate::recording::Recording>,
     /// Record a clip of the next frames and exit: where (`.gif`, or a folder of PNGs), frames,
     /// every how many rendered frames, and the arena to crop to (the whole window if none).
     pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
@@ -89,11 +91,32 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             options.warmup,
             options.speed.unwrap_or(stepper::Speed::DEFAULT),
             options.history_mib.map(|mib| mib << 20),
-        ))
-        .insert_resource(scene_file::SceneFile::new(
-            options.scene_path,
-            loaded.warnings,
         ));
+    match options.recording {
+        Some(recording) => {
+            let steps = match recording.until {
+                crate::recording::Until::Steps(steps) => steps,
+                // A headless run's episodes are not lockstep: the window replays its scene only.
+                crate::recording::Until::Episodes(_) => 0,
+            };
+            app.world_mut()
+                .resource_mut::<sim::Sim>()
+                .send(stepper::ToSim::Recording {
+                    log: recording.log,
+                    steps,
+                });
+            app.insert_resource(scene_file::SceneFile::of_recording(
+                options.scene_path,
+                recording.scene,
+            ));
+        }
+        None => {
+            app.insert_resource(scene_file::SceneFile::new(
+                options.scene_path,
+                loaded.warnings,
+            ));
+        }
+    }
     if let Some((path, frames, every, arena)) = options.clip {
         app.insert_resource(clip::ClipPlan::new(path, frames, every, arena, true));
     }

@@ -29,6 +29,9 @@ pub struct SceneFile {
     pub warnings: Vec<Diagnostic>,
     /// How many times the scene was (re)loaded successfully.
     pub loads: u32,
+    /// The window shows a recording: its scene is inside it, so there is no scene file to reload
+    /// or save the map into (Save as still writes a scene).
+    pub recording: bool,
     /// The file is gone (deleted or renamed while open); the last scene keeps running and the
     /// file is read again when it returns.
     pub missing: bool,
@@ -51,13 +54,26 @@ impl SceneFile {
             errors: Vec::new(),
             warnings,
             loads: 1,
+            recording: false,
             missing: false,
             since_poll: Duration::ZERO,
         }
     }
 
+    /// A recording being shown: `scene_text` is the scene it holds.
+    pub fn of_recording(path: PathBuf, scene_text: String) -> Self {
+        Self {
+            text: Some(scene_text),
+            recording: true,
+            ..Self::new(path, Vec::new())
+        }
+    }
+
     /// A one-line status for the status bar.
     pub fn status(&self) -> String {
+        if self.recording {
+            return "a recording: drag the timeline to any of its steps".into();
+        }
         if self.missing {
             return "hot reload: the scene file is missing (still running the last scene)".into();
         }
@@ -103,7 +119,7 @@ fn watch_scene_file(
     file: Option<ResMut<SceneFile>>,
     mut commands: MessageWriter<AppCommand>,
 ) {
-    let Some(mut file) = file else {
+    let Some(mut file) = file.filter(|f| !f.recording) else {
         return;
     };
     file.since_poll += time.delta();
@@ -163,6 +179,12 @@ pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
 /// overwritten silently) or `to` exists already. Atomic; not seen as an outside edit by hot
 /// reload. Returns what to tell the user.
 pub fn save(file: &mut SceneFile, rows: &[String], to: Option<&Path>) -> Result<String, String> {
+    if file.recording && to.is_none() {
+        return Err(
+            "this is a recording, not a scene file: use Save as to write its scene with this map"
+                .into(),
+        );
+    }
     let on_disk = std::fs::read_to_string(&file.path).ok();
     let Some(text) = file.text.clone() else {
         return Err(format!(

@@ -212,12 +212,40 @@ impl Stepper {
                     self.timeline.note(&self.experiment);
                 }
             }
+            ToSim::Recording { log, steps } => {
+                self.timeline.record_future(log);
+                self.run_recorded(steps);
+                self.playing = false;
+            }
             ToSim::Budget(bytes) => {
                 self.budget = bytes;
                 self.timeline = Timeline::new(&self.experiment, bytes);
             }
         }
         self.version += 1;
+    }
+
+    /// Steps to `until`, applying the recorded future's commands at their steps and taking
+    /// snapshots as it goes (a recording opened in the window, ready to scrub).
+    fn run_recorded(&mut self, until: u64) {
+        while self.experiment.steps() < until {
+            let now = self.experiment.steps();
+            let next = self.timeline.next_command(&self.experiment).cloned();
+            match next {
+                Some(logged) if logged.step <= now => {
+                    self.experiment.apply(logged.command);
+                    self.refresh_scene();
+                }
+                next => {
+                    let stop = next.map_or(until, |l| l.step.min(until));
+                    let chunk = SNAPSHOT_EVERY.min(stop - now);
+                    if self.experiment.step_n(chunk) < chunk {
+                        break;
+                    }
+                    self.timeline.note(&self.experiment);
+                }
+            }
+        }
     }
 
     /// A notice for the window.
@@ -450,6 +478,14 @@ pub enum ToSim {
     },
     /// The timeline's memory budget in bytes (history restarts from now).
     Budget(usize),
+    /// A recording's commands and length: run the fresh experiment through them (paused at the
+    /// end, every step reachable on the timeline).
+    Recording {
+        /// The recorded commands.
+        log: Vec<crate::command::LoggedCommand>,
+        /// Lockstep steps the recording ran.
+        steps: u64,
+    },
 }
 
 /// The shortest wait between rounds below "max": steps come in batches this far apart.

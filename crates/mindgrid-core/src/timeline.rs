@@ -82,6 +82,12 @@ impl Timeline {
         }
     }
 
+    /// Takes `log` (a recording's) as the recorded future of an experiment that has applied none
+    /// of it yet: stepping on applies its commands at their steps.
+    pub fn record_future(&mut self, log: Vec<LoggedCommand>) {
+        self.recorded = log;
+    }
+
     /// The next recorded command the experiment has not applied yet (when it is in the past).
     pub fn next_command(&self, experiment: &Experiment) -> Option<&LoggedCommand> {
         self.recorded.get(experiment.log().len())

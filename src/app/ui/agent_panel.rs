@@ -83,13 +83,24 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
             );
             RichText::new("⟲ reset this agent").color(palette::NOTICE)
         };
-        if ui
-            .button(reset)
-            .on_hover_text("A fresh agent of this kind with the hyperparameters above; the others keep learning")
-            .clicked()
-        {
-            commands.push(Command::ResetArena(selected).into());
-        }
+        ui.horizontal(|ui| {
+            if ui
+                .button(reset)
+                .on_hover_text("A fresh agent of this kind with the hyperparameters above; the others keep learning")
+                .clicked()
+            {
+                commands.push(Command::ResetArena(selected).into());
+            }
+            let room = arenas.len() < crate::scene::MAX_AGENTS;
+            if ui
+                .add_enabled(room, egui::Button::new("fork"))
+                .on_hover_text("A copy of this arena (its world, its agent with all it learned, its random streams) as a new arena beside it: change something in one and watch the two futures part")
+                .on_disabled_hover_text("At most 8 arenas")
+                .clicked()
+            {
+                commands.push(Command::Fork(selected).into());
+            }
+        });
     });
 }
 
