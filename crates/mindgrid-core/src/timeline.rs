@@ -16,6 +16,7 @@ struct Point {
     step: u64,
     /// How many logged commands it holds (commands applied at `step` after it are not in it).
     commands: usize,
+    /// The snapshot, LZ4-compressed (networks' inputs and one-hot examples shrink many times).
     bytes: Vec<u8>,
 }
 
@@ -100,7 +101,8 @@ impl Timeline {
     pub fn seek(&self, step: u64) -> Option<Experiment> {
         let step = step.min(self.frontier);
         let point = self.points.iter().rev().find(|p| p.step <= step)?;
-        let mut experiment = Experiment::restore(&point.bytes).ok()?;
+        let bytes = lz4_flex::block::decompress_size_prepended(&point.bytes).ok()?;
+        let mut experiment = Experiment::restore(&bytes).ok()?;
         for logged in self
             .recorded
             .get(point.commands..)?
@@ -128,9 +130,10 @@ impl Timeline {
     }
 
     /// Takes a snapshot now; over budget, every other snapshot of the older half goes (recent
-    /// history stays dense, old history sparser), never the first.
+    /// history stays dense, old history sparser), then if need be the oldest but the first; the
+    /// first and the newest always stay.
     fn take(&mut self, experiment: &Experiment) {
-        let bytes = experiment.snapshot();
+        let bytes = lz4_flex::block::compress_prepend_size(&experiment.snapshot());
         self.bytes += bytes.len();
         self.points.push(Point {
             step: experiment.steps(),
@@ -139,22 +142,18 @@ impl Timeline {
         });
         while self.bytes > self.budget && self.points.len() > 2 {
             let half = self.points.len() / 2;
-            let mut index = 0;
             let before = self.points.len();
+            let mut index = 0;
             self.points.retain(|_| {
                 index += 1;
-                // Keep the first, and every other one up to the half; keep the recent half.
+                // Keep the first, every other one up to the half, and the recent half.
                 index == 1 || index > half || index % 2 == 1
             });
-            self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
             if self.points.len() == before {
-                // Nothing left to thin but the first and the newest: keep the newest only.
-                let newest = self.points.pop();
-                self.points.truncate(1);
-                self.points.extend(newest);
-                self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
-                break;
+                // Too few to thin by halves: the oldest but the first goes.
+                self.points.remove(1);
             }
+            self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
         }
     }
 }
