@@ -5,5 +5,5 @@
 pub mod app;
 
 pub use mindgrid_core::{
-    ArenaRng, brain, command, edit, experiment, recording, scene, snapshot, timeline, world,
+    ArenaRng, brain, command, edit, experiment, lesson, recording, scene, snapshot, timeline, world,
 };

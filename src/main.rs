@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use mindgrid::app::{self, WindowOptions};
 use mindgrid::experiment::{Experiment, mean_curves_csv, mean_over_seeds, measure_throughput};
+use mindgrid::lesson;
 use mindgrid::recording::{Recording, Until};
 use mindgrid::scene::{self, LoadedScene};
 
@@ -117,6 +118,25 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// `mindgrid lesson FILE` presents a lesson full screen; `mindgrid lesson verify FILE...` runs
+    /// every claim of the lessons headless and exits 1 naming each one that fails.
+    Lesson {
+        /// `verify` and lesson files, or one lesson file.
+        #[arg(required = true, num_args = 1..)]
+        args: Vec<PathBuf>,
+        /// Open at this slide (1 is the first).
+        #[arg(long, default_value_t = 1)]
+        slide: usize,
+        /// Save a screenshot after --frames frames, then exit.
+        #[arg(long, value_name = "PNG")]
+        screenshot: Option<PathBuf>,
+        /// Frames to render before --screenshot is taken.
+        #[arg(long, default_value_t = 60)]
+        frames: u32,
+        /// Present in a 1280 x 800 window instead of full screen.
+        #[arg(long)]
+        windowed: bool,
+    },
     /// Write a new scene: an empty walled room with a Q-learning agent and a random one.
     New {
         /// The file to write (refused if it exists).
@@ -169,10 +189,7 @@ fn parse_speed(text: &str) -> Result<usize, String> {
     let rate: u32 = text
         .parse()
         .map_err(|_| format!("{text:?} is not a speed; expected steps per second or \"max\""))?;
-    Ok(Speed::LADDER
-        .iter()
-        .rposition(|s| matches!(s, Speed::PerSecond(r) if *r <= rate))
-        .unwrap_or(0))
+    Ok(Speed::at_most(rate))
 }
 
 /// Before a window opens: without a display, one line and exit code 2 (returned); with one, graphics
@@ -397,6 +414,8 @@ fn main() -> ExitCode {
                     start,
                     history_mib: Some(cli.history_mib),
                     recording,
+                    presenter: None,
+                    windowed: false,
                     clip: cli
                         .clip
                         .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),
@@ -429,6 +448,20 @@ fn main() -> ExitCode {
             },
         ),
         Some(Command::Replay { file, out }) => replay(&file, out.as_deref()),
+        Some(Command::Lesson {
+            args,
+            slide,
+            screenshot,
+            frames,
+            windowed,
+        }) => match args.split_first() {
+            Some((first, files)) if first.as_os_str() == "verify" => verify_lessons(files),
+            Some((file, [])) => present(file, slide, screenshot, frames, windowed),
+            _ => {
+                eprintln!("expected `mindgrid lesson FILE` or `mindgrid lesson verify FILE...`");
+                ExitCode::FAILURE
+            }
+        },
         Some(Command::Bench {
             scene,
             steps,
@@ -467,14 +500,113 @@ fn new_scene(file: &Path, (width, height): (usize, usize)) -> ExitCode {
 fn check(files: &[PathBuf]) -> ExitCode {
     let mut all_valid = true;
     for file in files {
-        match load_reporting(file) {
-            Some(_) => println!("{}: ok", file.display()),
-            None => all_valid = false,
+        let lesson = std::fs::read_to_string(file).is_ok_and(|t| lesson::is_lesson(&t));
+        let valid = if lesson {
+            load_lesson(file).is_some()
+        } else {
+            load_reporting(file).is_some()
+        };
+        if valid {
+            println!("{}: ok", file.display());
         }
+        all_valid &= valid;
     }
     if all_valid {
         ExitCode::SUCCESS
     } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Loads a lesson, printing its errors and `None` when it does not validate.
+fn load_lesson(file: &Path) -> Option<lesson::LoadedLesson> {
+    match lesson::load(file) {
+        Ok(loaded) => Some(loaded),
+        Err(errors) => {
+            for error in errors {
+                eprintln!("{error}");
+            }
+            None
+        }
+    }
+}
+
+/// Presenter mode: the lesson's slides full screen, from slide `slide` (1 is the first).
+fn present(
+    file: &Path,
+    slide: usize,
+    screenshot: Option<PathBuf>,
+    frames: u32,
+    windowed: bool,
+) -> ExitCode {
+    let Some(lesson) = load_lesson(file) else {
+        return ExitCode::FAILURE;
+    };
+    let first = slide
+        .saturating_sub(1)
+        .min(lesson.scenes.len().saturating_sub(1));
+    let Some((scene_path, scene)) = lesson.scenes.get(first).cloned() else {
+        return ExitCode::FAILURE;
+    };
+    if let Some(refused) = prepare_window() {
+        return refused;
+    }
+    exit_code(app::run_window(
+        WindowOptions {
+            scene_path,
+            screenshot,
+            frames,
+            warmup_frames: 0,
+            warmup: 0,
+            speed: None,
+            edit: false,
+            start: None,
+            history_mib: None,
+            recording: None,
+            presenter: Some((lesson, first)),
+            windowed,
+            clip: None,
+        },
+        LoadedScene {
+            scene,
+            warnings: Vec::new(),
+        },
+    ))
+}
+
+fn verify_lessons(files: &[PathBuf]) -> ExitCode {
+    if files.is_empty() {
+        eprintln!("expected lesson files after `verify`");
+        return ExitCode::FAILURE;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut failed = 0;
+    for file in files {
+        let Some(loaded) = load_lesson(file) else {
+            failed += 1;
+            continue;
+        };
+        for verdict in lesson::verify(&loaded, threads) {
+            let mark = if verdict.holds { "holds" } else { "FAILS" };
+            let line = format!(
+                "{}: slide {}: {mark}: {} ({})",
+                file.display(),
+                verdict.slide,
+                verdict.says,
+                verdict.measured
+            );
+            if verdict.holds {
+                println!("{line}");
+            } else {
+                eprintln!("{line}");
+                failed += 1;
+            }
+        }
+    }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{failed} claim(s) or lesson(s) failed");
         ExitCode::FAILURE
     }
 }

@@ -8,22 +8,21 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[test]
-fn window_renders_grid_and_panels() {
+/// Runs mindgrid with `args` plus `--screenshot FILE` and returns the PNG's width, height, pixels
+/// and channels; `None` (the test skipped, and saying so) without a display unless one is required.
+fn screenshot(test: &str, args: &[&std::ffi::OsStr]) -> Option<(u32, u32, Vec<u8>, usize)> {
     if std::env::var_os("DISPLAY").is_none() {
         if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
             panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
         }
-        eprintln!(
-            "SKIPPED window_renders_grid_and_panels: no DISPLAY (run under Xvfb to test the window)"
-        );
-        return;
+        eprintln!("SKIPPED {test}: no DISPLAY (run under Xvfb to test the window)");
+        return None;
     }
-    let dir = std::env::temp_dir().join(format!("mindgrid-window-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("mindgrid-window-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let shot = dir.join("window.png");
     let mut child = Command::new(env!("CARGO_BIN_EXE_mindgrid"))
-        .arg(common::scenes_dir().join("showcase.ron"))
+        .args(args)
         .arg("--screenshot")
         .arg(&shot)
         .args(["--frames", "40"])
@@ -51,20 +50,23 @@ fn window_renders_grid_and_panels() {
         std::io::Read::read_to_string(&mut stderr, &mut log).ok();
     }
     assert!(status.success(), "mindgrid exited with {status}: {log}");
-
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
-    assert_eq!((info.width, info.height), (1280, 800), "the window's size");
-    let channels = info.color_type.samples();
-    let colours: HashSet<&[u8]> = pixels[..info.buffer_size()].chunks(channels).collect();
+    pixels.truncate(info.buffer_size());
+    Some((info.width, info.height, pixels, info.color_type.samples()))
+}
+
+/// Asserts a screenshot is a full window with many colours and bright text: not blank.
+fn assert_not_blank((width, height, pixels, channels): (u32, u32, Vec<u8>, usize)) {
+    assert_eq!((width, height), (1280, 800), "the window's size");
+    let colours: HashSet<&[u8]> = pixels.chunks(channels).collect();
     assert!(
         colours.len() > 200,
         "a blank or nearly blank window: {} colours",
         colours.len()
     );
-    // The panels' background and the value colours of the grid are both there.
     let bright = pixels
         .chunks(channels)
         .filter(|p| p[..3].iter().all(|&c| c > 200))
@@ -73,6 +75,24 @@ fn window_renders_grid_and_panels() {
         bright > 500,
         "text and the agents should show: {bright} bright pixels"
     );
+}
+
+#[test]
+fn window_renders_grid_and_panels() {
+    let scene = common::scenes_dir().join("showcase.ron");
+    if let Some(shot) = screenshot("window", &[scene.as_os_str()]) {
+        assert_not_blank(shot);
+    }
+}
+
+/// Presenter mode shows a slide: its caption over the scene's arenas.
+#[test]
+fn a_lesson_slide_renders() {
+    let lesson = common::scenes_dir().join("../lessons/introduction.ron");
+    let args = ["lesson".as_ref(), lesson.as_os_str(), "--windowed".as_ref()];
+    if let Some(shot) = screenshot("lesson", &args) {
+        assert_not_blank(shot);
+    }
 }
 
 /// Runs the window binary on the showcase with `env` changes; returns its exit code and stderr.

@@ -66,6 +66,20 @@ pub enum AppCommand {
         /// Only the selected arena.
         arena: bool,
     },
+    /// Presenter mode: the next slide.
+    NextSlide,
+    /// Presenter mode: the previous slide.
+    PreviousSlide,
+    /// Presenter mode: slide `i` (0 is the first).
+    GoToSlide(usize),
+    /// Presenter mode: blank the screen, or show it again.
+    ToggleBlank,
+    /// Presenter mode: the class picks this choice of the prediction.
+    Choose(usize),
+    /// Presenter mode: show the prediction's answer.
+    RevealAnswer,
+    /// The high-contrast theme on or off (remembered between runs).
+    ToggleContrast,
 }
 
 impl From<Command> for AppCommand {
@@ -84,7 +98,8 @@ pub fn plugin(app: &mut App) {
         .add_systems(Update, apply_commands.in_set(super::AppSystems::Apply));
 }
 
-fn apply_commands(
+/// Applies the window's commands in order (`pub` so presenter mode can run after it).
+pub fn apply_commands(
     mut commands: MessageReader<AppCommand>,
     mut sim: Option<ResMut<Sim>>,
     mut file: Option<ResMut<SceneFile>>,
@@ -95,6 +110,7 @@ fn apply_commands(
     time: Res<Time<Real>>,
     clip: Option<Res<super::clip::ClipPlan>>,
     mut world: Commands,
+    mut settings: Option<ResMut<super::settings::Settings>>,
 ) {
     let mut reloaded = false;
     for command in commands.read() {
@@ -104,6 +120,11 @@ fn apply_commands(
             AppCommand::ToggleTrail => overlays.trail = !overlays.trail,
             AppCommand::ToggleHelp => requests.help_open = !requests.help_open,
             AppCommand::Screenshot => requests.screenshot = true,
+            AppCommand::ToggleContrast => {
+                if let Some(settings) = settings.as_deref_mut() {
+                    settings.high_contrast = !settings.high_contrast;
+                }
+            }
             AppCommand::ToggleEdit => {
                 editing.on = !editing.on;
                 editing.stroke = None;

@@ -30,6 +30,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("Ctrl+S", "save the map into the scene file"),
     ("Ctrl+Shift+S", "save as a new scene file"),
     ("Arrows / WASD", "move, when you play the selected arena"),
+    (
+        "Ctrl+= / Ctrl+- / Ctrl+0",
+        "zoom in / out / back to 100 % (remembered)",
+    ),
     ("F12", "save a screenshot (mindgrid-N.png)"),
     ("H", "this help"),
 ];
@@ -79,6 +83,7 @@ fn handle_keys(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     typing: Res<Typing>,
     sim: Option<Res<super::sim::Sim>>,
+    presenter: Option<Res<super::lesson::Presenter>>,
     mut commands: MessageWriter<AppCommand>,
 ) {
     let Some(keys) = keys.filter(|_| !typing.0) else {
@@ -86,6 +91,8 @@ fn handle_keys(
     };
     // Ctrl combinations are edit commands; a person's arrows are moves, not single steps.
     let playing = sim.is_some_and(|sim| super::edit::person_selected(&sim));
+    // In presenter mode Space and the arrows move between slides (a clicker sends them).
+    let presenting = presenter.is_some();
     if command_held(&keys) {
         return;
     }
@@ -109,7 +116,9 @@ fn handle_keys(
         (&[KeyCode::F12], AppCommand::Screenshot),
     ];
     for (codes, command) in bindings {
-        if playing && matches!(command, AppCommand::Step | AppCommand::StepBack) {
+        if (playing || presenting) && matches!(command, AppCommand::Step | AppCommand::StepBack)
+            || presenting && command == AppCommand::TogglePlay
+        {
             continue;
         }
         if keys.any_just_pressed(codes.iter().copied()) {

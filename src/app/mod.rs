@@ -7,7 +7,9 @@ pub mod command;
 pub mod display;
 pub mod edit;
 pub mod keys;
+pub mod lesson;
 pub mod scene_file;
+pub mod settings;
 pub mod sim;
 pub mod stepper;
 pub mod ui;
@@ -15,7 +17,7 @@ pub mod ui;
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy::window::{PresentMode, WindowResolution};
+use bevy::window::{MonitorSelection, PresentMode, WindowMode, WindowResolution};
 use bevy_egui::EguiPlugin;
 
 use crate::scene::LoadedScene;
@@ -42,6 +44,7 @@ pub fn simulation_plugin(app: &mut App) {
     .add_plugins((
         command::plugin,
         edit::plugin,
+        lesson::plugin,
         sim::plugin,
         scene_file::plugin,
         keys::plugin,
@@ -71,6 +74,10 @@ pub struct WindowOptions {
     pub history_mib: Option<usize>,
     /// A recording to open: its session is run again, paused at its end, ready to scrub.
     pub recording: Option<crate::recording::Recording>,
+    /// A lesson to present (full screen unless `windowed`), from slide `.1` (0 is the first).
+    pub presenter: Option<(crate::lesson::LoadedLesson, usize)>,
+    /// Present in a window instead of full screen.
+    pub windowed: bool,
     /// Record a clip of the next frames and exit: where (`.gif`, or a folder of PNGs), frames,
     /// every how many rendered frames, and the arena to crop to (the whole window if none).
     pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
@@ -81,9 +88,22 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     let title = format!("mindgrid: {}", loaded.scene.title);
     let mut app = App::new();
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
-        .add_plugins(window_plugins(title))
+        .add_plugins(window_plugins_in(
+            title,
+            if options.presenter.is_some() && !options.windowed {
+                WindowMode::BorderlessFullscreen(MonitorSelection::Primary)
+            } else {
+                WindowMode::Windowed
+            },
+        ))
         .add_plugins(EguiPlugin::default())
-        .add_plugins((simulation_plugin, ui::plugin, capture::plugin, clip::plugin))
+        .add_plugins((
+            simulation_plugin,
+            settings::plugin,
+            ui::plugin,
+            capture::plugin,
+            clip::plugin,
+        ))
         .insert_resource(sim::Sim::threaded_from(
             options
                 .start
@@ -120,6 +140,9 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     if let Some((path, frames, every, arena)) = options.clip {
         app.insert_resource(clip::ClipPlan::new(path, frames, every, arena, true));
     }
+    if let Some((lesson, first)) = options.presenter {
+        app.insert_resource(lesson::Presenter::new(lesson, first));
+    }
     if options.edit {
         app.insert_resource(edit::Editing::opened());
     }
@@ -137,12 +160,18 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
 /// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
 /// window and the bare baseline window, so their frame rates compare.
 pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
+    window_plugins_in(title, WindowMode::Windowed)
+}
+
+/// [`window_plugins`] in a given mode (presenter mode opens full screen).
+fn window_plugins_in(title: String, mode: WindowMode) -> bevy::app::PluginGroupBuilder {
     DefaultPlugins
         .set(WindowPlugin {
             primary_window: Some(Window {
                 title,
                 resolution: WindowResolution::new(1280, 800),
                 present_mode: PresentMode::AutoVsync,
+                mode,
                 ..default()
             }),
             ..default()

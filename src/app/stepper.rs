@@ -49,6 +49,14 @@ impl Speed {
     /// follow the agent.
     pub const DEFAULT: usize = 8;
 
+    /// The rung for `rate` steps per second: the nearest at or below it (at least the slowest).
+    pub fn at_most(rate: u32) -> usize {
+        Speed::LADDER
+            .iter()
+            .rposition(|s| matches!(s, Speed::PerSecond(r) if *r <= rate))
+            .unwrap_or(0)
+    }
+
     /// A label for the control bar.
     pub fn label(self) -> String {
         match self {
@@ -85,6 +93,12 @@ pub struct Stepper {
     timeline: Timeline,
     /// The timeline's memory budget in bytes.
     budget: usize,
+    /// Pause when every arena has taken this many steps (a lesson's step).
+    pause_at: Option<u64>,
+    /// Pause when an arena next reaches the goal: the successes counted when it was asked.
+    pause_at_success: Option<u64>,
+    /// How many planned pauses have happened (the window reveals a prediction's answer then).
+    planned_pauses: u64,
 }
 
 impl Stepper {
@@ -101,6 +115,9 @@ impl Stepper {
             scene: Arc::new(experiment.scene().clone()),
             timeline: Timeline::new(&experiment, budget),
             budget,
+            pause_at: None,
+            pause_at_success: None,
+            planned_pauses: 0,
             experiment,
             playing: true,
             speed: Speed::DEFAULT,
@@ -200,6 +217,8 @@ impl Stepper {
                 self.timeline = Timeline::new(&self.experiment, self.budget);
                 self.carry = 0.0;
                 self.queued = 0;
+                self.pause_at = None;
+                self.pause_at_success = None;
             }
             ToSim::WarmUp(steps) => {
                 // In snapshot-sized chunks, so the warm-up can be scrubbed too.
@@ -212,6 +231,10 @@ impl Stepper {
                     self.timeline.note(&self.experiment);
                 }
             }
+            ToSim::Play => self.playing = true,
+            ToSim::PauseAt(step) => self.pause_at = Some(step),
+            ToSim::PauseAtSuccess => self.pause_at_success = Some(self.successes()),
+            ToSim::Pause => self.playing = false,
             ToSim::Recording { log, steps } => {
                 self.timeline.record_future(log);
                 self.run_recorded(steps);
@@ -246,6 +269,37 @@ impl Stepper {
                 }
             }
         }
+    }
+
+    /// Successful episodes of all arenas so far.
+    fn successes(&self) -> u64 {
+        self.experiment
+            .arenas()
+            .iter()
+            .map(|a| {
+                a.episode_log()
+                    .curve()
+                    .buckets()
+                    .iter()
+                    .map(|b| u64::from(b.successes))
+                    .sum::<u64>()
+            })
+            .sum()
+    }
+
+    /// Whether a planned pause is due now; if so it happens (and is counted).
+    fn planned_pause_due(&mut self) -> bool {
+        let at_step = self.pause_at.is_some_and(|s| self.experiment.steps() >= s);
+        let at_success = self
+            .pause_at_success
+            .is_some_and(|before| self.successes() > before);
+        if at_step || at_success {
+            self.pause_at = self.pause_at.filter(|_| !at_step);
+            self.pause_at_success = self.pause_at_success.filter(|_| !at_success);
+            self.playing = false;
+            self.planned_pauses += 1;
+        }
+        at_step || at_success
     }
 
     /// A notice for the window.
@@ -303,8 +357,21 @@ impl Stepper {
                 }
                 n = n.min(at - self.experiment.steps());
             }
+            // A lesson's pause lands on its exact step (one step at a time while waiting for a
+            // success).
+            if let Some(at) = self.pause_at {
+                n = n.min(at.saturating_sub(self.experiment.steps()).max(1));
+            }
+            if self.pause_at_success.is_some() {
+                n = 1;
+            }
             let stepped = self.experiment.step_n(n);
             self.timeline.note(&self.experiment);
+            if self.planned_pause_due() {
+                taken += stepped;
+                owed = taken;
+                break;
+            }
             taken += stepped;
             if stepped < n {
                 // Every arena waits for a person's move: nothing is owed meanwhile.
@@ -353,6 +420,7 @@ impl Stepper {
             version: self.version,
             notice: self.notice.clone(),
             timeline: self.timeline.view(),
+            planned_pauses: self.planned_pauses,
             undo_redo: self.experiment.can_undo_redo(),
             waits_for_human: self.experiment.waits_for_human(),
         }
@@ -437,6 +505,8 @@ pub struct Snapshot {
     pub notice: Option<(u64, String, bool)>,
     /// How far the timeline reaches and where its commands are.
     pub timeline: TimelineView,
+    /// How many planned pauses (a lesson's) have happened.
+    pub planned_pauses: u64,
     /// Whether there is an edit to undo, and one to redo.
     pub undo_redo: (bool, bool),
     /// Every arena waits for the person's move while one plays.
@@ -478,6 +548,14 @@ pub enum ToSim {
     },
     /// The timeline's memory budget in bytes (history restarts from now).
     Budget(usize),
+    /// Pause when every arena has taken this many steps.
+    PauseAt(u64),
+    /// Pause when an arena next reaches the goal.
+    PauseAtSuccess,
+    /// Pause now.
+    Pause,
+    /// Play now.
+    Play,
     /// A recording's commands and length: run the fresh experiment through them (paused at the
     /// end, every step reachable on the timeline).
     Recording {

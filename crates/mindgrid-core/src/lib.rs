@@ -7,6 +7,7 @@ pub mod command;
 pub mod edit;
 pub mod episodes;
 pub mod experiment;
+pub mod lesson;
 pub mod recording;
 pub mod scene;
 pub mod snapshot;

@@ -437,9 +437,34 @@ pub fn draw_mark(painter: &egui::Painter, rect: Rect, kind: Cell, target: Option
             }
         }
         Cell::Object(colour) => {
-            painter.circle_filled(centre, cell * 0.32, palette::object(colour));
+            let fill = palette::object(colour);
+            let outline = Stroke::new(1.0, Color32::from_gray(20));
+            let r = cell * 0.32;
+            match palette::object_shape(colour) {
+                palette::Shape::Disc => {
+                    painter.circle(centre, r, fill, outline);
+                }
+                palette::Shape::Square => {
+                    let square = Rect::from_center_size(centre, Vec2::splat(r * 1.7));
+                    painter.rect(
+                        square,
+                        CornerRadius::ZERO,
+                        fill,
+                        outline,
+                        StrokeKind::Inside,
+                    );
+                }
+                palette::Shape::Triangle => {
+                    let points = vec![
+                        centre + Vec2::new(0.0, -r * 1.05),
+                        centre + Vec2::new(r * 1.0, r * 0.8),
+                        centre + Vec2::new(-r * 1.0, r * 0.8),
+                    ];
+                    painter.add(Shape::convex_polygon(points, fill, outline));
+                }
+            }
             if target == Some(colour) {
-                painter.circle_stroke(centre, cell * 0.42, Stroke::new(2.0, Color32::WHITE));
+                painter.circle_stroke(centre, cell * 0.46, Stroke::new(2.0, Color32::WHITE));
             }
         }
         Cell::Cue => {

@@ -15,7 +15,7 @@ pub fn show(
     sim: &Sim,
     file: &SceneFile,
     overlays: &Overlays,
-    editing: bool,
+    (editing, high_contrast): (bool, bool),
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
@@ -81,6 +81,9 @@ pub fn show(
         ui.separator();
         if ui.selectable_label(editing, "✏ edit").on_hover_text("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save (E)").clicked() {
             commands.push(AppCommand::ToggleEdit);
+        }
+        if ui.selectable_label(high_contrast, "◐ contrast").on_hover_text("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: Ctrl+= / Ctrl+- / Ctrl+0)").clicked() {
+            commands.push(AppCommand::ToggleContrast);
         }
         if ui.button("? keys").on_hover_text("Keyboard shortcuts (H)").clicked() {
             commands.push(AppCommand::ToggleHelp);

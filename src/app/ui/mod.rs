@@ -14,6 +14,7 @@ mod meta_panel;
 pub mod palette;
 mod planning_panel;
 mod plots;
+mod slide;
 mod timeline;
 
 use std::collections::VecDeque;
@@ -36,7 +37,8 @@ use crate::scene::Panel;
 #[derive(Default)]
 struct FrameClock {
     times: VecDeque<f64>,
-    styled: bool,
+    /// The theme applied (high contrast or not), once styled.
+    styled: Option<bool>,
 }
 
 impl FrameClock {
@@ -59,9 +61,32 @@ pub fn plugin(app: &mut App) {
     app.add_systems(EguiPrimaryContextPass, draw_window);
 }
 
-/// Larger text than egui's default, readable from the back of a lecture room.
-fn style_for_projector(ctx: &egui::Context) {
+/// Larger text than egui's default, readable from the back of a lecture room; with
+/// `high_contrast`, white text and bright, thicker outlines on black.
+fn style_for_projector(ctx: &egui::Context, high_contrast: bool) {
     ctx.all_styles_mut(|style| {
+        style.visuals = egui::Visuals::dark();
+        if high_contrast {
+            let visuals = &mut style.visuals;
+            visuals.override_text_color = Some(Color32::WHITE);
+            visuals.extreme_bg_color = Color32::BLACK;
+            visuals.window_fill = Color32::BLACK;
+            visuals.widgets.noninteractive.fg_stroke = egui::Stroke::new(1.5, Color32::WHITE);
+            visuals.widgets.noninteractive.bg_stroke =
+                egui::Stroke::new(1.5, Color32::from_gray(200));
+            for widget in [
+                &mut visuals.widgets.inactive,
+                &mut visuals.widgets.hovered,
+                &mut visuals.widgets.active,
+            ] {
+                widget.fg_stroke = egui::Stroke::new(2.0, Color32::WHITE);
+                widget.bg_stroke = egui::Stroke::new(1.5, Color32::WHITE);
+                widget.weak_bg_fill = Color32::from_gray(10);
+                widget.bg_fill = Color32::from_gray(10);
+            }
+            visuals.selection.stroke = egui::Stroke::new(2.0, Color32::YELLOW);
+            visuals.selection.bg_fill = Color32::from_rgb(90, 70, 0);
+        }
         // The clear colour paints the panels' background (see `palette::BACKGROUND`).
         style.visuals.panel_fill = Color32::TRANSPARENT;
         style
@@ -96,16 +121,28 @@ fn draw_window(
     mut editing: ResMut<Editing>,
     notices: Res<Notices>,
     mut rects: ResMut<super::clip::ArenaRects>,
-    clip: Option<Res<super::clip::ClipPlan>>,
+    (clip, presenter, mut settings): (
+        Option<Res<super::clip::ClipPlan>>,
+        Option<Res<super::lesson::Presenter>>,
+        ResMut<super::settings::Settings>,
+    ),
     mut curve_settings: Local<CurveSettings>,
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
     time: Res<Time<Real>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    if !clock.styled {
-        style_for_projector(ctx);
-        clock.styled = true;
+    if clock.styled != Some(settings.high_contrast) {
+        if clock.styled.is_none() {
+            ctx.set_zoom_factor(settings.zoom);
+        }
+        style_for_projector(ctx, settings.high_contrast);
+        clock.styled = Some(settings.high_contrast);
+    }
+    // Ctrl+= / Ctrl+- / Ctrl+0 zoom (egui's keys); the zoom is remembered between runs.
+    let zoom = ctx.zoom_factor();
+    if (zoom - settings.zoom).abs() > 1e-3 {
+        settings.zoom = zoom;
     }
     let fps = clock.tick(time.elapsed_secs_f64());
     let panels = &sim.snapshot().scene.panels;
@@ -119,9 +156,23 @@ fn draw_window(
     );
     egui::Panel::top("controls").show(&mut root, |ui| {
         ui.add_space(3.0);
-        controls::show(ui, &sim, &file, &overlays, editing.on, &mut commands);
+        controls::show(
+            ui,
+            &sim,
+            &file,
+            &overlays,
+            (editing.on, settings.high_contrast),
+            &mut commands,
+        );
         ui.add_space(1.0);
     });
+    if let Some(presenter) = presenter.as_deref() {
+        egui::Panel::top("slide").show(&mut root, |ui| {
+            ui.add_space(4.0);
+            slide::show(ui, presenter, &mut commands);
+            ui.add_space(6.0);
+        });
+    }
     if editing.on {
         egui::Panel::top("edit").show(&mut root, |ui| {
             ui.add_space(2.0);
@@ -198,6 +249,17 @@ fn draw_window(
                         }
                     });
                 ui.label("Click an arena to select its agent. Hover a cell for its value.");
+            });
+    }
+    if presenter.as_deref().is_some_and(|p| p.blank) {
+        // B: the screen goes black (the run goes on), for the class to look at the speaker.
+        egui::Area::new("blank".into())
+            .order(egui::Order::Foreground)
+            .fixed_pos(egui::Pos2::ZERO)
+            .show(ctx, |ui| {
+                let screen = ctx.viewport_rect();
+                ui.painter().rect_filled(screen, 0.0, Color32::BLACK);
+                ui.allocate_rect(screen, egui::Sense::click());
             });
     }
     writer.write_batch(commands);

@@ -43,13 +43,41 @@ pub const ERROR_BANNER: Color32 = Color32::from_rgb(110, 24, 24);
 /// Errors: the text on the banner.
 pub const ERROR_TEXT: Color32 = Color32::from_rgb(255, 220, 210);
 
-/// A coloured object's colour.
+/// A coloured object's colour, from Okabe & Ito's colour-blind-safe set (vermillion, blue,
+/// yellow). Their greys differ too (about 120, 90 and 210 of 255), and each colour has its own
+/// shape on the map ([`object_shape`]), so the three stay apart in greyscale and for every kind of
+/// colour blindness.
 pub fn object(colour: Colour) -> Color32 {
     match colour {
-        Colour::Red => Color32::from_rgb(220, 50, 60),
-        Colour::Blue => Color32::from_rgb(60, 120, 240),
-        Colour::Yellow => Color32::from_rgb(240, 210, 40),
+        Colour::Red => Color32::from_rgb(213, 94, 0),
+        Colour::Blue => Color32::from_rgb(0, 114, 178),
+        Colour::Yellow => Color32::from_rgb(240, 228, 66),
     }
+}
+
+/// The shape an object of each colour is drawn as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Red.
+    Disc,
+    /// Blue.
+    Square,
+    /// Yellow.
+    Triangle,
+}
+
+/// The shape of an object of `colour`: a second cue besides the colour.
+pub fn object_shape(colour: Colour) -> Shape {
+    match colour {
+        Colour::Red => Shape::Disc,
+        Colour::Blue => Shape::Square,
+        Colour::Yellow => Shape::Triangle,
+    }
+}
+
+/// The grey a colour turns into (ITU-R BT.601 luma), as a greyscale print or screen shows it.
+pub fn grey(colour: Color32) -> f32 {
+    0.299 * f32::from(colour.r()) + 0.587 * f32::from(colour.g()) + 0.114 * f32::from(colour.b())
 }
 
 /// The base colour of a cell.
@@ -104,4 +132,29 @@ pub fn agent_line(i: usize) -> Color32 {
     ];
     let [r, g, b] = OKABE_ITO[i % OKABE_ITO.len()];
     Color32::from_rgb(r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The three object colours stay apart in greyscale (and have three shapes besides).
+    #[test]
+    fn objects_differ_in_greyscale_and_in_shape() {
+        let greys: Vec<f32> = Colour::ALL.iter().map(|&c| grey(object(c))).collect();
+        for i in 0..3 {
+            for j in i + 1..3 {
+                assert!((greys[i] - greys[j]).abs() >= 25.0, "{greys:?}");
+            }
+            assert!(
+                (greys[i] - grey(FLOOR)).abs() >= 40.0,
+                "object {i} against the floor: {greys:?}"
+            );
+        }
+        let shapes: std::collections::HashSet<_> = Colour::ALL
+            .iter()
+            .map(|&c| format!("{:?}", object_shape(c)))
+            .collect();
+        assert_eq!(shapes.len(), 3);
+    }
 }

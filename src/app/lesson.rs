@@ -1,0 +1,192 @@
+//! Presenter mode: a lesson's slides one after another, each opening its scene and taking its
+//! steps; a clicker's keys (Page Down / Page Up, Space, arrows) move between slides, B blanks the
+//! screen, Esc leaves.
+
+use bevy::prelude::*;
+
+use super::command::AppCommand;
+use super::keys::Typing;
+use super::scene_file::{self, SceneFile};
+use super::sim::Sim;
+use super::stepper::{Speed, ToSim};
+use crate::lesson::{LoadedLesson, Step, settings};
+
+/// The lesson being presented.
+#[derive(Resource)]
+pub struct Presenter {
+    /// The lesson with its slides' scenes.
+    pub lesson: LoadedLesson,
+    /// The slide shown (0 is the first).
+    pub slide: usize,
+    /// The screen is blanked (B).
+    pub blank: bool,
+    /// The class's pick among the prediction's choices.
+    pub chosen: Option<usize>,
+    /// The prediction's answer is shown.
+    pub revealed: bool,
+    /// Planned pauses counted when the slide opened: one more reveals the answer.
+    pauses_at_open: u64,
+    /// The slide still has to be opened (its scene loaded, its steps sent).
+    pending: bool,
+}
+
+impl Presenter {
+    /// Presents `lesson` from slide `first`.
+    pub fn new(lesson: LoadedLesson, first: usize) -> Self {
+        let slide = first.min(lesson.lesson.slides.len().saturating_sub(1));
+        Self {
+            lesson,
+            slide,
+            blank: false,
+            chosen: None,
+            revealed: false,
+            pauses_at_open: 0,
+            pending: true,
+        }
+    }
+
+    /// Slides in the lesson.
+    pub fn slides(&self) -> usize {
+        self.lesson.lesson.slides.len()
+    }
+
+    fn go(&mut self, slide: usize) {
+        let slide = slide.min(self.slides().saturating_sub(1));
+        if slide != self.slide {
+            self.slide = slide;
+            self.pending = true;
+        }
+    }
+}
+
+/// The presenter's keys and slide changes (only when a lesson is presented).
+pub fn plugin(app: &mut App) {
+    app.add_systems(
+        Update,
+        (
+            presenter_keys.in_set(super::AppSystems::Input),
+            (follow_commands, open_slide, reveal_on_pause)
+                .chain()
+                .in_set(super::AppSystems::Apply)
+                .after(super::command::apply_commands),
+        ),
+    );
+}
+
+fn presenter_keys(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    typing: Res<Typing>,
+    presenter: Option<Res<Presenter>>,
+    mut commands: MessageWriter<AppCommand>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    let (Some(keys), Some(_)) = (keys.filter(|_| !typing.0), presenter) else {
+        return;
+    };
+    let next = [
+        KeyCode::PageDown,
+        KeyCode::Space,
+        KeyCode::ArrowRight,
+        KeyCode::ArrowDown,
+    ];
+    let previous = [KeyCode::PageUp, KeyCode::ArrowLeft, KeyCode::ArrowUp];
+    if keys.any_just_pressed(next) {
+        commands.write(AppCommand::NextSlide);
+    }
+    if keys.any_just_pressed(previous) {
+        commands.write(AppCommand::PreviousSlide);
+    }
+    if keys.just_pressed(KeyCode::KeyB) {
+        commands.write(AppCommand::ToggleBlank);
+    }
+    if keys.just_pressed(KeyCode::KeyP) {
+        commands.write(AppCommand::TogglePlay);
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        exit.write(AppExit::Success);
+    }
+}
+
+fn follow_commands(mut messages: MessageReader<AppCommand>, presenter: Option<ResMut<Presenter>>) {
+    let Some(mut presenter) = presenter else {
+        messages.clear();
+        return;
+    };
+    for message in messages.read() {
+        match message {
+            AppCommand::NextSlide => {
+                let next = presenter.slide + 1;
+                presenter.go(next);
+            }
+            AppCommand::PreviousSlide => {
+                let previous = presenter.slide.saturating_sub(1);
+                presenter.go(previous);
+            }
+            AppCommand::GoToSlide(slide) => presenter.go(*slide),
+            AppCommand::ToggleBlank => presenter.blank = !presenter.blank,
+            AppCommand::Choose(choice) => presenter.chosen = Some(*choice),
+            AppCommand::RevealAnswer => presenter.revealed = true,
+            _ => {}
+        }
+    }
+}
+
+/// Opens a slide: its scene (a fresh run), then its steps in order.
+fn open_slide(
+    presenter: Option<ResMut<Presenter>>,
+    mut sim: Option<ResMut<Sim>>,
+    mut file: Option<ResMut<SceneFile>>,
+) {
+    let (Some(mut presenter), Some(sim), Some(file)) =
+        (presenter, sim.as_deref_mut(), file.as_deref_mut())
+    else {
+        return;
+    };
+    if !std::mem::take(&mut presenter.pending) {
+        return;
+    }
+    let index = presenter.slide;
+    let Some((path, _)) = presenter.lesson.scenes.get(index) else {
+        return;
+    };
+    file.path = path.clone();
+    scene_file::reload(file, sim);
+    presenter.chosen = None;
+    presenter.revealed = false;
+    presenter.pauses_at_open = sim.snapshot().planned_pauses;
+    let slide = presenter.lesson.lesson.slides[index].clone();
+    sim.send(ToSim::Play);
+    for command in settings(&slide) {
+        sim.send(ToSim::Command(command));
+    }
+    for step in &slide.steps {
+        match step {
+            Step::WarmUp(steps) => sim.send(ToSim::WarmUp(*steps)),
+            Step::Speed(rate) => sim.set_speed(rung(*rate)),
+            Step::Select(arena) => sim.selected = *arena,
+            Step::PauseAt(step) => sim.send(ToSim::PauseAt(*step)),
+            Step::PauseAtSuccess => sim.send(ToSim::PauseAtSuccess),
+            Step::Paused => sim.send(ToSim::Pause),
+            Step::Set { .. } => {}
+        }
+    }
+}
+
+/// The rung of the speed ladder for a lesson's `Speed(rate)`: the nearest at or below (0: max).
+fn rung(rate: u32) -> usize {
+    match rate {
+        0 => Speed::LADDER.len() - 1,
+        rate => Speed::at_most(rate),
+    }
+}
+
+/// A planned pause (the run reached the step or the success the slide waits for) reveals the
+/// prediction's answer: the run has shown it.
+fn reveal_on_pause(presenter: Option<ResMut<Presenter>>, sim: Option<Res<Sim>>) {
+    let (Some(mut presenter), Some(sim)) = (presenter, sim) else {
+        return;
+    };
+    if !presenter.pending && sim.snapshot().planned_pauses > presenter.pauses_at_open {
+        presenter.revealed = true;
+    }
+}

@@ -1,0 +1,116 @@
+//! Presenter mode's slide panel: the lesson's title and place, the caption large enough for the
+//! back row, and the prediction with its choices and (once the run shows it) its answer.
+
+use bevy_egui::egui::{self, Color32, FontId, RichText, TextFormat, Ui};
+use egui::text::LayoutJob;
+
+use super::palette;
+use crate::app::command::AppCommand;
+use crate::app::lesson::Presenter;
+
+/// Caption text size, in points: readable from the back of a lecture room on a projector.
+const CAPTION: f32 = 26.0;
+
+/// Draws the slide panel; what the presenter clicks becomes commands.
+pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) {
+    let slide = &presenter.lesson.lesson.slides[presenter.slide];
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(&presenter.lesson.lesson.title)
+                .size(18.0)
+                .color(Color32::from_gray(170)),
+        );
+        ui.label(
+            RichText::new(format!("slide {} of {}", presenter.slide + 1, presenter.slides()))
+                .size(18.0)
+                .color(Color32::from_gray(170)),
+        )
+        .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave");
+    });
+    caption(ui, &slide.caption, CAPTION);
+    if let Some(prediction) = &slide.prediction {
+        ui.add_space(6.0);
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(format!("❓ {}", prediction.question))
+                    .size(CAPTION)
+                    .strong(),
+            );
+            for (i, choice) in prediction.choices.iter().enumerate() {
+                let right = presenter.revealed && i == prediction.answer;
+                let picked = presenter.chosen == Some(i);
+                let text = RichText::new(choice).size(CAPTION * 0.85);
+                let text = match (right, picked) {
+                    (true, _) => text.color(palette::BEST).strong(),
+                    (false, true) => text.color(palette::SELECTED),
+                    _ => text,
+                };
+                if ui.selectable_label(picked, text).clicked() {
+                    commands.push(AppCommand::Choose(i));
+                }
+            }
+            if presenter.revealed {
+                ui.label(
+                    RichText::new(format!("✔ {}", prediction.choices[prediction.answer]))
+                        .size(CAPTION * 0.85)
+                        .color(palette::BEST)
+                        .strong(),
+                );
+            } else if ui
+                .button(RichText::new("reveal").size(CAPTION * 0.7))
+                .clicked()
+            {
+                commands.push(AppCommand::RevealAnswer);
+            }
+        });
+    }
+}
+
+/// Short formatted text: `# ` starts a heading line, `- ` a bullet, `**` toggles bold.
+pub fn caption(ui: &mut Ui, text: &str, size: f32) {
+    for line in text.trim().lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            ui.add_space(size * 0.3);
+            continue;
+        }
+        let (body, scale, bullet) = if let Some(heading) = line.strip_prefix("# ") {
+            (heading, 1.3, false)
+        } else if let Some(item) = line.strip_prefix("- ") {
+            (item, 1.0, true)
+        } else {
+            (line, 1.0, false)
+        };
+        let heading = scale > 1.0;
+        let mut job = LayoutJob::default();
+        if bullet {
+            job.append("•  ", 0.0, format(size, false, false));
+        }
+        for (k, part) in body.split("**").enumerate() {
+            job.append(
+                part,
+                0.0,
+                format(size * scale, k % 2 == 1 || heading, heading),
+            );
+        }
+        job.wrap.max_width = ui.available_width();
+        ui.label(job);
+    }
+}
+
+fn format(size: f32, bold: bool, heading: bool) -> TextFormat {
+    let colour = if heading {
+        palette::SELECTED
+    } else if bold {
+        Color32::WHITE
+    } else {
+        Color32::from_gray(225)
+    };
+    TextFormat {
+        font_id: FontId::proportional(size),
+        color: colour,
+        // egui's default fonts have no bold face: bold text is white against the grey body.
+        underline: egui::Stroke::NONE,
+        ..Default::default()
+    }
+}
