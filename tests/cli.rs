@@ -5,6 +5,18 @@ mod common;
 
 use common::{ONE_AGENT, scene_text, scenes_dir};
 
+/// Runs the mindgrid binary with `args`; its exit code and standard error.
+fn mindgrid<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 #[test]
 fn check_command_exit_codes() {
     let binary = env!("CARGO_BIN_EXE_mindgrid");
@@ -87,21 +99,11 @@ fn headless_commands_refuse_a_scene_with_a_person() {
 /// uninterrupted run's CSV; a checkpoint of another scene, and a damaged recording, are refused.
 #[test]
 fn recordings_replay_and_checkpoints_continue_to_the_same_bytes() {
-    let binary = env!("CARGO_BIN_EXE_mindgrid");
     let dir = std::env::temp_dir().join(format!("mindgrid-record-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let scene = scenes_dir().join("episodic_dyna_maze.ron");
     let at = |name: &str| dir.join(name).to_str().unwrap().to_owned();
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(binary)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| mindgrid(args);
     let scene = scene.to_str().unwrap();
     let whole = [
         "run",
@@ -156,4 +158,49 @@ fn recordings_replay_and_checkpoints_continue_to_the_same_bytes() {
     let (code, stderr) = run(&["replay", &at("bad.mgrec")]);
     assert_eq!(code, Some(1));
     assert!(stderr.contains("bad.mgrec:1:"), "{stderr}");
+}
+
+/// `lesson verify` exits 0 when every claim holds and 1 naming each claim that fails; `check`
+/// accepts lessons and points at a broken one's line.
+#[test]
+fn lesson_verify_names_the_claims_that_fail() {
+    let dir = std::env::temp_dir().join(format!("mindgrid-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = scenes_dir().join("showcase.ron");
+    let lesson = |name: &str, bound: &str| {
+        let path = dir.join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "Lesson(title: \"t\", slides: [(scene: {:?}, claims: [(says: \"the walker\", agent: \"Random\", measure: MeanSteps(first: 1, last: 5), seeds: 2, bound: {bound})])])",
+                scene.to_str().unwrap()
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let holds = lesson("holds.ron", "Above(1.0)");
+    let fails = lesson("fails.ron", "Below(1.0)");
+    let run = |args: &[&std::ffi::OsStr]| mindgrid(args);
+    let verify = std::ffi::OsStr::new("verify");
+    let lesson_word = std::ffi::OsStr::new("lesson");
+    assert_eq!(run(&[lesson_word, verify, holds.as_os_str()]).0, Some(0));
+    let (code, stderr) = run(&[lesson_word, verify, holds.as_os_str(), fails.as_os_str()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("fails.ron: slide 1: FAILS: the walker"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("holds.ron"), "{stderr}");
+    std::fs::write(
+        dir.join("broken.ron"),
+        "Lesson(\n  title: \"t\",\n  slides: [(scene: 3)],\n)",
+    )
+    .unwrap();
+    let (code, stderr) = run(&[
+        std::ffi::OsStr::new("check"),
+        dir.join("broken.ron").as_os_str(),
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("broken.ron:3:"), "{stderr}");
 }

@@ -1069,27 +1069,14 @@ pub fn mean_over_seeds(
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<MeanCurve> {
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     let seeds: Vec<u64> = seeds.collect();
     let runs = seeds.len().max(1) as u32;
     let n = episodes as usize;
     // One run's outcome: per agent, (steps, return, success) of each episode.
-    type Outcome = Vec<Vec<(u32, f64, bool)>>;
-    let outcomes: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; seeds.len()]);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&seed) = seeds.get(i) else {
-                return;
-            };
-            let mut run = scene.clone();
-            run.seed = seed;
-            let mut experiment = Experiment::new(run);
+    let outcomes: Vec<Vec<Vec<(u32, f64, bool)>>> =
+        for_each_seed(scene, &seeds, threads, |mut experiment| {
             experiment.run_episodes(episodes, progress);
-            let outcome = experiment
+            experiment
                 .arenas()
                 .iter()
                 .map(|a| {
@@ -1099,16 +1086,8 @@ pub fn mean_over_seeds(
                         .map(|e| (e.steps, e.episode_return, e.success))
                         .collect()
                 })
-                .collect();
-            outcomes.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(outcome);
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads.clamp(1, seeds.len().max(1)) {
-            scope.spawn(work);
-        }
-        work();
-    });
+                .collect()
+        });
     let mut curves: Vec<MeanCurve> = scene
         .agents
         .iter()
@@ -1120,12 +1099,7 @@ pub fn mean_over_seeds(
             runs,
         })
         .collect();
-    for outcome in outcomes
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-    {
+    for outcome in outcomes {
         for (curve, agent) in curves.iter_mut().zip(outcome) {
             for (i, (steps, episode_return, success)) in agent.into_iter().enumerate() {
                 curve.steps[i] += f64::from(steps) / f64::from(runs);
@@ -1135,6 +1109,44 @@ pub fn mean_over_seeds(
         }
     }
     curves
+}
+
+/// `scene` once per seed of `seeds` (a fresh experiment each, given to `run`), on up to `threads`
+/// threads; the results come back in seed order, so they are the same on any number of threads.
+pub fn for_each_seed<T: Send>(
+    scene: &Scene,
+    seeds: &[u64],
+    threads: usize,
+    run: impl Fn(Experiment) -> T + Sync,
+) -> Vec<T> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..seeds.len()).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&seed) = seeds.get(index) else {
+                return;
+            };
+            let mut scene = scene.clone();
+            scene.seed = seed;
+            let result = run(Experiment::new(scene));
+            results.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.clamp(1, seeds.len().max(1)) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// Mean curves as CSV: `agent,episode,runs,mean_steps,mean_return,success_rate`.

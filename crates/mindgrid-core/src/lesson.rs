@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
-use crate::experiment::{MeanCurve, mean_over_seeds};
+use crate::experiment::{Experiment, MeanCurve, mean_over_seeds};
 use crate::scene::{self, Diagnostic, Position, Scene, Severity, SourceMap};
 
 /// Most slides in a lesson.
@@ -15,7 +15,9 @@ pub const MAX_SLIDES: usize = 64;
 /// Most seeds a claim may ask for.
 pub const MAX_SEEDS: u32 = 100;
 /// Most episodes a claim may measure.
-pub const MAX_CLAIM_EPISODES: u32 = 2_000;
+pub const MAX_CLAIM_EPISODES: u32 = 20_000;
+/// Most steps a claim about a mechanism may train for.
+pub const MAX_CLAIM_STEPS: u64 = 200_000;
 
 /// A lesson file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,9 +108,9 @@ fn default_seeds() -> u32 {
     10
 }
 
-/// A measure of an agent over episodes `first..=last` (1 is the first episode), averaged over
-/// the claim's seeds.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+/// A measure of an agent, averaged over the claim's seeds: over episodes `first..=last` (1 is
+/// the first episode), or of its mechanism after `after_steps` lockstep steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Measure {
     /// Mean steps per episode.
     MeanSteps {
@@ -131,37 +133,114 @@ pub enum Measure {
         /// Last episode counted.
         last: u32,
     },
+    /// A continual learner's accuracy on a task (the forgetting panel's last point).
+    TaskAccuracy {
+        /// The task's name, as the panel shows it (its cue colour: "red", "blue").
+        task: String,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+    /// A meta-learner's held-out accuracy from one start (the meta panel's last point).
+    HeldOutAccuracy {
+        /// "meta-learned", "pretrained" or "scratch".
+        start: String,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+    /// An attention agent's attention mass on the target (the panel's last point).
+    AttentionOnTarget {
+        /// Steps trained first.
+        after_steps: u64,
+    },
 }
 
 impl Measure {
-    fn episodes(self) -> (u32, u32) {
+    /// The episodes measured, for measures of episodes.
+    fn episodes(&self) -> Option<(u32, u32)> {
         match self {
             Measure::MeanSteps { first, last }
             | Measure::MeanReturn { first, last }
-            | Measure::SuccessRate { first, last } => (first, last),
+            | Measure::SuccessRate { first, last } => Some((*first, *last)),
+            _ => None,
         }
     }
 
-    /// The measure of one agent's mean curve.
-    pub fn of(self, curve: &MeanCurve) -> f64 {
-        let (first, last) = self.episodes();
+    /// Steps trained first, for measures of a mechanism.
+    fn after_steps(&self) -> Option<u64> {
+        match self {
+            Measure::TaskAccuracy { after_steps, .. }
+            | Measure::HeldOutAccuracy { after_steps, .. }
+            | Measure::AttentionOnTarget { after_steps } => Some(*after_steps),
+            _ => None,
+        }
+    }
+
+    /// The brain kind a measure of a mechanism needs.
+    fn kind(&self) -> Option<&'static str> {
+        match self {
+            Measure::TaskAccuracy { .. } => Some("Continual"),
+            Measure::HeldOutAccuracy { .. } => Some("Reptile"),
+            Measure::AttentionOnTarget { .. } => Some("Attention"),
+            _ => None,
+        }
+    }
+
+    /// The measure of a mechanism, read from an arena's insight (NaN when it has none yet).
+    fn of_arena(&self, arena: &crate::experiment::Arena) -> f64 {
+        let insight = arena.insight();
+        let last = |points: &[(u64, f32)]| points.last().map_or(f64::NAN, |p| f64::from(p.1));
+        match self {
+            Measure::TaskAccuracy { task, .. } => insight
+                .continual()
+                .and_then(|c| c.tasks.iter().find(|t| &t.name == task))
+                .map_or(f64::NAN, |t| last(&t.points)),
+            Measure::HeldOutAccuracy { start, .. } => {
+                let index = crate::brain::STARTS.iter().position(|s| s == start);
+                insight
+                    .meta()
+                    .and_then(|m| m.progress.last().zip(index))
+                    .map_or(f64::NAN, |((_, accuracy), i)| f64::from(accuracy[i]))
+            }
+            Measure::AttentionOnTarget { .. } => insight
+                .attention()
+                .map_or(f64::NAN, |a| last(&a.target_mass)),
+            _ => f64::NAN,
+        }
+    }
+
+    /// The measure of one agent's mean curve (measures of episodes).
+    pub fn of(&self, curve: &MeanCurve) -> f64 {
+        let Some((first, last)) = self.episodes() else {
+            return f64::NAN;
+        };
         let series = match self {
             Measure::MeanSteps { .. } => &curve.steps,
             Measure::MeanReturn { .. } => &curve.returns,
-            Measure::SuccessRate { .. } => &curve.success,
+            _ => &curve.success,
         };
         let range =
             &series[(first as usize - 1).min(series.len())..(last as usize).min(series.len())];
         range.iter().sum::<f64>() / range.len().max(1) as f64
     }
 
-    fn words(self) -> String {
-        let (first, last) = self.episodes();
+    fn words(&self) -> String {
         let what = match self {
             Measure::MeanSteps { .. } => "mean steps",
             Measure::MeanReturn { .. } => "mean return",
             Measure::SuccessRate { .. } => "success rate",
+            Measure::TaskAccuracy { task, after_steps } => {
+                return format!("accuracy on task {task:?} after {after_steps} steps");
+            }
+            Measure::HeldOutAccuracy { start, after_steps } => {
+                return format!(
+                    "held-out accuracy from the {start} start after {after_steps} steps"
+                );
+            }
+            Measure::AttentionOnTarget { after_steps } => {
+                return format!("attention on the target after {after_steps} steps");
+            }
         };
+        let (first, last) = self.episodes().unwrap_or((1, 1));
         if first == last {
             format!("{what} of episode {first}")
         } else {
@@ -244,7 +323,7 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut scenes = Vec::new();
     for (s, slide) in lesson.slides.iter().enumerate() {
-        let scene_path = folder.join(&slide.scene);
+        let scene_path = tidy(&folder.join(&slide.scene));
         let scene = match scene::load(&scene_path) {
             Ok(loaded) => loaded.scene,
             Err(found) => {
@@ -268,6 +347,26 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// `a/b/../c` as `a/c` (without touching the disk), so a slide's scene reads as a plain path.
+fn tidy(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Every arena, hyperparameter, agent and episode range a slide names must exist.
@@ -343,12 +442,34 @@ fn check_slide(
                 ));
             }
         }
-        let (first, last) = claim.measure.episodes();
-        if first == 0 || last < first || last > MAX_CLAIM_EPISODES {
+        if let Some((first, last)) = claim.measure.episodes()
+            && (first == 0 || last < first || last > MAX_CLAIM_EPISODES)
+        {
             errors.push(error(
                 at(&format!("{path}.measure")),
                 format!("episodes {first} to {last}; expected 1 <= first <= last <= {MAX_CLAIM_EPISODES}"),
             ));
+        }
+        if let Some(steps) = claim.measure.after_steps()
+            && steps > MAX_CLAIM_STEPS
+        {
+            errors.push(error(
+                at(&format!("{path}.measure")),
+                format!("{steps} steps; a claim may train at most {MAX_CLAIM_STEPS}"),
+            ));
+        }
+        if let Some(kind) = claim.measure.kind() {
+            for agent in scene.agents.iter().filter(|a| {
+                a.name == claim.agent
+                    || matches!(&claim.bound, Bound::BelowAgent(o) | Bound::AboveAgent(o) if *o == a.name)
+            }) {
+                if agent.brain.kind() != kind {
+                    errors.push(error(
+                        at(&format!("{path}.measure")),
+                        format!("{:?} is a {} agent; this measure needs a {kind} agent", agent.name, agent.brain.kind()),
+                    ));
+                }
+            }
         }
         if claim.seeds == 0 || claim.seeds > MAX_SEEDS {
             errors.push(error(
@@ -383,17 +504,35 @@ pub struct Verdict {
 /// the same numbers on any number).
 pub fn verify(loaded: &LoadedLesson, threads: usize) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
-    for (s, (slide, (_, scene))) in loaded.lesson.slides.iter().zip(&loaded.scenes).enumerate() {
+    // Claims about one scene trained as long over as many seeds share the training.
+    let mut runs: Vec<((PathBuf, u64, u32), Vec<Experiment>)> = Vec::new();
+    for (s, (slide, (path, scene))) in loaded.lesson.slides.iter().zip(&loaded.scenes).enumerate() {
         for claim in &slide.claims {
-            let (_, last) = claim.measure.episodes();
             let seeds = scene.seed..scene.seed + u64::from(claim.seeds);
-            let curves = mean_over_seeds(scene, seeds, last, threads, &|_| {});
+            let values: Vec<(String, f64)> =
+                match (claim.measure.episodes(), claim.measure.after_steps()) {
+                    (Some((_, last)), _) => mean_over_seeds(scene, seeds, last, threads, &|_| {})
+                        .iter()
+                        .map(|c| (c.agent.clone(), claim.measure.of(c)))
+                        .collect(),
+                    (None, Some(steps)) => {
+                        let key = (path.clone(), steps, claim.seeds);
+                        let at = match runs.iter().position(|(k, _)| *k == key) {
+                            Some(at) => at,
+                            None => {
+                                runs.push((key, trained(scene, seeds, steps, threads)));
+                                runs.len() - 1
+                            }
+                        };
+                        mechanism_means(scene, &runs[at].1, &claim.measure)
+                    }
+                    (None, None) => Vec::new(),
+                };
             let value = |name: &str| {
-                curves
+                values
                     .iter()
-                    .find(|c| c.agent == name)
-                    .map(|c| claim.measure.of(c))
-                    .unwrap_or(f64::NAN)
+                    .find(|(agent, _)| agent == name)
+                    .map_or(f64::NAN, |(_, v)| *v)
             };
             let mine = value(&claim.agent);
             let (holds, against) = match &claim.bound {
@@ -422,6 +561,37 @@ pub fn verify(loaded: &LoadedLesson, threads: usize) -> Vec<Verdict> {
         }
     }
     verdicts
+}
+
+/// `scene` trained `steps` lockstep steps once per seed, on up to `threads` threads (in seed
+/// order: the same experiments on any number).
+fn trained(
+    scene: &Scene,
+    seeds: std::ops::Range<u64>,
+    steps: u64,
+    threads: usize,
+) -> Vec<Experiment> {
+    let seeds: Vec<u64> = seeds.collect();
+    crate::experiment::for_each_seed(scene, &seeds, threads, |mut experiment| {
+        experiment.step_n(steps);
+        experiment
+    })
+}
+
+/// Each agent's measure of its mechanism in `runs`, averaged over them.
+fn mechanism_means(scene: &Scene, runs: &[Experiment], measure: &Measure) -> Vec<(String, f64)> {
+    scene
+        .agents
+        .iter()
+        .enumerate()
+        .map(|(i, agent)| {
+            let sum: f64 = runs
+                .iter()
+                .map(|run| measure.of_arena(&run.arenas()[i]))
+                .sum();
+            (agent.name.clone(), sum / runs.len().max(1) as f64)
+        })
+        .collect()
 }
 
 /// The commands a slide's `Set` steps make, for the experiment.

@@ -82,7 +82,7 @@ pub fn show(
         if ui.selectable_label(editing, "✏ edit").on_hover_text("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save (E)").clicked() {
             commands.push(AppCommand::ToggleEdit);
         }
-        if ui.selectable_label(high_contrast, "◐ contrast").on_hover_text("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: Ctrl+= / Ctrl+- / Ctrl+0)").clicked() {
+        if ui.selectable_label(high_contrast, "contrast").on_hover_text("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: Ctrl+= / Ctrl+- / Ctrl+0)").clicked() {
             commands.push(AppCommand::ToggleContrast);
         }
         if ui.button("? keys").on_hover_text("Keyboard shortcuts (H)").clicked() {

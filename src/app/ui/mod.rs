@@ -166,13 +166,6 @@ fn draw_window(
         );
         ui.add_space(1.0);
     });
-    if let Some(presenter) = presenter.as_deref() {
-        egui::Panel::top("slide").show(&mut root, |ui| {
-            ui.add_space(4.0);
-            slide::show(ui, presenter, &mut commands);
-            ui.add_space(6.0);
-        });
-    }
     if editing.on {
         egui::Panel::top("edit").show(&mut root, |ui| {
             ui.add_space(2.0);
@@ -195,7 +188,19 @@ fn draw_window(
         timeline::show(ui, &sim, clip, &mut commands);
         ui.add_space(2.0);
     });
-    if panels.contains(&Panel::Agent) {
+    if let Some(presenter) = presenter.as_deref() {
+        // The slide takes the agent panel's place: the arenas keep the height of the window.
+        egui::Panel::left("slide")
+            .resizable(true)
+            .default_size(380.0)
+            .size_range(300.0..=720.0)
+            .show(&mut root, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    ui.add_space(4.0);
+                    slide::show(ui, presenter, &mut commands);
+                });
+            });
+    } else if panels.contains(&Panel::Agent) {
         // Side panels keep their width when their text changes, so the arenas do not jump.
         egui::Panel::left("agent")
             .resizable(true)

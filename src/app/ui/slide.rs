@@ -9,33 +9,31 @@ use crate::app::command::AppCommand;
 use crate::app::lesson::Presenter;
 
 /// Caption text size, in points: readable from the back of a lecture room on a projector.
-const CAPTION: f32 = 26.0;
+const CAPTION: f32 = 24.0;
 
 /// Draws the slide panel; what the presenter clicks becomes commands.
 pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) {
     let slide = &presenter.lesson.lesson.slides[presenter.slide];
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(&presenter.lesson.lesson.title)
-                .size(18.0)
-                .color(Color32::from_gray(170)),
-        );
-        ui.label(
-            RichText::new(format!("slide {} of {}", presenter.slide + 1, presenter.slides()))
-                .size(18.0)
-                .color(Color32::from_gray(170)),
-        )
-        .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave");
-    });
+    ui.label(
+        RichText::new(format!(
+            "{} · slide {} of {}",
+            presenter.lesson.lesson.title,
+            presenter.slide + 1,
+            presenter.slides()
+        ))
+        .size(17.0)
+        .color(Color32::from_gray(170)),
+    )
+    .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave");
     caption(ui, &slide.caption, CAPTION);
     if let Some(prediction) = &slide.prediction {
         ui.add_space(6.0);
+        ui.label(
+            RichText::new(format!("❓ {}", prediction.question))
+                .size(CAPTION)
+                .strong(),
+        );
         ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(format!("❓ {}", prediction.question))
-                    .size(CAPTION)
-                    .strong(),
-            );
             for (i, choice) in prediction.choices.iter().enumerate() {
                 let right = presenter.revealed && i == prediction.answer;
                 let picked = presenter.chosen == Some(i);
