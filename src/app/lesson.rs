@@ -9,7 +9,8 @@ use super::keys::Typing;
 use super::scene_file::{self, SceneFile};
 use super::sim::Sim;
 use super::stepper::{Speed, ToSim};
-use crate::lesson::{LoadedLesson, Step, settings};
+use crate::lesson::{LoadedLesson, Step, schedule};
+use crate::scene::Panel;
 
 /// The lesson being presented.
 #[derive(Resource)]
@@ -28,6 +29,8 @@ pub struct Presenter {
     pauses_at_open: u64,
     /// The slide still has to be opened (its scene loaded, its steps sent).
     pending: bool,
+    /// The panels the slide shows, if it chooses them.
+    pub panels: Option<Vec<Panel>>,
 }
 
 impl Presenter {
@@ -42,6 +45,7 @@ impl Presenter {
             revealed: false,
             pauses_at_open: 0,
             pending: true,
+            panels: None,
         }
     }
 
@@ -155,10 +159,9 @@ fn open_slide(
     presenter.revealed = false;
     presenter.pauses_at_open = sim.snapshot().planned_pauses;
     let slide = presenter.lesson.lesson.slides[index].clone();
+    presenter.panels = None;
     sim.send(ToSim::Play);
-    for command in settings(&slide) {
-        sim.send(ToSim::Command(command));
-    }
+    sim.send(ToSim::Schedule(schedule(&slide)));
     for step in &slide.steps {
         match step {
             Step::WarmUp(steps) => sim.send(ToSim::WarmUp(*steps)),
@@ -167,7 +170,8 @@ fn open_slide(
             Step::PauseAt(step) => sim.send(ToSim::PauseAt(*step)),
             Step::PauseAtSuccess => sim.send(ToSim::PauseAtSuccess),
             Step::Paused => sim.send(ToSim::Pause),
-            Step::Set { .. } => {}
+            Step::Panels(panels) => presenter.panels = Some(panels.clone()),
+            Step::Set { .. } | Step::At { .. } => {}
         }
     }
 }

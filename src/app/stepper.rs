@@ -221,15 +221,15 @@ impl Stepper {
                 self.pause_at_success = None;
             }
             ToSim::WarmUp(steps) => {
-                // In snapshot-sized chunks, so the warm-up can be scrubbed too.
+                // In snapshot-sized chunks, so the warm-up can be scrubbed too; scheduled
+                // commands apply at their steps.
                 let end = self.experiment.steps() + steps;
-                while self.experiment.steps() < end {
-                    let chunk = SNAPSHOT_EVERY.min(end - self.experiment.steps());
-                    if self.experiment.step_n(chunk) < chunk {
-                        break;
-                    }
-                    self.timeline.note(&self.experiment);
-                }
+                self.run_recorded(end);
+            }
+            ToSim::Schedule(log) => {
+                self.timeline.record_future(log);
+                let now = self.experiment.steps();
+                self.run_recorded(now);
             }
             ToSim::Play => self.playing = true,
             ToSim::PauseAt(step) => self.pause_at = Some(step),
@@ -248,10 +248,10 @@ impl Stepper {
         self.version += 1;
     }
 
-    /// Steps to `until`, applying the recorded future's commands at their steps and taking
-    /// snapshots as it goes (a recording opened in the window, ready to scrub).
+    /// Steps to `until`, applying the recorded future's commands at their steps (those due at
+    /// `until` too) and taking snapshots as it goes (a warm-up, a recording opened in the window).
     fn run_recorded(&mut self, until: u64) {
-        while self.experiment.steps() < until {
+        loop {
             let now = self.experiment.steps();
             let next = self.timeline.next_command(&self.experiment).cloned();
             match next {
@@ -259,6 +259,7 @@ impl Stepper {
                     self.experiment.apply(logged.command);
                     self.refresh_scene();
                 }
+                _ if now >= until => break,
                 next => {
                     let stop = next.map_or(until, |l| l.step.min(until));
                     let chunk = SNAPSHOT_EVERY.min(stop - now);
@@ -556,6 +557,9 @@ pub enum ToSim {
     Pause,
     /// Play now.
     Play,
+    /// Commands to apply at their steps (a lesson's schedule), as the recorded future of the
+    /// fresh experiment; those due now apply at once.
+    Schedule(Vec<crate::command::LoggedCommand>),
     /// A recording's commands and length: run the fresh experiment through them (paused at the
     /// end, every step reachable on the timeline).
     Recording {

@@ -73,6 +73,17 @@ pub enum Step {
     PauseAtSuccess,
     /// Start paused.
     Paused,
+    /// Show only these panels (the caption replaces the agent panel in presenter mode).
+    Panels(Vec<scene::Panel>),
+    /// Apply a command when every arena has taken `step` steps: a map change (`Paint`), the next
+    /// task (`NextTask(arena)`), a lesion (`SetHyperparameter`), ... as the scene's task schedule
+    /// would, and logged like any command.
+    At {
+        /// The lockstep step.
+        step: u64,
+        /// The command, written as in a recording.
+        command: Command,
+    },
 }
 
 /// A question for the class, answered by the run.
@@ -594,18 +605,27 @@ fn mechanism_means(scene: &Scene, runs: &[Experiment], measure: &Measure) -> Vec
         .collect()
 }
 
-/// The commands a slide's `Set` steps make, for the experiment.
-pub fn settings(slide: &Slide) -> Vec<Command> {
-    slide
+/// The commands a slide's steps schedule, in step order: its `Set`s at step 0, its `At`s at theirs.
+pub fn schedule(slide: &Slide) -> Vec<crate::command::LoggedCommand> {
+    let mut log: Vec<crate::command::LoggedCommand> = slide
         .steps
         .iter()
         .filter_map(|step| match step {
-            Step::Set { arena, name, value } => Some(Command::SetHyperparameter {
-                arena: *arena,
-                name: name.clone(),
-                value: *value,
+            Step::Set { arena, name, value } => Some(crate::command::LoggedCommand {
+                step: 0,
+                command: Command::SetHyperparameter {
+                    arena: *arena,
+                    name: name.clone(),
+                    value: *value,
+                },
+            }),
+            Step::At { step, command } => Some(crate::command::LoggedCommand {
+                step: *step,
+                command: command.clone(),
             }),
             _ => None,
         })
-        .collect()
+        .collect();
+    log.sort_by_key(|logged| logged.step);
+    log
 }

@@ -145,7 +145,11 @@ fn draw_window(
         settings.zoom = zoom;
     }
     let fps = clock.tick(time.elapsed_secs_f64());
-    let panels = &sim.snapshot().scene.panels;
+    // A lesson's slide may choose its panels; otherwise the scene's.
+    let panels = presenter
+        .as_deref()
+        .and_then(|p| p.panels.as_ref())
+        .unwrap_or(&sim.snapshot().scene.panels);
     let mut commands = Vec::new();
     let mut root = egui::Ui::new(
         ctx.clone(),
