@@ -503,3 +503,50 @@ fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
     send(&mut app, AppCommand::Experiment(Command::ResetAll));
     assert_eq!(snapshot(&app).timeline.frontier, target);
 }
+
+/// Presenter mode through the window's systems: a slide opens its scene and takes its steps (a
+/// hyperparameter now, a wall at step 50), and the next slide opens the next scene.
+#[test]
+fn a_lesson_opens_its_slides_and_takes_their_steps() {
+    let scenes = common::scenes_dir();
+    let lesson = format!(
+        "Lesson(title: \"t\", slides: [
+            (scene: {:?}, steps: [Speed(300), Set(arena: 0, name: \"epsilon\", value: 0.3),
+                At(step: 50, command: Paint(reach: All, stroke: 1, tile: Wall, cells: [(4, 5)]))]),
+            (scene: {:?}, steps: [Paused]),
+        ])",
+        scenes.join("dyna_maze.ron").to_str().unwrap(),
+        scenes.join("showcase.ron").to_str().unwrap(),
+    );
+    let path = temp_scene("lesson", &lesson);
+    let loaded = mindgrid::lesson::load(&path).unwrap();
+    let mut app = create_app(&scenes.join("showcase.ron"));
+    app.insert_resource(mindgrid::app::lesson::Presenter::new(loaded, 0));
+    for _ in 0..4 {
+        app.update();
+    }
+    assert_eq!(
+        snapshot(&app).scene.title,
+        "The Dyna maze (Sutton & Barto, fig. 8.2)"
+    );
+    assert!(snapshot(&app).steps > 50, "{}", snapshot(&app).steps);
+    assert_eq!(
+        cell_at(&app, 1, 4, 5),
+        Cell::Wall,
+        "the scheduled wall, in every arena"
+    );
+    let epsilon = snapshot(&app).arenas[0]
+        .brain
+        .hyperparameters()
+        .into_iter()
+        .find(|(spec, _)| spec.name == "epsilon")
+        .map(|(_, value)| value);
+    assert_eq!(epsilon, Some(0.3f32 as f64));
+    send(&mut app, AppCommand::NextSlide);
+    app.update();
+    assert_eq!(
+        snapshot(&app).scene.title,
+        "Showcase: learning to find the goal"
+    );
+    assert!(!snapshot(&app).playing, "the second slide starts paused");
+}
