@@ -1,5 +1,6 @@
 //! The continual-learning panel: every task's accuracy over time (forgetting curves), the EWC
-//! penalty, the importance (Fisher) of every weight as a heatmap, and a "next task" button.
+//! penalty, the importance (Fisher, or SI's path integral) of every weight as a heatmap, the
+//! forgetting floor, and a "next task" button.
 
 use std::collections::HashMap;
 
@@ -49,14 +50,29 @@ pub fn show(
         .iter()
         .map(|t| (t.name.clone(), over_steps(&t.points)))
         .collect();
+    // The floor of each earlier task: what a network entirely switched to the current task
+    // would score on it, since many placements ask the same move of both.
+    let labels: Vec<String> = continual
+        .floors
+        .iter()
+        .map(|(task, _)| format!("floor: {task}"))
+        .collect();
+    let floors: Vec<(&str, f64)> = labels
+        .iter()
+        .zip(&continual.floors)
+        .map(|(label, (_, floor))| (label.as_str(), f64::from(*floor)))
+        .collect();
     let style = PlotStyle {
         x_label: "steps",
         height: 150.0,
         unit_range: true,
         markers: false,
-        references: &[],
+        references: &floors,
     };
     series_plot(ui, ("forgetting", arena), &style, curves);
+    if !floors.is_empty() {
+        ui.label(RichText::new("The floor line: what a network switched entirely to the current task would score on the earlier one. Forgetting falls to it, not to zero: many placements ask the same move of both tasks.").small());
+    }
     if !continual.penalty.is_empty() {
         ui.label(RichText::new("EWC penalty λ/2 Σ F (w − w*)²").strong());
         let style = PlotStyle {
@@ -71,7 +87,12 @@ pub fn show(
             vec![("penalty".to_owned(), over_steps(&continual.penalty))],
         );
     }
-    ui.label(RichText::new("Importance of each weight (Fisher)").strong());
+    let measure = if continual.path_integral {
+        "Importance of each weight (path integral, SI)"
+    } else {
+        "Importance of each weight (Fisher)"
+    };
+    ui.label(RichText::new(measure).strong());
     if continual.importance.is_empty() {
         ui.label("Measured at the first task switch.");
     }

@@ -31,7 +31,7 @@ mod params;
 pub use agents::actor_critic::{ActorCritic, ActorCriticParams};
 pub use agents::attention::{AttentionAgent, AttentionInsight, AttentionParams};
 pub use agents::continual::{
-    Continual, ContinualInsight, ContinualParams, ImportanceMap, TaskCurve,
+    Continual, ContinualInsight, ContinualParams, Importance, ImportanceMap, TaskCurve,
 };
 pub use agents::dyna_q::{DynaQ, DynaQParams};
 pub use agents::expected_sarsa::{ExpectedSarsa, ExpectedSarsaParams};

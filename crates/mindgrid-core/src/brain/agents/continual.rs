@@ -1,15 +1,19 @@
-//! Continual learning with Elastic Weight Consolidation (Kirkpatrick et al. 2017) and replay.
+//! Continual learning with Elastic Weight Consolidation (Kirkpatrick et al. 2017), Synaptic
+//! Intelligence (Zenke, Poole & Ganguli 2017) and replay.
 //!
 //! The agent learns, by imitation, the shortest-path move to the target the cue names (a teacher
-//! gives the answer for the cell it stands in), with a small network. Tasks are told apart by the cue.
+//! gives the answer for the cell it stands in), with a small network. Tasks are told apart by the
+//! cue, which is an input unless `task_input` is off.
 //!
 //! ```text
 //! each step:   loss = CE(net(x), teacher moves)  over a minibatch of this task's examples
 //!                     (+ a `replay` share of stored examples from earlier tasks)
-//!                   + sum over earlier tasks k:  lambda/2 sum_i F_k,i (theta_i - theta*_k,i)^2     (EWC)
-//!              Adam step
-//! at a switch: F_i = E_x E_(y ~ p(y|x)) [ (d log p(y|x) / d theta_i)^2 ]   (diagonal Fisher, under the
-//!              model's own output distribution, over stored examples of the task that ends);  theta* = theta
+//!                   + sum over earlier tasks k:  lambda/2 sum_i W_k,i (theta_i - theta*_k,i)^2
+//!              Adam step;  SI also adds  w_i += -g_i * delta theta_i  (g: the task loss's gradient)
+//! at a switch: theta* = theta, and the importance W of the task that ends is
+//!   EWC: F_i = E_x E_(y ~ p(y|x)) [ (d log p(y|x) / d theta_i)^2 ]  (diagonal Fisher under the model's
+//!        own predictions, over stored examples of that task)
+//!   SI:  Omega_i = max(w_i, 0) / ((theta_i - theta_start,i)^2 + xi),  then w = 0, theta_start = theta
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -20,8 +24,8 @@ use rand::{Rng, SeedableRng};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, softmax_rows};
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
-    hyperparameters, shortest_move_accuracy,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, choice,
+    epsilon_greedy, hyperparameters, shortest_move_accuracy,
 };
 use crate::world::{Action, Colour, GridWorld, Observation, Teacher};
 
@@ -31,13 +35,28 @@ pub const ABOUT: &str = "A network that learns task A and then task B forgets A:
     mattered: at the switch it measures each weight's importance F (the Fisher information: how much \
     the output distribution depends on it) and from then on pays lambda/2 F (w - w_A)^2 for moving \
     it. Important weights stay put; unimportant ones learn B. Replay mixes stored examples of old \
-    tasks into training instead. Brain analogue: synaptic consolidation, where potentiated synapses \
+    tasks into training instead. Synaptic Intelligence measures importance online instead: while a \
+    task is learned each weight accumulates how much its own movement lowered the loss (a path \
+    integral), so nothing is computed at the switch. Brain analogue: synaptic consolidation, where potentiated synapses \
     become harder to change (Yang, Pan & Gan 2009), and complementary learning systems, where the \
     hippocampus replays old experience to the neocortex (McClelland, McNaughton & O'Reilly 1995). \
     What this demonstration simplifies: the network learns by imitation (a teacher gives the \
     shortest-path move for each placement; no reward), and the task is an input (the cue names \
-    the colour), so this is task-incremental learning, the easier setting for EWC. \
-    Read: Kirkpatrick et al. 2017, Overcoming catastrophic forgetting in neural networks.";
+    the colour), so this is task-incremental learning, the easier setting for EWC. With the task \
+    input off, the two tasks ask opposite moves of the same inputs: no method can keep both, and \
+    consolidation can only trade A against B. \
+    Read: Kirkpatrick et al. 2017, Overcoming catastrophic forgetting in neural networks; \
+    Zenke, Poole & Ganguli 2017, Continual learning through synaptic intelligence.";
+
+choice! {
+    /// How the importance of each weight for a finished task is measured.
+    pub enum Importance {
+        /// The diagonal Fisher information at the switch (Kirkpatrick et al. 2017).
+        Fisher => "Fisher at the switch (EWC)",
+        /// The path integral of loss reduction while learning (Zenke et al. 2017).
+        PathIntegral => "path integral while learning (SI)",
+    }
+}
 
 hyperparameters! {
     /// Hyperparameters of the continual learner.
@@ -69,6 +88,15 @@ hyperparameters! {
         lesion: bool = false, [0.0, 1.0], Live,
             help: "Consolidation off (as lambda 0), to watch forgetting return.",
             source: "off: consolidation as lambda sets it";
+        importance: Importance = Importance::Fisher, [0.0, 1.0], OnReset,
+            help: "How weights' importance is measured: the Fisher information when a task ends (EWC), or the path integral of loss reduction while it is learned (Synaptic Intelligence). lambda weighs it either way.",
+            source: "Fisher (Kirkpatrick et al. 2017); path integral (Zenke, Poole & Ganguli 2017)";
+        si_damping: f32 = 1e-3, [1e-6, 10.0], Live,
+            help: "Synaptic Intelligence's xi: keeps a weight that barely moved from looking infinitely important.",
+            source: "1e-3 (Zenke, Poole & Ganguli 2017)";
+        task_input: bool = true, [0.0, 1.0], OnReset,
+            help: "The cue (which colour is the goal) is an input. Off: the network is not told the task, the harder case in which the two tasks contradict each other.",
+            source: "on: task-incremental learning, as Kirkpatrick et al. 2017";
     }
 }
 
@@ -86,6 +114,8 @@ struct Task {
     examples: Vec<Example>,
     next_slot: usize,
     evaluation: Vec<(Vec<f32>, [bool; Action::COUNT])>,
+    /// The worlds of the evaluation set, to score other tasks' perfect policies on this one.
+    placements: Vec<GridWorld>,
     curve: Curve<f32>,
 }
 
@@ -135,12 +165,22 @@ pub struct ContinualInsight {
     pub version: u64,
     /// EWC strength in force (0 when lesioned).
     pub lambda: f32,
+    /// For each earlier task, the forgetting floor: the accuracy on it of a perfect policy for
+    /// the current task (a network that switched to the new task entirely).
+    pub floors: Vec<(String, f32)>,
+    /// The importance is Synaptic Intelligence's path integral (otherwise the Fisher).
+    pub path_integral: bool,
 }
 
 /// Examples kept per task.
 const EXAMPLES_PER_TASK: usize = 4000;
 /// Placements in each task's evaluation set.
 const EVALUATION_SIZE: usize = 300;
+
+/// A task's name in the panel: "go to red".
+fn task_name(cue: Option<Colour>) -> String {
+    cue.map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase())
+}
 
 fn cue_features(cue: Option<Colour>) -> [f32; 3] {
     let mut f = [0.0; 3];
@@ -150,10 +190,10 @@ fn cue_features(cue: Option<Colour>) -> [f32; 3] {
     f
 }
 
-/// The network's input: the full map planes plus the cue.
-fn features_of(observation: &Observation, out: &mut Vec<f32>) {
+/// The network's input: the full map planes plus the cue (zeros when the task is not an input).
+fn features_of(observation: &Observation, task_input: bool, out: &mut Vec<f32>) {
     observation.write_features(out);
-    out.extend(cue_features(observation.cue()));
+    out.extend(cue_features(observation.cue().filter(|_| task_input)));
 }
 
 /// The continual learner.
@@ -173,6 +213,12 @@ pub struct Continual {
     steps: u64,
     version: u64,
     last_policy: [f32; Action::COUNT],
+    /// SI: each weight's running contribution to lowering the loss during the current task.
+    path: Vec<f32>,
+    /// SI: the weights when the current task began.
+    task_start: Vec<f32>,
+    /// Each earlier task's forgetting floor under the current task (computed at each switch).
+    floors: Vec<(String, f32)>,
 }
 
 impl Continual {
@@ -187,6 +233,9 @@ impl Continual {
         Self {
             adam: Adam::new(params.learning_rate),
             importance_total: vec![0.0; net.parameter_count()],
+            path: vec![0.0; net.parameter_count()],
+            task_start: net.flat(),
+            floors: Vec::new(),
             net,
             params,
             rng,
@@ -210,14 +259,20 @@ impl Continual {
         }
         let mut placements = teacher.placements();
         let mut evaluation = Vec::with_capacity(EVALUATION_SIZE);
+        let mut worlds = Vec::with_capacity(EVALUATION_SIZE);
         let mut features = Vec::new();
         let mut guard = 0;
         while evaluation.len() < EVALUATION_SIZE && guard < EVALUATION_SIZE * 10 {
             guard += 1;
             let (placement, best) = placements.draw(&mut self.rng);
             if best.iter().any(|&b| b) {
-                features_of(&Observation::of(placement), &mut features);
+                features_of(
+                    &Observation::of(placement),
+                    self.params.task_input,
+                    &mut features,
+                );
                 evaluation.push((features.clone(), best));
+                worlds.push(placement.clone());
             }
         }
         self.tasks.push(Task {
@@ -225,6 +280,7 @@ impl Continual {
             examples: Vec::new(),
             next_slot: 0,
             evaluation,
+            placements: worlds,
             curve: Curve::default(),
         });
         self.tasks.len() - 1
@@ -241,6 +297,29 @@ impl Continual {
         let output = self.net.forward(inputs.view()).output;
         let best: Vec<[bool; Action::COUNT]> = set.iter().map(|(_, best)| *best).collect();
         shortest_move_accuracy(&output, &best)
+    }
+
+    /// The forgetting floor of task `t` under task `now`: on `t`'s evaluation placements, the
+    /// chance that a move on a shortest path for `now` (ties drawn evenly) is one for `t` too.
+    fn floor(&self, t: usize, now: usize) -> f32 {
+        let cue = self.tasks[now].cue;
+        let (mut sum, mut counted) = (0.0, 0);
+        for (world, (_, best)) in self.tasks[t]
+            .placements
+            .iter()
+            .zip(&self.tasks[t].evaluation)
+        {
+            let mut other = world.clone();
+            other.rules.target = cue;
+            let theirs = Teacher::of(&other).best_moves(other.agent());
+            let n = theirs.iter().filter(|&&b| b).count();
+            if n > 0 {
+                let shared = (0..Action::COUNT).filter(|&a| theirs[a] && best[a]).count();
+                sum += shared as f32 / n as f32;
+                counted += 1;
+            }
+        }
+        sum / counted.max(1) as f32
     }
 
     fn lambda(&self) -> f32 {
@@ -304,11 +383,30 @@ impl Continual {
         fisher
     }
 
+    /// Synaptic Intelligence's importance of the task that ends, `Omega_i = max(w_i, 0) /
+    /// ((delta theta_i)^2 + xi)`; the path integral starts again from here.
+    fn path_importance(&mut self) -> Vec<f32> {
+        let theta = self.net.flat();
+        let xi = self.params.si_damping;
+        let omega = self
+            .path
+            .iter()
+            .zip(theta.iter().zip(&self.task_start))
+            .map(|(w, (now, start))| w.max(0.0) / ((now - start).powi(2) + xi))
+            .collect();
+        self.path.iter_mut().for_each(|w| *w = 0.0);
+        self.task_start = theta;
+        omega
+    }
+
     /// Consolidates the task that ends and moves to task `next`.
     fn switch_to(&mut self, next: usize) {
         let old = self.current;
         if !self.tasks[old].examples.is_empty() {
-            let fisher = self.fisher(old);
+            let fisher = match self.params.importance {
+                Importance::Fisher => self.fisher(old),
+                Importance::PathIntegral => self.path_importance(),
+            };
             for (total, f) in self.importance_total.iter_mut().zip(&fisher) {
                 *total += f;
             }
@@ -319,6 +417,10 @@ impl Continual {
             self.version += 1;
         }
         self.current = next;
+        self.floors = (0..self.tasks.len())
+            .filter(|&t| t != next)
+            .map(|t| (task_name(self.tasks[t].cue), self.floor(t, next)))
+            .collect();
     }
 
     fn store(&mut self, example: Example) {
@@ -364,6 +466,9 @@ impl Continual {
         }
         self.net.zero_grad();
         self.net.backward(&trace, &grad);
+        // SI's path integral needs the task loss's own gradient and the step the optimiser takes.
+        let si = self.params.importance == Importance::PathIntegral;
+        let before = si.then(|| (self.net.flat_grad(), self.net.flat()));
         if !self.consolidations.is_empty() && self.lambda() > 0.0 {
             let (penalty, penalty_grad) = self.penalty(&self.net.flat());
             self.add_flat_grad(&penalty_grad);
@@ -373,6 +478,16 @@ impl Continual {
         }
         self.adam.learning_rate = self.params.learning_rate;
         self.adam.step(self.net.tensors());
+        if let Some((gradient, theta)) = before {
+            for ((w, g), (now, then)) in self
+                .path
+                .iter_mut()
+                .zip(gradient)
+                .zip(self.net.flat().into_iter().zip(theta))
+            {
+                *w -= g * (now - then);
+            }
+        }
     }
 
     fn add_flat_grad(&mut self, extra: &[f32]) {
@@ -395,8 +510,7 @@ impl Continual {
 
 impl Brain for Continual {
     type Params = ContinualParams;
-    const SUMMARY: &'static str =
-        "a network learning task after task, EWC and replay (Kirkpatrick et al. 2017)";
+    const SUMMARY: &'static str = "a network learning task after task: EWC (Kirkpatrick et al. 2017), Synaptic Intelligence (Zenke et al. 2017), replay";
     const ABOUT: &'static str = ABOUT;
 
     fn build(params: &ContinualParams, world: &GridWorld, seed: u64) -> Self {
@@ -404,10 +518,10 @@ impl Brain for Continual {
     }
 
     fn title(params: &ContinualParams) -> &'static str {
-        if params.lambda > 0.0 {
-            "consolidation (EWC)"
-        } else {
-            "a continual learner"
+        match (params.lambda > 0.0, params.importance) {
+            (true, Importance::Fisher) => "consolidation (EWC)",
+            (true, Importance::PathIntegral) => "consolidation (Synaptic Intelligence)",
+            (false, _) => "a continual learner",
         }
     }
 }
@@ -419,7 +533,7 @@ impl Agent for Continual {
         if task != self.current {
             self.switch_to(task);
         }
-        features_of(observation, &mut self.features);
+        features_of(observation, self.params.task_input, &mut self.features);
         let best = teacher.best_moves(observation.state);
         let total = best.iter().filter(|&&b| b).count();
         let mut target = [0.0; Action::COUNT];
@@ -483,9 +597,7 @@ impl Agent for Continual {
             .tasks
             .iter()
             .map(|t| TaskCurve {
-                name: t
-                    .cue
-                    .map_or("goal".to_owned(), |c| format!("go to {c:?}").to_lowercase()),
+                name: task_name(t.cue),
                 points: t.curve.points(),
             })
             .collect();
@@ -500,7 +612,11 @@ impl Agent for Continual {
             }
             copy.set_start(i);
             copy.reset();
-            features_of(&Observation::of(&copy), &mut features);
+            features_of(
+                &Observation::of(&copy),
+                self.params.task_input,
+                &mut features,
+            );
             let x = Array2::from_shape_vec((1, features.len()), features.clone()).expect("one row");
             let p = softmax_rows(&self.net.forward(x.view()).output);
             let (best, confidence) = (0..Action::COUNT)
@@ -538,6 +654,8 @@ impl Agent for Continual {
                 consolidations: self.consolidations.len(),
                 version: self.version,
                 lambda: self.lambda(),
+                floors: self.floors.clone(),
+                path_integral: self.params.importance == Importance::PathIntegral,
             })),
         }
     }
