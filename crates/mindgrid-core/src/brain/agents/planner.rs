@@ -26,7 +26,9 @@ use crate::world::{Action, GridWorld, Observation};
 
 /// What the window says about the rollout planner.
 pub const ABOUT: &str = "Before every move the planner imagines: from where it stands it searches \
-    every sequence of moves a few steps deep through its learned model of the world, adding up the \
+    every sequence of moves a few steps deep through its learned model of the world (an exhaustive \
+    expectimax search: every move and every predicted outcome, weighted by its probability; not \
+    Monte Carlo tree search, which samples futures instead), adding up the \
     rewards it predicts plus what it already believes the end point is worth: \
     G = r1 + gamma r2 + ... + gamma^d V(end). It takes the first move of the best imagined future. \
     The ghost paths on the map are each first move's best future; where the real path leaves the \
