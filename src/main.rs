@@ -387,6 +387,14 @@ fn main() -> ExitCode {
                     None => return ExitCode::FAILURE,
                 },
             };
+            if let Some(arena) = cli.clip_arena.filter(|&a| a >= loaded.scene.agents.len()) {
+                eprintln!(
+                    "--clip-arena {arena}: the scene has {} arenas (0 to {})",
+                    loaded.scene.agents.len(),
+                    loaded.scene.agents.len().saturating_sub(1)
+                );
+                return ExitCode::FAILURE;
+            }
             let start = match &cli.checkpoint {
                 Some(file) => {
                     match mindgrid::snapshot::load_checkpoint(file, Some(&loaded.scene)) {

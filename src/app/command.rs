@@ -209,7 +209,7 @@ pub fn apply_commands(
                 } else {
                     ToSim::SaveRecording {
                         path,
-                        scene_text: file.text().unwrap_or_default().to_owned(),
+                        scene_text: file.built_from().unwrap_or_default().to_owned(),
                     }
                 });
             }

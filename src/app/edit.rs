@@ -67,16 +67,19 @@ impl Editing {
     }
 
     /// Paints `tile` on column `x`, row `y` of arena `arena`, as part of the stroke under way
-    /// (a new one if `begin`): each cell of a stroke is painted once, and the stroke undoes whole.
+    /// (a new one if `begin`, numbered at least `unused`): each cell of a stroke is painted once,
+    /// and the stroke undoes whole.
     pub fn paint(
         &mut self,
         arena: usize,
         (x, y): (u32, u32),
         tile: Tile,
         begin: bool,
+        unused: u64,
     ) -> Option<Command> {
         if begin || self.stroke.is_none() {
-            self.strokes += 1;
+            // Never a number the history (a lesson's edit, a checkpoint's) already uses.
+            self.strokes = (self.strokes + 1).max(unused);
             self.stroke = Some((self.strokes, Vec::new()));
         }
         let reach = self.reach(arena);
@@ -100,7 +103,7 @@ pub struct Notices {
     /// The latest notices with the time they came (seconds since start), newest last.
     pub recent: VecDeque<(f64, String, bool)>,
     /// The last notice of the simulation already shown.
-    seen_refusal: Option<u64>,
+    seen_notice: Option<u64>,
 }
 
 /// How long a notice stays, in seconds.
@@ -201,9 +204,9 @@ fn edit_and_play_keys(
 fn note_refusals(sim: Option<Res<Sim>>, time: Res<Time<Real>>, mut notices: ResMut<Notices>) {
     let Some(sim) = sim else { return };
     if let Some((id, text, error)) = &sim.snapshot().notice
-        && notices.seen_refusal != Some(*id)
+        && notices.seen_notice != Some(*id)
     {
-        notices.seen_refusal = Some(*id);
+        notices.seen_notice = Some(*id);
         notices.push(time.elapsed_secs_f64(), text.clone(), *error);
     }
 }

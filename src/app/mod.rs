@@ -110,7 +110,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
                 .unwrap_or_else(|| crate::experiment::Experiment::new(loaded.scene)),
             options.warmup,
             options.speed.unwrap_or(stepper::Speed::DEFAULT),
-            options.history_mib.map(|mib| mib << 20),
+            options.history_mib.map(|mib| mib.saturating_mul(1 << 20)),
         ));
     match options.recording {
         Some(recording) => {

@@ -23,6 +23,9 @@ pub struct SceneFile {
     /// Its text when last loaded or saved: a change on disk to anything else is someone else's
     /// (hot reload, and Save refuses to overwrite it); the app's own save is not.
     text: Option<String>,
+    /// Its text when the running experiment was built from it (a recording holds this one: a
+    /// save since only wrote edits the log already replays).
+    built_from: Option<String>,
     /// Errors of the last failed load (the last good scene keeps running); empty when it loaded.
     pub errors: Vec<Diagnostic>,
     /// Warnings of the scene running now.
@@ -39,16 +42,18 @@ pub struct SceneFile {
 }
 
 impl SceneFile {
-    /// The file's text when last loaded or saved.
-    pub fn text(&self) -> Option<&str> {
-        self.text.as_deref()
+    /// The scene text the running experiment was built from (what a recording must hold).
+    pub fn built_from(&self) -> Option<&str> {
+        self.built_from.as_deref()
     }
 
     /// Tracks `path`, whose scene was just loaded with `warnings`.
     pub fn new(path: PathBuf, warnings: Vec<Diagnostic>) -> Self {
         let modified = modified_time(&path);
+        let text = std::fs::read_to_string(&path).ok();
         Self {
-            text: std::fs::read_to_string(&path).ok(),
+            built_from: text.clone(),
+            text,
             path,
             modified,
             errors: Vec::new(),
@@ -63,6 +68,7 @@ impl SceneFile {
     /// A recording being shown: `scene_text` is the scene it holds.
     pub fn of_recording(path: PathBuf, scene_text: String) -> Self {
         Self {
+            built_from: Some(scene_text.clone()),
             text: Some(scene_text),
             recording: true,
             ..Self::new(path, Vec::new())
@@ -157,6 +163,7 @@ pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
     let text = std::fs::read_to_string(&file.path).ok();
     match scene::load(&file.path) {
         Ok(loaded) => {
+            file.built_from = text.clone();
             file.text = text;
             info!("loaded {}", file.path.display());
             sim.send(ToSim::Replace(Box::new(loaded.scene)));

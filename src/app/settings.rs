@@ -45,10 +45,20 @@ impl Settings {
             return Self::default();
         };
         match std::fs::read_to_string(&file) {
-            Ok(text) => ron::from_str(&text).unwrap_or_else(|e| {
-                warn!("{}: {e}; using the default settings", file.display());
-                Self::default()
-            }),
+            Ok(text) => ron::from_str::<Settings>(&text)
+                .map(|mut settings| {
+                    // A hand-edited or damaged zoom stays within what egui can draw.
+                    settings.zoom = if settings.zoom.is_finite() {
+                        settings.zoom.clamp(0.25, 4.0)
+                    } else {
+                        1.0
+                    };
+                    settings
+                })
+                .unwrap_or_else(|e| {
+                    warn!("{}: {e}; using the default settings", file.display());
+                    Self::default()
+                }),
             Err(_) => Self::default(),
         }
     }

@@ -255,21 +255,27 @@ impl Stepper {
             let now = self.experiment.steps();
             let next = self.timeline.next_command(&self.experiment).cloned();
             match next {
-                Some(logged) if logged.step <= now => {
-                    self.experiment.apply(logged.command);
-                    self.refresh_scene();
-                }
+                Some(logged) if logged.step <= now => self.apply_recorded(logged.command),
                 _ if now >= until => break,
                 next => {
                     let stop = next.map_or(until, |l| l.step.min(until));
                     let chunk = SNAPSHOT_EVERY.min(stop - now);
-                    if self.experiment.step_n(chunk) < chunk {
-                        break;
+                    if self.experiment.run_to(now + chunk) == 0 {
+                        break; // every arena waits for a person's move
                     }
                     self.timeline.note(&self.experiment);
                 }
             }
         }
+    }
+
+    /// Applies a command of the recorded future (replayed after a seek, or a lesson's schedule);
+    /// one that changes nothing is dropped from it, so it is never offered again.
+    fn apply_recorded(&mut self, command: Command) {
+        if self.experiment.apply(command) != Applied::Done {
+            self.timeline.skip_next(&self.experiment);
+        }
+        self.refresh_scene();
     }
 
     /// Successful episodes of all arenas so far.
@@ -352,8 +358,7 @@ impl Stepper {
             if let Some(next) = self.timeline.next_command(&self.experiment) {
                 let (at, command) = (next.step, next.command.clone());
                 if at <= self.experiment.steps() {
-                    self.experiment.apply(command);
-                    self.refresh_scene();
+                    self.apply_recorded(command);
                     continue;
                 }
                 n = n.min(at - self.experiment.steps());
@@ -421,6 +426,7 @@ impl Stepper {
             version: self.version,
             notice: self.notice.clone(),
             timeline: self.timeline.view(),
+            next_stroke: self.experiment.next_stroke(),
             planned_pauses: self.planned_pauses,
             undo_redo: self.experiment.can_undo_redo(),
             waits_for_human: self.experiment.waits_for_human(),
@@ -508,6 +514,8 @@ pub struct Snapshot {
     pub timeline: TimelineView,
     /// How many planned pauses (a lesson's) have happened.
     pub planned_pauses: u64,
+    /// A stroke number no edit in the history uses yet.
+    pub next_stroke: u64,
     /// Whether there is an edit to undo, and one to redo.
     pub undo_redo: (bool, bool),
     /// Every arena waits for the person's move while one plays.

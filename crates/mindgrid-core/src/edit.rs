@@ -153,6 +153,12 @@ impl Map {
     /// size to the scene limit.
     pub fn empty_room(width: usize, height: usize) -> Self {
         let (width, height) = clamp_size(width, height);
+        // The floor must hold the start and the goal apart: at least two cells.
+        let width = if (width - 2) * (height - 2) < 2 {
+            width + 1
+        } else {
+            width
+        };
         let mut symbols = vec!['.'; width * height];
         for y in 0..height {
             for x in 0..width {
@@ -434,6 +440,11 @@ mod tests {
     #[test]
     fn a_new_room_is_walled_with_a_start_and_a_goal() {
         assert_eq!(Map::empty_room(4, 3).rows(), ["####", "#SG#", "####"]);
+        assert_eq!(
+            Map::empty_room(3, 3).rows(),
+            ["####", "#SG#", "####"],
+            "widened for both"
+        );
         let huge = Map::empty_room(500, 500);
         assert!(huge.width() * huge.height() <= MAX_CELLS);
     }

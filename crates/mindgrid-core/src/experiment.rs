@@ -189,15 +189,14 @@ impl Arena {
         }
         self.agent.end_episode(&mut self.agent_rng);
         // While a person plays in the agent's place, the episode is theirs.
-        let log = match (&self.parked, &mut self.your_episodes) {
-            (Some(_), Some(yours)) => yours,
-            _ => &mut self.episodes,
-        };
+        let (task, steps, episode_return) =
+            (self.task, self.steps_in_episode, self.return_in_episode);
+        let log = self.playing_log_mut();
         log.push(EpisodeRecord {
             episode: log.count() + 1,
-            task: self.task,
-            steps: self.steps_in_episode,
-            episode_return: self.return_in_episode,
+            task,
+            steps,
+            episode_return,
             success: outcome.success,
         });
         self.switch_tasks(scene);
@@ -303,6 +302,14 @@ impl Arena {
         match (&self.parked, &self.your_episodes) {
             (Some(_), Some(yours)) => yours,
             _ => &self.episodes,
+        }
+    }
+
+    /// [`Arena::playing_log`], to add to.
+    fn playing_log_mut(&mut self) -> &mut EpisodeLog {
+        match (&self.parked, &mut self.your_episodes) {
+            (Some(_), Some(yours)) => yours,
+            _ => &mut self.episodes,
         }
     }
 
@@ -559,12 +566,30 @@ impl Experiment {
     /// numbers as the run that wrote the log, window or not.
     pub fn replay(scene: Scene, log: &[LoggedCommand], steps: u64) -> Self {
         let mut experiment = Experiment::new(scene);
-        for logged in log.iter().filter(|l| l.step <= steps) {
-            experiment.step_n(logged.step.saturating_sub(experiment.steps));
-            experiment.apply(logged.command.clone());
-        }
-        experiment.step_n(steps.saturating_sub(experiment.steps));
+        experiment.replay_onto(log, steps);
         experiment
+    }
+
+    /// Steps on to `steps`, applying each of `log`'s commands at its step (those at `steps` too):
+    /// the one loop replays, seeks and recordings share.
+    pub fn replay_onto(&mut self, log: &[LoggedCommand], steps: u64) {
+        for logged in log.iter().filter(|l| l.step <= steps) {
+            self.run_to(logged.step);
+            self.apply(logged.command.clone());
+        }
+        self.run_to(steps);
+    }
+
+    /// Steps until every arena has taken `step` steps, or until they wait for a person's move
+    /// (lockstep with a person takes one step per move); returns the steps taken.
+    pub fn run_to(&mut self, step: u64) -> u64 {
+        let start = self.steps;
+        while self.steps < step {
+            if self.step_n(step - self.steps) == 0 {
+                break;
+            }
+        }
+        self.steps - start
     }
 
     /// Carries out `command` now, between steps, and logs it with the current step. A command
@@ -625,6 +650,9 @@ impl Experiment {
                 // All or none: check every arena before moving any.
                 for &i in &reached {
                     let world = &self.arenas[i].world;
+                    if cell >= world.cell_count() {
+                        return Applied::Refused(format!("({x}, {y}) is outside the map"));
+                    }
                     if !walkable(world.cell(cell)) {
                         let reason = self.arenas[i].place_agent(cell).err().unwrap_or_default();
                         return Applied::Refused(reason);
@@ -743,10 +771,13 @@ impl Experiment {
         Applied::Done
     }
 
-    /// Gives arena `i` the map `maps[i]` and a fresh agent.
+    /// Gives arena `i` the map `maps[i]` (an arena forked since the maps were taken gets the
+    /// first one: every arena keeps one size) and a fresh agent.
     fn set_maps(&mut self, maps: &[Map]) {
-        for (arena, map) in self.arenas.iter_mut().zip(maps) {
-            arena.map = map.clone();
+        for (i, arena) in self.arenas.iter_mut().enumerate() {
+            if let Some(map) = maps.get(i).or(maps.first()) {
+                arena.map = map.clone();
+            }
         }
         for i in 0..self.arenas.len() {
             self.reset_arena(i);
@@ -808,6 +839,20 @@ impl Experiment {
         for arena in &mut self.arenas {
             arena.map_warning = arena.world.goal_warning();
         }
+    }
+
+    /// A stroke number no edit in the history uses yet (edits of one stroke undo together, so a
+    /// new stroke must not share a number with an old one).
+    pub fn next_stroke(&self) -> u64 {
+        self.history
+            .iter()
+            .chain(&self.undone)
+            .filter_map(|edit| match edit {
+                Edit::Paint { stroke, .. } => Some(*stroke),
+                Edit::Reshape { .. } => None,
+            })
+            .max()
+            .map_or(1, |s| s + 1)
     }
 
     /// Whether there is an edit to undo, and one to redo.
@@ -890,6 +935,15 @@ impl Experiment {
     /// Lockstep steps taken so far (each arena took this many through `step` and `step_n`).
     pub fn steps(&self) -> u64 {
         self.steps
+    }
+
+    /// Whether this experiment was built from `scene`: the same scene, apart from the arenas
+    /// forks added at its end.
+    pub fn made_from(&self, scene: &Scene) -> bool {
+        let mut own = self.scene.clone();
+        let forks = own.agents.len().saturating_sub(scene.agents.len());
+        let added = own.agents.split_off(own.agents.len() - forks);
+        own == *scene && added.iter().all(|a| a.name.ends_with("(fork)"))
     }
 
     /// The scene it was built from.

@@ -44,7 +44,8 @@ pub struct Slide {
     /// A question for the class before the run shows the answer.
     #[serde(default)]
     pub prediction: Option<Prediction>,
-    /// What the run must show, checked by `mindgrid lesson verify`.
+    /// What the run must show, checked by `mindgrid lesson verify` on the slide's scene as its
+    /// file has it (the steps above are for the presentation, and do not change what is checked).
     #[serde(default)]
     pub claims: Vec<Claim>,
 }
@@ -605,14 +606,20 @@ fn mechanism_means(scene: &Scene, runs: &[Experiment], measure: &Measure) -> Vec
         .collect()
 }
 
-/// The commands a slide's steps schedule, in step order: its `Set`s at step 0, its `At`s at theirs.
+/// The commands a slide's steps schedule, in step order: a `Set` at the step the warm-ups before
+/// it reach (so steps happen in the order written), an `At` at its step.
 pub fn schedule(slide: &Slide) -> Vec<crate::command::LoggedCommand> {
+    let mut warmed = 0u64;
     let mut log: Vec<crate::command::LoggedCommand> = slide
         .steps
         .iter()
         .filter_map(|step| match step {
+            Step::WarmUp(steps) => {
+                warmed = warmed.saturating_add(*steps);
+                None
+            }
             Step::Set { arena, name, value } => Some(crate::command::LoggedCommand {
-                step: 0,
+                step: warmed,
                 command: Command::SetHyperparameter {
                     arena: *arena,
                     name: name.clone(),

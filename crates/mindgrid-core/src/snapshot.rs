@@ -11,7 +11,7 @@ use crate::scene::{Scene, write_atomically};
 pub const MAGIC: &[u8] = b"mindgrid checkpoint\n";
 /// The checkpoint format this build writes and reads. Any change to what an experiment holds
 /// (a field of an agent, a new brain kind in the middle of the registry) must raise it.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The most bytes a snapshot may decode to: a damaged length can never ask for more memory.
 const MOST_BYTES: usize = 1 << 31;
 
@@ -108,7 +108,7 @@ pub fn checkpoint_from_bytes(bytes: &[u8], scene: Option<&Scene>) -> Result<Expe
     }
     let experiment = Experiment::restore(snapshot)?;
     if let Some(scene) = scene
-        && experiment.scene() != scene
+        && !experiment.made_from(scene)
     {
         return Err(format!(
             "the checkpoint was made from another scene (\"{}\"), not this one (\"{}\"), or from an earlier version of this scene file",

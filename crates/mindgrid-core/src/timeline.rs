@@ -70,11 +70,19 @@ impl Timeline {
         }
     }
 
-    /// After a new command (not one of the recorded future): the future after it is gone (a
-    /// branch), and so are the snapshots beyond it.
+    /// After a new command (not one of the recorded future). In the past it is a branch: the
+    /// recorded future after it is gone, and so are the snapshots beyond it. At the live edge the
+    /// commands still scheduled (a lesson's) stay, after it.
     pub fn branch(&mut self, experiment: &Experiment) {
         let now = experiment.steps();
+        let applied = experiment.log().len().saturating_sub(1);
+        let scheduled: Vec<LoggedCommand> = if now >= self.frontier {
+            self.recorded.get(applied..).unwrap_or_default().to_vec()
+        } else {
+            Vec::new()
+        };
         self.recorded = experiment.log().to_vec();
+        self.recorded.extend(scheduled);
         self.frontier = now;
         while self.points.last().is_some_and(|p| p.step > now) {
             if let Some(point) = self.points.pop() {
@@ -87,6 +95,15 @@ impl Timeline {
     /// of it yet: stepping on applies its commands at their steps.
     pub fn record_future(&mut self, log: Vec<LoggedCommand>) {
         self.recorded = log;
+    }
+
+    /// Drops the next recorded command: re-applied, it changed nothing (a lesson's command that
+    /// does not apply), so it is not in the experiment's log and must not be offered again.
+    pub fn skip_next(&mut self, experiment: &Experiment) {
+        let next = experiment.log().len();
+        if next < self.recorded.len() {
+            self.recorded.remove(next);
+        }
     }
 
     /// The next recorded command the experiment has not applied yet (when it is in the past).
@@ -103,16 +120,9 @@ impl Timeline {
         let point = self.points.iter().rev().find(|p| p.step <= step)?;
         let bytes = lz4_flex::block::decompress_size_prepended(&point.bytes).ok()?;
         let mut experiment = Experiment::restore(&bytes).ok()?;
-        for logged in self
-            .recorded
-            .get(point.commands..)?
-            .iter()
-            .take_while(|c| c.step < step)
-        {
-            experiment.step_n(logged.step.saturating_sub(experiment.steps()));
-            experiment.apply(logged.command.clone());
-        }
-        experiment.step_n(step.saturating_sub(experiment.steps()));
+        let recorded = self.recorded.get(point.commands..)?;
+        let before = recorded.iter().take_while(|c| c.step < step).count();
+        experiment.replay_onto(&recorded[..before], step);
         Some(experiment)
     }
 

@@ -359,3 +359,51 @@ fn an_edit_after_a_task_switch_paints_what_is_shown() {
     );
     assert_eq!(cell(&experiment, 0, 4, 3), Cell::Wall);
 }
+
+/// Moves typed ahead in lockstep, then another command: the log replays the run exactly (one
+/// lockstep step per move, however the steps are asked for).
+#[test]
+fn a_person_typing_ahead_replays_exactly() {
+    let mut scene = common::shipped("dyna_maze.ron");
+    scene.agents.push(AgentSpec {
+        name: "you".into(),
+        brain: BrainSpec::Human,
+    });
+    let mut live = Experiment::new(scene.clone());
+    for action in [Action::Down, Action::Down, Action::Right] {
+        live.apply(Command::Move { arena: 2, action });
+    }
+    live.step_n(1);
+    live.apply(Command::SetHyperparameter {
+        arena: 0,
+        name: "epsilon".into(),
+        value: 0.3,
+    });
+    live.run_to(10);
+    assert_eq!(live.steps(), 3, "three moves, three steps");
+    let replayed = Experiment::replay(scene, live.log(), live.steps());
+    assert_eq!(replayed.steps(), live.steps());
+    assert_eq!(replayed.fingerprint(), live.fingerprint());
+}
+
+/// A new size, a fork, then undo: every arena, the fork too, gets the old map back.
+#[test]
+fn undoing_a_new_size_after_a_fork_keeps_every_arena_one_size() {
+    let mut experiment = Experiment::new(common::shipped("dyna_maze.ron"));
+    experiment.apply(Command::Reshape(Map::empty_room(12, 8).rows()));
+    experiment.apply(Command::Fork(0));
+    experiment.apply(Command::Undo);
+    for arena in experiment.arenas() {
+        assert_eq!(arena.world().width(), 9, "{}", arena.name);
+    }
+    let outside = experiment.apply(Command::PlaceAgent {
+        reach: Reach::All,
+        x: 8,
+        y: 7,
+    });
+    assert_ne!(
+        outside,
+        Applied::Done,
+        "a cell outside the map moves nobody"
+    );
+}

@@ -138,7 +138,16 @@ pub fn show(
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
         draw_agent(ui, arena, grid_rect, cell);
-        interact(ui, i, arena, &response, &to_cell, editing, commands, still);
+        interact(
+            ui,
+            i,
+            arena,
+            &response,
+            &to_cell,
+            editing,
+            commands,
+            (still, snapshot.next_stroke),
+        );
         if editing.on
             && let Some((x, y)) = pointer_cell
         {
@@ -205,7 +214,7 @@ fn interact(
     to_cell: &dyn Fn(Pos2) -> Option<(u32, u32)>,
     editing: &mut Editing,
     commands: &mut Vec<AppCommand>,
-    still: bool,
+    (still, next_stroke): (bool, u64),
 ) {
     let width = arena.world.width();
     let agent = arena.world.agent();
@@ -263,7 +272,7 @@ fn interact(
         editing.tile
     };
     let begin = editing.stroke.is_none();
-    if let Some(command) = editing.paint(i, at, tile, begin) {
+    if let Some(command) = editing.paint(i, at, tile, begin, next_stroke) {
         commands.push(command.into());
     }
 }
