@@ -551,13 +551,13 @@ fn a_lesson_opens_its_slides_and_takes_their_steps() {
     assert!(!snapshot(&app).playing, "the second slide starts paused");
 }
 
-/// A lesson's scheduled command that changes nothing (an arena that does not exist) is dropped,
+/// A lesson's scheduled command that changes nothing (an undo with nothing to undo) is dropped,
 /// not offered again for ever: the run goes on past it.
 #[test]
 fn a_scheduled_command_that_does_not_apply_never_stops_the_run() {
     let scenes = common::scenes_dir();
     let lesson = format!(
-        "Lesson(title: \"t\", slides: [(scene: {:?}, steps: [Speed(300), At(step: 10, command: NextTask(9))])])",
+        "Lesson(title: \"t\", slides: [(scene: {:?}, steps: [Speed(300), At(step: 10, command: Undo)])])",
         scenes.join("dyna_maze.ron").to_str().unwrap(),
     );
     let path = temp_scene("ignored", &lesson);

@@ -403,6 +403,31 @@ fn check_slide(
                     ),
                 ));
             }
+            Step::At { command, .. } => {
+                if let Some(arena) = arena_named(command).filter(|&a| a >= arenas) {
+                    errors.push(error(
+                        place,
+                        format!(
+                            "the command names arena {arena}, but the scene has {arenas} (0 to {})",
+                            arenas - 1
+                        ),
+                    ));
+                }
+                let (width, height) = scene.rows().first().map_or((0, 0), |row| {
+                    (row.chars().count() as u32, scene.rows().len() as u32)
+                });
+                let cells: Vec<(u32, u32)> = match command {
+                    Command::Paint { cells, .. } => cells.clone(),
+                    Command::PlaceAgent { x, y, .. } => vec![(*x, *y)],
+                    _ => Vec::new(),
+                };
+                if let Some((x, y)) = cells.into_iter().find(|&(x, y)| x >= width || y >= height) {
+                    errors.push(error(
+                        place,
+                        format!("({x}, {y}) is outside the {width} x {height} map"),
+                    ));
+                }
+            }
             Step::Set { arena, name, .. } => {
                 let brain = &scene.agents[*arena].brain;
                 if !brain
@@ -496,6 +521,29 @@ fn check_slide(
                     .into(),
             ));
         }
+    }
+}
+
+/// The arena a command names, if it names one.
+fn arena_named(command: &Command) -> Option<usize> {
+    match command {
+        Command::SetHyperparameter { arena, .. }
+        | Command::YouPlay { arena, .. }
+        | Command::Move { arena, .. } => Some(*arena),
+        Command::ResetArena(arena)
+        | Command::Amnesia(arena)
+        | Command::NextTask(arena)
+        | Command::NewTask(arena)
+        | Command::Fork(arena) => Some(*arena),
+        Command::Paint { reach, .. } | Command::PlaceAgent { reach, .. } => match reach {
+            crate::edit::Reach::Arena(arena) => Some(*arena),
+            crate::edit::Reach::All => None,
+        },
+        Command::ResetAll
+        | Command::Reshape(_)
+        | Command::Undo
+        | Command::Redo
+        | Command::WaitForHuman(_) => None,
     }
 }
 

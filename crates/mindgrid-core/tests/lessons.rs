@@ -88,6 +88,18 @@ fn malformed_lessons_get_clear_errors() {
     );
     let arena = first_error("arena.ron", &slide("            steps: [Select(9)],"));
     assert!(arena.contains("arena 9 does not exist"), "{arena}");
+    let scheduled = first_error(
+        "scheduled.ron",
+        &slide("            steps: [At(step: 10, command: NextTask(9))],"),
+    );
+    assert!(scheduled.contains("names arena 9"), "{scheduled}");
+    let outside = first_error(
+        "outside.ron",
+        &slide(
+            "            steps: [At(step: 10, command: Paint(reach: All, stroke: 1, tile: Wall, cells: [(40, 1)]))],",
+        ),
+    );
+    assert!(outside.contains("(40, 1) is outside"), "{outside}");
 }
 
 #[test]
