@@ -231,3 +231,57 @@ fn the_planner_learns_faster_than_q_learning_over_ten_seeds() {
         q.0
     );
 }
+
+/// Monte Carlo tree search as the planner's search: it visits first moves as many times as it has
+/// simulations, draws its futures from the agent's cell, and learns the imagination scene (one
+/// seed here; over seeds 4-13 it takes 26.2 steps per episode in episodes 1-30, against 23.8 for
+/// the exhaustive search and 29.6 for Q-learning, `mindgrid lesson verify` on a scene with all
+/// three).
+#[test]
+fn monte_carlo_tree_search_samples_futures_and_learns() {
+    let mut scene = common::shipped("imagination.ron");
+    let brain = BrainSpec::Planner(PlannerParams {
+        depth: 4,
+        alpha: 0.3,
+        epsilon: 0.05,
+        search: mindgrid_core::brain::Search::Mcts,
+        ..PlannerParams::default()
+    });
+    scene.agents.truncate(1);
+    scene.agents[0].brain = brain;
+    let mut experiment = Experiment::new(scene);
+    experiment.run_episodes(60, |_| {});
+    // A step or two into the next episode, so the futures are imagined from where it stands.
+    while experiment.arenas()[0].steps_in_episode() < 2 {
+        experiment.step_arena(0, 1);
+    }
+    let arena = &experiment.arenas()[0];
+    let late = arena.episodes()[40..60]
+        .iter()
+        .filter(|e| e.success)
+        .count();
+    assert!(
+        late >= 10,
+        "MCTS reaches the goal in {late} of episodes 41-60"
+    );
+    let insight = arena.insight();
+    let planning = insight.planning().expect("the planning panel's data");
+    let agent = arena.world().agent();
+    assert!(
+        planning
+            .rollouts
+            .iter()
+            .all(|r| r.cells.first() == Some(&agent))
+    );
+    let visits = insight
+        .facts
+        .iter()
+        .find(|(name, _)| name == "visits per first move")
+        .map(|(_, counts)| counts.clone())
+        .expect("visit counts are shown");
+    let total: u32 = visits
+        .split(" · ")
+        .filter_map(|part| part.split(' ').nth(1)?.parse::<u32>().ok())
+        .sum();
+    assert_eq!(total, 200, "{visits}");
+}

@@ -39,7 +39,7 @@ pub use agents::human::HumanAgent;
 pub use agents::mfec::{
     ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory,
 };
-pub use agents::planner::{Planner, PlannerParams};
+pub use agents::planner::{Planner, PlannerParams, Search};
 pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};

@@ -1,7 +1,9 @@
-//! A lookahead planner over a learned model: depth-limited expectimax search (Sutton & Barto 2018,
-//! 8.9-8.10, "decision-time planning"), with Q-learning values at the leaves.
+//! A lookahead planner over a learned model: by default an exhaustive, depth-limited expectimax
+//! search (Sutton & Barto 2018, 8.9-8.10, "decision-time planning"), with Q-learning values at the
+//! leaves; or Monte Carlo tree search with UCT (Kocsis & Szepesvari 2006) over the same model.
 //!
 //! ```text
+//! expectimax (the default): every move and every outcome, `depth` moves deep
 //! each real step in state s:
 //!     G(s, a, d) = sum over outcomes (s', r) of the model's (s, a), with their probabilities:
 //!                      r                                   if s' ends the episode
@@ -12,27 +14,42 @@
 //!     record the step in the model (outcome counts)
 //! the imagined futures drawn are each first move's principal variation: the best continuation,
 //! following the most likely outcome
+//!
+//! MCTS (UCT), `simulations` times from s:  in each node (state, moves left) take an untried move
+//!     (in random order), else the move with the highest  mean + c sqrt(ln N / N_a);  a move the
+//!     model has seen gets a sampled outcome and the search goes on to `depth` moves or the
+//!     episode's end (the leaf valued by max Q), a move it has never seen is valued by its Q;  the
+//!     return is averaged into the node, whose best mean is its value for its parent (max backup)
+//!     act on the root's means;  the futures drawn follow the most visited move and the most likely
+//!     outcome, and the visit counts per first move are shown
 //! ```
 
 use serde::{Deserialize, Serialize};
 
 use crate::ArenaRng;
 use crate::brain::model::{Outcome, WorldModel};
+use std::collections::HashMap;
+
+use rand::Rng;
+
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Mechanism, PlanningInsight, QTable, Rollout, Transition,
-    epsilon_greedy, hyperparameters,
+    choice, epsilon_greedy, hyperparameters,
 };
 use crate::world::{Action, GridWorld, Observation};
 
 /// What the window says about the rollout planner.
 pub const ABOUT: &str = "Before every move the planner imagines: from where it stands it searches \
-    every sequence of moves a few steps deep through its learned model of the world (an exhaustive \
-    expectimax search: every move and every predicted outcome, weighted by its probability; not \
-    Monte Carlo tree search, which samples futures instead), adding up the \
+    every sequence of moves a few steps deep through its learned model of the world (by default \
+    an exhaustive expectimax search: every move and every predicted outcome, weighted by its \
+    probability), adding up the \
     rewards it predicts plus what it already believes the end point is worth: \
     G = r1 + gamma r2 + ... + gamma^d V(end). It takes the first move of the best imagined future. \
     The ghost paths on the map are each first move's best future; where the real path leaves the \
-    chosen plan is marked. \
+    chosen plan is marked. With the search set to Monte Carlo tree search it samples futures \
+    instead, trying promising moves more often (UCT: a move's mean return plus a bonus for being \
+    tried less), and shows how often it visited each first move; in a world this small the \
+    exhaustive search sees everything, and sampling only approximates it. \
     Brain analogue: hippocampal preplay and theta sequences, which sweep ahead of the animal along \
     possible paths before it chooses (Johnson & Redish 2007; Pfeiffer & Foster 2013). \
     Read: Tesauro & Galperin 1997 (rollouts); Coulom 2006, Kocsis & Szepesvari 2006 (MCTS); \
@@ -56,7 +73,34 @@ hyperparameters! {
         lesion: bool = false, [0.0, 1.0], Live,
             help: "No imagination: act on learned values alone.",
             source: "off: imagination on";
+        search: Search = Search::Expectimax, [0.0, 1.0], Live,
+            help: "Exhaustive expectimax (every move and outcome, depth deep), or Monte Carlo tree search with UCT (sampled futures, promising moves tried more).",
+            source: "expectimax (Sutton & Barto 8.10); UCT (Kocsis & Szepesvari 2006)";
+        simulations: u32 = 200, [1.0, 5000.0], Live,
+            help: "MCTS: sampled futures per real move.",
+            source: "200, calibrated for the imagination scene";
+        exploration: f32 = 0.1, [0.0, 10.0], Live,
+            help: "MCTS: the UCT bonus c for moves tried less (larger: wider search).",
+            source: "sqrt(2) for returns in [0, 1] (Kocsis & Szepesvari 2006); 0.1 calibrated for the imagination scene, whose returns differ by hundredths";
     }
+}
+
+choice! {
+    /// How the planner searches its model.
+    pub enum Search {
+        /// Every move and every outcome, `depth` moves deep.
+        Expectimax => "exhaustive expectimax",
+        /// Sampled futures, with UCT choosing which move to try.
+        Mcts => "Monte Carlo tree search (UCT)",
+    }
+}
+
+/// Statistics of one MCTS node (a state with some moves left).
+#[derive(Clone, Copy, Default)]
+struct Node {
+    visits: u32,
+    tries: [u32; Action::COUNT],
+    returns: [f32; Action::COUNT],
 }
 
 /// The lookahead planner: Q-learning values, a learned model (outcome counts), and imagined futures.
@@ -77,6 +121,8 @@ pub struct Planner {
     plan_position: usize,
     divergence: Option<usize>,
     last_state: usize,
+    /// MCTS: how often each first move was tried in the last search.
+    visits: [u32; Action::COUNT],
 }
 
 impl Planner {
@@ -98,6 +144,117 @@ impl Planner {
             plan_position: 0,
             divergence: None,
             last_state: world.start(),
+            visits: [0; Action::COUNT],
+        }
+    }
+
+    /// One MCTS simulation from `state` with `depth` moves left: a move by UCT (untried ones
+    /// first, in random order); a move the model has seen gets a sampled outcome and the search
+    /// goes on, one it has not is valued by its Q. The return is averaged into the node, and the
+    /// node's best average is its value for the parent (a max backup).
+    fn simulate(
+        &mut self,
+        state: usize,
+        depth: u32,
+        tree: &mut HashMap<(usize, u32), Node>,
+        rng: &mut ArenaRng,
+    ) -> f32 {
+        self.nodes_searched += 1;
+        let node = tree.entry((state, depth)).or_default();
+        let untried: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|a| node.tries[a.index()] == 0)
+            .collect();
+        let action = if untried.is_empty() {
+            let c = self.params.exploration;
+            let log_n = f32::ln(node.visits.max(1) as f32);
+            let ucb = |a: Action| {
+                let i = a.index();
+                node.returns[i] + c * (log_n / node.tries[i] as f32).sqrt()
+            };
+            Action::ALL
+                .into_iter()
+                .max_by(|a, b| ucb(*a).total_cmp(&ucb(*b)))
+                .unwrap_or(Action::Up)
+        } else {
+            untried[rng.random_range(0..untried.len())]
+        };
+        let sampled = match self.model.sample(state, action, rng) {
+            None => self.q[state][action.index()],
+            Some(outcome) => {
+                let future = if outcome.terminal {
+                    0.0
+                } else if depth <= 1 {
+                    self.q.best(outcome.next)
+                } else {
+                    self.simulate(outcome.next, depth - 1, tree, rng)
+                };
+                outcome.reward + self.params.gamma * future
+            }
+        };
+        let node = tree.entry((state, depth)).or_default();
+        let i = action.index();
+        node.visits += 1;
+        node.tries[i] += 1;
+        node.returns[i] += (sampled - node.returns[i]) / node.tries[i] as f32;
+        (0..Action::COUNT)
+            .filter(|&a| node.tries[a] > 0)
+            .map(|a| node.returns[a])
+            .fold(f32::NEG_INFINITY, f32::max)
+    }
+
+    /// MCTS from `state`: `returns` are the root's averages, `visits` its counts, and the
+    /// futures drawn follow the most visited move and the most likely outcome at every level.
+    fn imagine_by_sampling(&mut self, state: usize, rng: &mut ArenaRng) {
+        let depth = self.params.depth.clamp(1, 7);
+        let mut tree = HashMap::new();
+        for _ in 0..self.params.simulations.max(1) {
+            self.simulate(state, depth, &mut tree, rng);
+        }
+        let root = tree.get(&(state, depth)).copied().unwrap_or_default();
+        self.visits = root.tries;
+        self.returns = std::array::from_fn(|i| (root.tries[i] > 0).then_some(root.returns[i]));
+        self.rollouts.clear();
+        let total = root.visits.max(1) as f32;
+        for action in Action::ALL
+            .into_iter()
+            .filter(|a| root.tries[a.index()] > 0 && self.model.tried(state, *a))
+        {
+            let mut cells = vec![state];
+            let (mut current, mut next_action, mut left) = (state, action, depth);
+            while let Some((outcome, _)) = self.model.most_likely(current, next_action) {
+                cells.push(outcome.next);
+                left -= 1;
+                let Some(node) = tree
+                    .get(&(outcome.next, left))
+                    .filter(|_| !outcome.terminal && left > 0)
+                else {
+                    break;
+                };
+                current = outcome.next;
+                next_action = Action::from_index(
+                    (0..Action::COUNT)
+                        .max_by_key(|&i| node.tries[i])
+                        .unwrap_or(0),
+                );
+            }
+            self.rollouts.push(Rollout {
+                cells,
+                predicted_return: root.returns[action.index()],
+                first_action: Some(action),
+                weight: root.tries[action.index()] as f32 / total,
+            });
+        }
+    }
+
+    /// Searches from `state` as the planner is set to: expectimax, or MCTS (which samples).
+    fn imagine_with(&mut self, state: usize, rng: &mut ArenaRng) {
+        match self.params.search {
+            Search::Expectimax => {
+                self.visits = [0; Action::COUNT];
+                self.imagine(state);
+            }
+            Search::Mcts => self.imagine_by_sampling(state, rng),
         }
     }
 
@@ -209,8 +366,7 @@ impl Planner {
 
 impl Brain for Planner {
     type Params = PlannerParams;
-    const SUMMARY: &'static str =
-        "depth-limited lookahead search over a learned model, Q at the leaves";
+    const SUMMARY: &'static str = "depth-limited lookahead over a learned model, Q at the leaves: exhaustive expectimax, or MCTS (UCT)";
     const ABOUT: &'static str = ABOUT;
 
     fn build(params: &PlannerParams, world: &GridWorld, _seed: u64) -> Self {
@@ -231,7 +387,7 @@ impl Agent for Planner {
             self.returns = [None; Action::COUNT];
             self.plan.clear();
         } else if self.imagined_for != Some(state) {
-            self.imagine(state);
+            self.imagine_with(state, rng);
         }
         self.imagined_for = None;
         // Predicted return per move; moves never imagined fall back on their Q value.
@@ -255,7 +411,7 @@ impl Agent for Planner {
         action
     }
 
-    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+    fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {
         self.steps += 1;
         let next = (!t.terminal).then_some(t.next.state);
         let PlannerParams { alpha, gamma, .. } = self.params;
@@ -284,7 +440,7 @@ impl Agent for Planner {
         } else if !self.params.lesion {
             // Imagine now, from where the agent stands (the search is deterministic and nothing it
             // reads changes before the next move).
-            self.imagine(t.next.state);
+            self.imagine_with(t.next.state, rng);
             self.imagined_for = Some(t.next.state);
         }
         self.last_state = t.next.state;
@@ -296,10 +452,21 @@ impl Agent for Planner {
             values: Some(self.q.value_map(world)),
             action_values: Some(self.q[self.last_state]),
             action_caption: "",
-            facts: [("imagined moves".into(), format!("{}", self.nodes_searched))]
-                .into_iter()
-                .chain(self.model.facts(world.cell_count()))
-                .collect(),
+            facts: [
+                ("search".into(), self.params.search.label().into()),
+                ("imagined moves".into(), format!("{}", self.nodes_searched)),
+            ]
+            .into_iter()
+            .chain((self.params.search == Search::Mcts).then(|| {
+                let counts: Vec<String> = ["up", "right", "down", "left"]
+                    .iter()
+                    .zip(self.visits)
+                    .map(|(name, n)| format!("{name} {n}"))
+                    .collect();
+                ("visits per first move".to_owned(), counts.join(" · "))
+            }))
+            .chain(self.model.facts(world.cell_count()))
+            .collect(),
             mechanism: Some(Mechanism::Planning(PlanningInsight {
                 rollouts: self.rollouts.clone(),
                 first_action_returns: self.returns,
