@@ -59,6 +59,17 @@ fn the_agent_meta_trains_while_acting_and_compares_starts_on_demand() {
     let mut experiment = Experiment::new(scene);
     experiment.step_n(3000);
     let arena = &experiment.arenas()[0];
+    let goal = arena
+        .insight()
+        .facts
+        .into_iter()
+        .find(|(name, _)| name == "this episode's goal")
+        .map(|(_, says)| says)
+        .expect("the arena says whether its goal was held out");
+    assert!(
+        goal.contains("held out") || goal.contains("meta-training has seen"),
+        "{goal}"
+    );
     let recent = &arena.episodes()[arena.episodes().len() - 30..];
     let reached = recent.iter().filter(|e| e.success).count();
     let random = &experiment.arenas()[1].episodes();

@@ -455,6 +455,20 @@ impl Agent for Reptile {
         }
         let latest = self.progress.last().map(|(_, s)| *s);
         let mut facts = vec![("meta-iterations".to_owned(), self.iterations.to_string())];
+        // The arena's own episode adapts to whatever goal the room has drawn: say whether meta-
+        // training has seen it (only the "new task" comparison is sure to use a held-out goal).
+        if let Some(goal) = crate::world::Teacher::of(world).goal() {
+            let (x, y) = world.xy(goal);
+            let seen = if self.held_out.iter().any(|t| t.goal == goal) {
+                "held out (never meta-trained on)"
+            } else {
+                "one meta-training has seen"
+            };
+            facts.push((
+                "this episode's goal".to_owned(),
+                format!("column {x}, row {y}: {seen}"),
+            ));
+        }
         if let Some(s) = latest {
             facts.push((
                 "held-out accuracy".to_owned(),
