@@ -58,7 +58,32 @@ impl FrameClock {
 
 /// Draws the whole window each frame.
 pub fn plugin(app: &mut App) {
-    app.add_systems(EguiPrimaryContextPass, draw_window);
+    app.add_systems(
+        EguiPrimaryContextPass,
+        (edges_for_the_renderer, draw_window).chain(),
+    );
+}
+
+/// On a software renderer (Mesa's lavapipe, which CI and this project's benchmarks use), egui's
+/// anti-aliasing feathering is turned off: it adds a soft edge of extra triangles to every shape,
+/// and rasterising them on the CPU cost 6-12 % of the frame rate on the busiest scenes. On a real
+/// GPU it costs nothing and stays on. Text is drawn from glyph textures either way.
+fn edges_for_the_renderer(
+    adapter: Option<Res<bevy::render::renderer::RenderAdapterInfo>>,
+    mut contexts: EguiContexts,
+    mut decided: Local<bool>,
+) -> Result {
+    let Some(adapter) = adapter.filter(|_| !*decided) else {
+        return Ok(());
+    };
+    *decided = true;
+    // wgpu's `DeviceType::Cpu`, read through its name: Bevy does not re-export the type.
+    if format!("{:?}", adapter.0.device_type) == "Cpu" {
+        contexts
+            .ctx_mut()?
+            .tessellation_options_mut(|options| options.feathering = false);
+    }
+    Ok(())
 }
 
 /// Larger text than egui's default, readable from the back of a lecture room; with
