@@ -602,7 +602,15 @@ impl SimThread {
         let published = Arc::clone(&latest);
         let thread = std::thread::Builder::new()
             .name("simulation".into())
-            .spawn(move || run(stepper, &inbox, &published))
+            .spawn(move || {
+                // Below the window's threads: when both want the same core, drawing goes first
+                // (a speed the agents cannot keep then shows as "behind"). Where lowering is not
+                // allowed the thread simply keeps the normal priority.
+                let _ = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                );
+                run(stepper, &inbox, &published)
+            })
             .expect("the simulation thread starts");
         Self {
             to_sim,
