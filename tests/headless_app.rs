@@ -504,6 +504,19 @@ fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
     assert_eq!(snapshot(&app).timeline.frontier, target);
 }
 
+/// Writes `lesson` to a temporary file, opens the app in presenter mode on its first slide and
+/// runs four frames (the slide's scene loads and its steps play at the slide's speed).
+fn present(name: &str, lesson: &str) -> App {
+    let path = temp_scene(name, lesson);
+    let loaded = mindgrid::lesson::load(&path).unwrap();
+    let mut app = create_app(&common::scenes_dir().join("showcase.ron"));
+    app.insert_resource(mindgrid::app::lesson::Presenter::new(loaded, 0));
+    for _ in 0..4 {
+        app.update();
+    }
+    app
+}
+
 /// Presenter mode through the window's systems: a slide opens its scene and takes its steps (a
 /// hyperparameter now, a wall at step 50), and the next slide opens the next scene.
 #[test]
@@ -518,13 +531,7 @@ fn a_lesson_opens_its_slides_and_takes_their_steps() {
         scenes.join("dyna_maze.ron").to_str().unwrap(),
         scenes.join("showcase.ron").to_str().unwrap(),
     );
-    let path = temp_scene("lesson", &lesson);
-    let loaded = mindgrid::lesson::load(&path).unwrap();
-    let mut app = create_app(&scenes.join("showcase.ron"));
-    app.insert_resource(mindgrid::app::lesson::Presenter::new(loaded, 0));
-    for _ in 0..4 {
-        app.update();
-    }
+    let mut app = present("lesson", &lesson);
     assert_eq!(
         snapshot(&app).scene.title,
         "The Dyna maze (Sutton & Barto, fig. 8.2)"
@@ -560,12 +567,6 @@ fn a_scheduled_command_that_does_not_apply_never_stops_the_run() {
         "Lesson(title: \"t\", slides: [(scene: {:?}, steps: [Speed(300), At(step: 10, command: Undo)])])",
         scenes.join("dyna_maze.ron").to_str().unwrap(),
     );
-    let path = temp_scene("ignored", &lesson);
-    let loaded = mindgrid::lesson::load(&path).unwrap();
-    let mut app = create_app(&scenes.join("dyna_maze.ron"));
-    app.insert_resource(mindgrid::app::lesson::Presenter::new(loaded, 0));
-    for _ in 0..4 {
-        app.update();
-    }
+    let app = present("ignored", &lesson);
     assert!(snapshot(&app).steps > 50, "{}", snapshot(&app).steps);
 }
