@@ -48,7 +48,8 @@ pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
 pub use parts::policy::{
-    argmax_random_tie, epsilon_greedy, n_step_advantages, sample_move, shortest_move_accuracy,
+    argmax_random_tie, confidence_map, epsilon_greedy, n_step_advantages, sample_move,
+    shortest_move_accuracy,
 };
 pub use parts::q_table::QTable;
 pub use parts::{memory, model, nn};

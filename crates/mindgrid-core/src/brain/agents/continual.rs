@@ -24,7 +24,7 @@ use rand::{Rng, SeedableRng};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, softmax_rows};
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, choice,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, choice, confidence_map,
     epsilon_greedy, hyperparameters, shortest_move_accuracy,
 };
 use crate::world::{Action, Colour, GridWorld, Observation, Teacher};
@@ -601,15 +601,14 @@ impl Agent for Continual {
                 points: t.curve.points(),
             })
             .collect();
-        // The value map: the network's confidence in its preferred move from each cell, for this task.
+        // The value map: the network's confidence in its preferred move from each cell, for this
+        // task. Every floor cell is one row of a single forward pass.
         let mut copy = world.clone();
-        let mut value = vec![f32::NAN; world.cell_count()];
-        let mut greedy = vec![None; world.cell_count()];
-        let mut features = Vec::new();
-        for i in 0..world.cell_count() {
-            if world.cell(i) != crate::world::Cell::Floor {
-                continue;
-            }
+        let floor: Vec<usize> = (0..world.cell_count())
+            .filter(|&i| world.cell(i) == crate::world::Cell::Floor)
+            .collect();
+        let (mut features, mut rows) = (Vec::new(), Vec::new());
+        for &i in &floor {
             copy.set_start(i);
             copy.reset();
             features_of(
@@ -617,18 +616,15 @@ impl Agent for Continual {
                 self.params.task_input,
                 &mut features,
             );
-            let x = Array2::from_shape_vec((1, features.len()), features.clone()).expect("one row");
-            let p = softmax_rows(&self.net.forward(x.view()).output);
-            let (best, confidence) = (0..Action::COUNT)
-                .map(|a| (a, p[[0, a]]))
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-                .unwrap_or((0, 0.0));
-            value[i] = confidence;
-            greedy[i] = Some(Action::from_index(best));
+            rows.extend_from_slice(&features);
         }
+        let values = Array2::from_shape_vec((floor.len(), features.len()), rows)
+            .map(|x| softmax_rows(&self.net.forward(x.view()).output))
+            .map(|p| confidence_map(&p, floor, world.cell_count()))
+            .unwrap_or_default();
         let current = self.accuracies();
         Insight {
-            values: Some(ValueMap { value, greedy }),
+            values: Some(values),
             action_values: Some(self.last_policy),
             action_caption: "Move probabilities here",
             facts: current

@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use crate::ArenaRng;
 use crate::brain::nn::{Mlp, softmax_rows};
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, confidence_map, epsilon_greedy,
     hyperparameters, shortest_move_accuracy,
 };
 use crate::world::{Action, Cell, GridWorld, Observation, Teacher};
@@ -439,20 +439,11 @@ impl Agent for Reptile {
 
     fn insight(&self, world: &GridWorld) -> Insight {
         let net = self.adapted.as_ref().map_or(&self.meta, |(_, net)| net);
-        let cells: Vec<usize> = (0..world.cell_count()).collect();
-        let p = softmax_rows(&net.forward(one_hot_rows(&cells, self.cells).view()).output);
-        let mut value = vec![f32::NAN; world.cell_count()];
-        let mut greedy = vec![None; world.cell_count()];
-        for c in 0..world.cell_count() {
-            if world.cell(c) == Cell::Floor {
-                let (best, confidence) = (0..Action::COUNT)
-                    .map(|a| (a, p[[c, a]]))
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .unwrap_or((0, 0.0));
-                value[c] = confidence;
-                greedy[c] = Some(Action::from_index(best));
-            }
-        }
+        let floor: Vec<usize> = (0..world.cell_count())
+            .filter(|&c| world.cell(c) == Cell::Floor)
+            .collect();
+        let p = softmax_rows(&net.forward(one_hot_rows(&floor, self.cells).view()).output);
+        let values = confidence_map(&p, floor, world.cell_count());
         let latest = self.progress.last().map(|(_, s)| *s);
         let mut facts = vec![("meta-iterations".to_owned(), self.iterations.to_string())];
         // The arena's own episode adapts to whatever goal the room has drawn: say whether meta-
@@ -479,7 +470,7 @@ impl Agent for Reptile {
             ));
         }
         Insight {
-            values: Some(ValueMap { value, greedy }),
+            values: Some(values),
             action_values: Some(self.last_policy),
             action_caption: "Move probabilities here (adapted)",
             facts,

@@ -8,10 +8,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rand::Rng;
 
 use crate::ArenaRng;
+
+/// A parameter array read as one contiguous slice (every array here is built contiguous).
+trait Flat {
+    fn values(&self) -> &[f32];
+}
+
+impl<D: ndarray::Dimension> Flat for ndarray::Array<f32, D> {
+    fn values(&self) -> &[f32] {
+        self.as_slice().expect("contiguous")
+    }
+}
 
 /// A draw from N(0, 1) (Box-Muller), so initial weights depend only on the seed.
 pub fn standard_normal(rng: &mut ArenaRng) -> f32 {
@@ -66,7 +78,9 @@ impl Linear {
 
     /// Accumulates dW += g^T x and db += sum g; returns dx = g W.
     pub fn backward(&mut self, x: ArrayView2<f32>, grad_out: ArrayView2<f32>) -> Array2<f32> {
-        self.gw += &grad_out.t().dot(&x);
+        // dW += g^T x straight into the gradient: the same sums as a product then an add, without
+        // a temporary the size of the weights.
+        general_mat_mul(1.0, &grad_out.t(), &x, 1.0, &mut self.gw);
         self.gb += &grad_out.sum_axis(Axis(0));
         grad_out.dot(&self.w)
     }
@@ -328,14 +342,16 @@ impl Adam {
                 self.first.push(vec![0.0; params.len()]);
                 self.second.push(vec![0.0; params.len()]);
             }
-            let (m, v) = (&mut self.first[i], &mut self.second[i]);
-            for k in 0..params.len() {
-                let g = grads[k];
-                m[k] = b1 * m[k] + (1.0 - b1) * g;
-                v[k] = b2 * v[k] + (1.0 - b2) * g * g;
-                let m_hat = m[k] / correction1;
-                let v_hat = v[k] / correction2;
-                params[k] -= self.learning_rate * m_hat / (v_hat.sqrt() + self.epsilon);
+            debug_assert_eq!(params.len(), grads.len());
+            // Zipped rather than indexed: without bounds checks the loop vectorises, and each
+            // element still gets exactly the same operations in the same order.
+            let moments = self.first[i].iter_mut().zip(self.second[i].iter_mut());
+            for ((p, &g), (m, v)) in params.iter_mut().zip(grads).zip(moments) {
+                *m = b1 * *m + (1.0 - b1) * g;
+                *v = b2 * *v + (1.0 - b2) * g * g;
+                let m_hat = *m / correction1;
+                let v_hat = *v / correction2;
+                *p -= self.learning_rate * m_hat / (v_hat.sqrt() + self.epsilon);
             }
         }
     }
@@ -414,20 +430,21 @@ impl Mlp {
 
     /// All parameters as one flat vector (weights then bias, layer by layer).
     pub fn flat(&self) -> Vec<f32> {
-        let mut out = Vec::new();
-        for layer in &self.layers {
-            out.extend(layer.w.iter());
-            out.extend(layer.b.iter());
-        }
-        out
+        self.concatenate(|layer| [&layer.w, &layer.b])
     }
 
     /// All accumulated gradients as one flat vector, in the order of [`Mlp::flat`].
     pub fn flat_grad(&self) -> Vec<f32> {
-        let mut out = Vec::new();
+        self.concatenate(|layer| [&layer.gw, &layer.gb])
+    }
+
+    /// One flat vector of a weight-shaped and a bias-shaped array of every layer, in layer order.
+    fn concatenate<'a>(&'a self, parts: impl Fn(&'a Linear) -> [&'a dyn Flat; 2]) -> Vec<f32> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         for layer in &self.layers {
-            out.extend(layer.gw.iter());
-            out.extend(layer.gb.iter());
+            for part in parts(layer) {
+                out.extend_from_slice(part.values());
+            }
         }
         out
     }

@@ -1,7 +1,34 @@
-//! Policy helpers shared by the agents: epsilon-greedy, argmax with random ties, imitation accuracy.
+//! Policy helpers shared by the agents: epsilon-greedy, argmax with random ties, imitation
+//! accuracy, and the confidence map of a policy network.
 
 use crate::ArenaRng;
+use crate::brain::ValueMap;
 use crate::world::Action;
+
+/// The map a policy network shows: in each cell, the probability of its preferred move (its
+/// confidence) and that move. `probabilities` has one row of move probabilities per entry of
+/// `cells`, which names the cell each row belongs to; other cells have no estimate.
+pub fn confidence_map(
+    probabilities: &ndarray::Array2<f32>,
+    cells: impl IntoIterator<Item = usize>,
+    cell_count: usize,
+) -> ValueMap {
+    let mut map = ValueMap {
+        value: vec![f32::NAN; cell_count],
+        greedy: vec![None; cell_count],
+    };
+    for (row, cell) in probabilities.rows().into_iter().zip(cells) {
+        let (best, confidence) = row
+            .iter()
+            .copied()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap_or((0, 0.0));
+        map.value[cell] = confidence;
+        map.greedy[cell] = Some(Action::from_index(best));
+    }
+    map
+}
 
 /// The share of rows of `output` (one row of move scores per example) whose best-scoring move is
 /// one of that example's shortest-path moves: the "accuracy" of the imitation learners.
