@@ -2,6 +2,7 @@
 //! there, takes commands between steps, and publishes snapshots the window draws, so drawing never
 //! waits for stepping and stepping never waits for drawing. No Bevy here.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -584,21 +585,53 @@ const BATCH: Duration = Duration::from_millis(2);
 const IDLE: Duration = Duration::from_millis(50);
 /// How long one round of stepping may take before the thread reads its messages again.
 const ROUND: Duration = Duration::from_millis(4);
-/// How often a snapshot is published while stepping fast (about a frame).
-const PUBLISH_EVERY: Duration = Duration::from_millis(15);
+/// While stepping fast, a snapshot goes out once the window has taken the previous one, and at
+/// least this long after it: about once a frame, never more often than frames are drawn.
+const PUBLISH_EVERY: Duration = Duration::from_millis(10);
+/// The longest a fast run goes without publishing even when the window has not taken the last
+/// snapshot (a window that stopped drawing a while, then comes back).
+const PUBLISH_AT_LEAST: Duration = Duration::from_millis(250);
 
 /// The simulation thread, seen from the window: send it messages, read its latest snapshot.
 pub struct SimThread {
     to_sim: Sender<ToSim>,
-    latest: Arc<Mutex<Arc<Snapshot>>>,
+    latest: Arc<Mailbox>,
     thread: Option<JoinHandle<Stepper>>,
+}
+
+/// The latest snapshot, and whether the window has taken it: a snapshot (with its insights) is
+/// made for a frame that will draw it, not for one that is skipped.
+struct Mailbox {
+    snapshot: Mutex<Arc<Snapshot>>,
+    taken: AtomicBool,
+}
+
+impl Mailbox {
+    /// Puts a new snapshot in; the old one is freed outside the lock.
+    fn publish(&self, snapshot: Snapshot) {
+        let old = std::mem::replace(
+            &mut *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()),
+            Arc::new(snapshot),
+        );
+        self.taken.store(false, Ordering::Release);
+        drop(old);
+    }
+
+    /// The latest snapshot, marked as taken.
+    fn take(&self) -> Arc<Snapshot> {
+        self.taken.store(true, Ordering::Release);
+        Arc::clone(&self.snapshot.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl SimThread {
     /// Starts `stepper` on its own thread.
     pub fn spawn(stepper: Stepper) -> Self {
         let (to_sim, inbox) = channel();
-        let latest = Arc::new(Mutex::new(Arc::new(stepper.snapshot())));
+        let latest = Arc::new(Mailbox {
+            snapshot: Mutex::new(Arc::new(stepper.snapshot())),
+            taken: AtomicBool::new(false),
+        });
         let published = Arc::clone(&latest);
         let thread = std::thread::Builder::new()
             .name("simulation".into())
@@ -632,7 +665,7 @@ impl SimThread {
 
     /// The latest snapshot published.
     pub fn latest(&self) -> Arc<Snapshot> {
-        Arc::clone(&self.latest.lock().unwrap_or_else(|e| e.into_inner()))
+        self.latest.take()
     }
 
     /// Stops the thread after the messages sent so far and hands back the stepper.
@@ -655,7 +688,7 @@ impl Drop for SimThread {
 }
 
 /// The thread's loop: messages, steps, snapshots, until the window hangs up; then the stepper.
-fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapshot>>) -> Stepper {
+fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepper {
     let mut last_round = Instant::now();
     let mut last_publish = Instant::now();
     let mut published_version = stepper.version();
@@ -695,16 +728,13 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mutex<Arc<Snapsho
         last_round = now;
         let taken = stepper.advance(elapsed, ROUND);
         // What the window asked for shows at once; slow speeds publish every step, fast ones
-        // about once a frame.
+        // once per frame drawn.
         let slow = matches!(stepper.speed(), Speed::PerSecond(rate) if rate <= 30);
-        let due = answered || (slow && taken > 0) || last_publish.elapsed() >= PUBLISH_EVERY;
+        let since = last_publish.elapsed();
+        let frame_due = since >= PUBLISH_EVERY && latest.taken.load(Ordering::Acquire);
+        let due = answered || (slow && taken > 0) || frame_due || since >= PUBLISH_AT_LEAST;
         if due && stepper.version() != published_version {
-            let snapshot = Arc::new(stepper.snapshot());
-            let old = std::mem::replace(
-                &mut *latest.lock().unwrap_or_else(|e| e.into_inner()),
-                snapshot,
-            );
-            drop(old); // freed outside the lock
+            latest.publish(stepper.snapshot());
             published_version = stepper.version();
             last_publish = Instant::now();
         }
