@@ -183,5 +183,12 @@ fn window_plugins_in(title: String, mode: WindowMode) -> bevy::app::PluginGroupB
 }
 
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn(Camera2d);
+    commands.spawn(camera());
+}
+
+/// The window's camera. It draws nothing itself (egui paints everything, without multisampling),
+/// so it does not multisample: Bevy's default 4x multisampling clears and resolves a 4x-sized
+/// image every frame for nothing, which costs a software renderer about 40 % of its frames.
+pub fn camera() -> impl Bundle {
+    (Camera2d, Msaa::Off)
 }
