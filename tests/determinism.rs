@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use mindgrid::app::stepper::{SimThread, Speed, Stepper, ToSim};
+use mindgrid::app::stepper::{Priority, SimThread, Speed, Stepper, ToSim};
 use mindgrid::command::Command;
 use mindgrid::experiment::Experiment;
 
@@ -51,11 +51,12 @@ fn speed_settings_do_not_change_the_numbers() {
 }
 
 /// The window's path: the experiment on its own thread, driven at changing speeds (slow, fast,
-/// "max") with commands in between, gives the numbers a headless replay of its log gives.
+/// "max", each change into or out of "max" moving it to a thread of another priority) with
+/// commands in between, gives the numbers a headless replay of its log gives.
 #[test]
 fn the_simulation_thread_replays_to_identical_bytes() {
     let scene = common::shipped("episodic_dyna_maze.ron");
-    let thread = SimThread::spawn(Stepper::new(scene.clone(), true));
+    let mut thread = SimThread::spawn(Stepper::new(scene.clone(), true), Priority::DrawingFirst);
     let wait = |ms| std::thread::sleep(Duration::from_millis(ms));
     thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(30))));
     wait(150);
@@ -69,9 +70,14 @@ fn the_simulation_thread_replays_to_identical_bytes() {
     thread.send(ToSim::Command(Command::Amnesia(0)));
     wait(100);
     thread.send(ToSim::SetSpeed(rung(Speed::Max)));
+    thread.respawn(Priority::Even);
+    assert_eq!(thread.priority(), Priority::Even);
     wait(100);
     thread.send(ToSim::Command(Command::ResetArena(1)));
     wait(100);
+    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(12_000))));
+    thread.respawn(Priority::DrawingFirst);
+    wait(50);
     thread.send(ToSim::TogglePlay);
     thread.send(ToSim::Step);
     let stepper = thread.stop().expect("the thread hands back its stepper");

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::stepper::{SimThread, Snapshot, Speed, Stepper, ToSim};
+use super::stepper::{Priority, SimThread, Snapshot, Speed, Stepper, ToSim};
 use crate::experiment::Experiment;
 use crate::scene::Scene;
 
@@ -57,8 +57,9 @@ impl Sim {
         stepper.handle(ToSim::WarmUp(warmup));
         stepper.handle(ToSim::SetSpeed(speed));
         let snapshot = Arc::new(stepper.snapshot());
+        let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
         Self {
-            driver: Driver::Thread(SimThread::spawn(stepper)),
+            driver: Driver::Thread(SimThread::spawn(stepper, priority)),
             snapshot,
             speed,
             selected: 0,
@@ -101,6 +102,14 @@ impl Sim {
     pub fn set_speed(&mut self, index: usize) {
         self.speed = index.min(Speed::LADDER.len() - 1);
         self.send(ToSim::SetSpeed(self.speed));
+        // Into or out of "max": the stepping moves to a thread of the priority it now needs,
+        // after it has taken every message sent so far.
+        let priority = Priority::at(Speed::LADDER[self.speed]);
+        if let Driver::Thread(thread) = &mut self.driver
+            && thread.priority() != priority
+        {
+            thread.respawn(priority);
+        }
     }
 
     /// Asks for a speed `by` rungs faster (negative: slower) than the last asked for.

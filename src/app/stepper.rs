@@ -597,6 +597,27 @@ pub struct SimThread {
     to_sim: Sender<ToSim>,
     latest: Arc<Mailbox>,
     thread: Option<JoinHandle<Stepper>>,
+    priority: Priority,
+}
+
+/// Who goes first when the simulation thread and drawing want the same core.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    /// Drawing: at a set speed the thread runs below the window's threads, so a speed the agents
+    /// cannot keep shows as "behind" instead of slowing the frames.
+    DrawingFirst,
+    /// Neither: at "max" the user asked for steps, and the thread keeps the window's priority.
+    Even,
+}
+
+impl Priority {
+    /// The priority for stepping at `speed`.
+    pub fn at(speed: Speed) -> Self {
+        match speed {
+            Speed::Max => Priority::Even,
+            Speed::PerSecond(_) => Priority::DrawingFirst,
+        }
+    }
 }
 
 /// The latest snapshot, and whether the window has taken it: a snapshot (with its insights) is
@@ -625,8 +646,9 @@ impl Mailbox {
 }
 
 impl SimThread {
-    /// Starts `stepper` on its own thread.
-    pub fn spawn(stepper: Stepper) -> Self {
+    /// Starts `stepper` on its own thread with `priority`. (A thread may lower its own priority
+    /// but, without privileges, not raise it again: a change to "max" starts a new thread.)
+    pub fn spawn(stepper: Stepper, priority: Priority) -> Self {
         let (to_sim, inbox) = channel();
         let latest = Arc::new(Mailbox {
             snapshot: Mutex::new(Arc::new(stepper.snapshot())),
@@ -636,12 +658,12 @@ impl SimThread {
         let thread = std::thread::Builder::new()
             .name("simulation".into())
             .spawn(move || {
-                // Below the window's threads: when both want the same core, drawing goes first
-                // (a speed the agents cannot keep then shows as "behind"). Where lowering is not
-                // allowed the thread simply keeps the normal priority.
-                let _ = thread_priority::set_current_thread_priority(
-                    thread_priority::ThreadPriority::Min,
-                );
+                // Where lowering is not allowed the thread simply keeps the normal priority.
+                if priority == Priority::DrawingFirst {
+                    let _ = thread_priority::set_current_thread_priority(
+                        thread_priority::ThreadPriority::Min,
+                    );
+                }
                 run(stepper, &inbox, &published)
             })
             .expect("the simulation thread starts");
@@ -649,7 +671,21 @@ impl SimThread {
             to_sim,
             latest,
             thread: Some(thread),
+            priority,
         }
+    }
+
+    /// Moves the stepping to a new thread with `priority`, after the old one has taken every
+    /// message sent so far (a thread that stopped on a bug stays stopped).
+    pub fn respawn(&mut self, priority: Priority) {
+        if let Some(stepper) = self.hang_up() {
+            *self = Self::spawn(stepper, priority);
+        }
+    }
+
+    /// The priority the thread was started with.
+    pub fn priority(&self) -> Priority {
+        self.priority
     }
 
     /// Sends a message; it applies at the next step boundary. (A thread that stopped, which only

@@ -2,13 +2,22 @@
 //! and the recorded commands, so that any past step is reached exactly (restore the nearest earlier
 //! snapshot, re-apply the log) and the future can be replayed or branched.
 
+use std::time::{Duration, Instant};
+
 use crate::command::LoggedCommand;
 use crate::experiment::Experiment;
 
 /// The default memory budget for snapshots.
 pub const DEFAULT_BUDGET: usize = 256 << 20;
-/// Lockstep steps between snapshots of recent history (older history is thinned).
+/// The fewest lockstep steps between snapshots of recent history (older history is thinned).
 pub const SNAPSHOT_EVERY: u64 = 500;
+/// Snapshots wait until stepping has taken this many times as long as the last snapshot took, so
+/// taking them costs at most a tenth of the stepping time. Agents that step in microseconds (a
+/// Q-table at "max") are then snapshotted every several thousand steps instead of every 500,
+/// which would have spent most of the time in snapshots; a seek re-steps from the nearest one, so
+/// the gap between them stays a small multiple of one snapshot's time (measured: `bench
+/// --snapshot`).
+const STEPPING_PER_SNAPSHOT: u32 = 10;
 
 /// One restore point.
 struct Point {
@@ -44,6 +53,9 @@ pub struct Timeline {
     /// Every command of the recorded timeline, in order; the experiment's own log is a prefix of it.
     recorded: Vec<LoggedCommand>,
     frontier: u64,
+    /// When the last snapshot was taken, and how long taking it took.
+    last_taken: Instant,
+    last_cost: Duration,
 }
 
 impl Timeline {
@@ -55,6 +67,8 @@ impl Timeline {
             budget: budget.max(1),
             recorded: experiment.log().to_vec(),
             frontier: experiment.steps(),
+            last_taken: Instant::now(),
+            last_cost: Duration::ZERO,
         };
         timeline.take(experiment);
         timeline
@@ -65,7 +79,9 @@ impl Timeline {
         let now = experiment.steps();
         self.frontier = self.frontier.max(now);
         let last = self.points.last().map_or(0, |p| p.step);
-        if now >= last + SNAPSHOT_EVERY {
+        if now >= last + SNAPSHOT_EVERY
+            && self.last_taken.elapsed() >= self.last_cost * STEPPING_PER_SNAPSHOT
+        {
             self.take(experiment);
         }
     }
@@ -143,6 +159,7 @@ impl Timeline {
     /// history stays dense, old history sparser), then if need be the oldest but the first; the
     /// first and the newest always stay.
     fn take(&mut self, experiment: &Experiment) {
+        let started = Instant::now();
         let bytes = lz4_flex::block::compress_prepend_size(&experiment.snapshot());
         self.bytes += bytes.len();
         self.points.push(Point {
@@ -165,5 +182,7 @@ impl Timeline {
             }
             self.bytes = self.points.iter().map(|p| p.bytes.len()).sum();
         }
+        self.last_taken = Instant::now();
+        self.last_cost = self.last_taken - started;
     }
 }
