@@ -57,7 +57,13 @@ struct Cli {
     history_mib: usize,
     /// Open the bare baseline window (Bevy and two egui windows) instead of a scene, with this
     /// camera.
-    #[arg(long, hide = true, value_name = "CAMERA")]
+    #[arg(
+        long,
+        hide = true,
+        value_name = "CAMERA",
+        num_args = 0..=1,
+        default_missing_value = "default"
+    )]
     bare: Option<app::bare::BareCamera>,
 }
 
@@ -281,32 +287,43 @@ fn fps(scenes: &[PathBuf], frames: u32, warmup: u32) -> ExitCode {
             (name.unwrap_or_default(), measure(&[scene.as_os_str()]))
         })
         .collect();
-    let references: Vec<f64> = baselines
+    let after: Vec<f64> = baselines
         .iter()
         .zip(&before)
-        .map(|((_, camera), &first)| (first + bare(camera).unwrap_or(first)) / 2.0)
+        .map(|((_, camera), &first)| bare(camera).unwrap_or(first))
         .collect();
+    let references: Vec<f64> = before
+        .iter()
+        .zip(&after)
+        .map(|(b, a)| (b + a) / 2.0)
+        .collect();
+    println!("{frames} frames after {warmup}, 1280 x 800");
     println!(
-        "{frames} frames after {warmup}, 1280 x 800; each bare window before and after the scenes"
-    );
-    println!(
-        "{:<30} {:>7} {:>13} {:>16}",
+        "{:<30} {:>7} {:>15} {:>19}",
         "window", "fps", "of Bevy's bare", "of mindgrid's bare"
     );
     let row = |name: &str, rate: f64| {
-        println!(
-            "{name:<30} {rate:>7.1} {:>13.0}% {:>16.0}%",
+        print!(
+            "{name:<30} {rate:>7.1} {:>14.0}% {:>18.0}%",
             100.0 * rate / references[0],
             100.0 * rate / references[1]
         );
     };
-    for ((label, _), &reference) in baselines.iter().zip(&references) {
-        row(label, reference);
+    for (((label, _), reference), (first, last)) in baselines
+        .iter()
+        .zip(&references)
+        .zip(before.iter().zip(&after))
+    {
+        row(label, *reference);
+        println!("   (before the scenes {first:.1}, after {last:.1})");
     }
     let mut failed = false;
     for (name, rate) in rates {
         match rate {
-            Some(rate) => row(&name, rate),
+            Some(rate) => {
+                row(&name, rate);
+                println!();
+            }
             None => {
                 println!("{name:<30} {:>7}", "failed");
                 failed = true;

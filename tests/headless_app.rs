@@ -274,6 +274,40 @@ fn keys_are_letters_while_a_number_is_typed() {
     );
 }
 
+/// Only the arena whose insight panel is shown carries the panel's part of its insight (the
+/// continual learner's forgetting curves and importance maps); the others carry what their maps
+/// draw, and with the panel closed none carries more.
+#[test]
+fn only_the_shown_insight_panel_is_computed() {
+    let mut app = create_app(&common::scenes_dir().join("continual_red_blue.ron"));
+    let panels = |app: &App| -> Vec<bool> {
+        let arenas = &snapshot(app).arenas;
+        assert!(
+            arenas
+                .iter()
+                .all(|a| a.insight.as_ref().is_some_and(|i| i.values.is_some())),
+            "every map has its values"
+        );
+        arenas
+            .iter()
+            .map(|a| a.insight.as_ref().is_some_and(|i| i.mechanism.is_some()))
+            .collect()
+    };
+    app.update();
+    assert_eq!(panels(&app), [true, false, false, false]);
+    send(&mut app, AppCommand::Select(2));
+    app.update();
+    assert_eq!(panels(&app), [false, false, true, false]);
+    // Paused, the change still shows at once.
+    send(&mut app, AppCommand::TogglePlay);
+    send(&mut app, AppCommand::InsightPanel(false));
+    app.update();
+    assert_eq!(panels(&app), [false; 4]);
+    send(&mut app, AppCommand::InsightPanel(true));
+    app.update();
+    assert_eq!(panels(&app), [false, false, true, false]);
+}
+
 fn send(app: &mut App, command: AppCommand) {
     app.world_mut().write_message(command);
     app.update();

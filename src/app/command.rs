@@ -30,6 +30,8 @@ pub enum AppCommand {
     Select(usize),
     /// Show the next arena's agent.
     SelectNext,
+    /// The insight panel is shown, or not (a scene's or a slide's panels).
+    InsightPanel(bool),
     /// Read the scene file again.
     Reload,
     /// Open another scene file.
@@ -147,6 +149,7 @@ pub fn apply_commands(
             AppCommand::SetSpeed(index) => sim.set_speed(*index),
             AppCommand::ChangeSpeed(by) => sim.change_speed(*by),
             AppCommand::Select(index) => sim.select(*index),
+            AppCommand::InsightPanel(shown) => sim.insight_panel = *shown,
             AppCommand::SelectNext => {
                 let next = (sim.selected + 1) % sim.snapshot().arenas.len().max(1);
                 sim.select(next);

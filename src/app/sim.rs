@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::stepper::{Priority, SimThread, Snapshot, Speed, Stepper, ToSim};
+use super::stepper::{PanelOf, Priority, SimThread, Snapshot, Speed, Stepper, ToSim};
 use crate::experiment::Experiment;
 use crate::scene::Scene;
 
@@ -28,6 +28,11 @@ pub struct Sim {
     speed: usize,
     /// The arena whose agent the side panels show.
     pub selected: usize,
+    /// Whether the window shows the insight panel (only the selected arena's snapshot then
+    /// carries the panel's part of the insight; with the panel closed, none does).
+    pub insight_panel: bool,
+    /// What the stepping was last told about the panel.
+    panel_sent: PanelOf,
 }
 
 /// Wall-clock time the inline stepping may spend at "max" in one update.
@@ -63,6 +68,8 @@ impl Sim {
             snapshot,
             speed,
             selected: 0,
+            insight_panel: true,
+            panel_sent: PanelOf::Every,
         }
     }
 
@@ -82,6 +89,8 @@ impl Sim {
             driver: Driver::Inline(Box::new(stepper)),
             speed: Speed::DEFAULT,
             selected: 0,
+            insight_panel: true,
+            panel_sent: PanelOf::Every,
         }
     }
 
@@ -131,8 +140,22 @@ impl Sim {
         self.selected = index.min(self.snapshot.arenas.len().saturating_sub(1));
     }
 
+    /// Tells the stepping whose insight panel is shown, when that changed.
+    fn show_panel(&mut self) {
+        let panel = if self.insight_panel {
+            PanelOf::Arena(self.selected)
+        } else {
+            PanelOf::None
+        };
+        if panel != self.panel_sent {
+            self.panel_sent = panel;
+            self.send(ToSim::ShowPanel(panel));
+        }
+    }
+
     /// Steps inline for `elapsed` seconds, or takes the thread's latest snapshot.
     fn update(&mut self, elapsed: f64) {
+        self.show_panel();
         let snapshot = match &mut self.driver {
             Driver::Thread(thread) => thread.latest(),
             Driver::Inline(stepper) => {

@@ -2,14 +2,13 @@
 //! there, takes commands between steps, and publishes snapshots the window draws, so drawing never
 //! waits for stepping and stepping never waits for drawing. No Bevy here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::command::Command;
-use crate::experiment::{Applied, ArenaView, Experiment};
+use crate::experiment::{Applied, ArenaView, Detail, Experiment};
 use crate::scene::Scene;
 use crate::timeline::{SNAPSHOT_EVERY, Timeline, TimelineView};
 
@@ -100,6 +99,20 @@ pub struct Stepper {
     pause_at_success: Option<u64>,
     /// How many planned pauses have happened (the window reveals a prediction's answer then).
     planned_pauses: u64,
+    /// Whose insight panel the window shows: every arena's (until the window says), one arena's,
+    /// or none. The others' snapshots carry only what their maps draw.
+    panel: PanelOf,
+}
+
+/// Which arena's insight panel is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelOf {
+    /// Every arena's (the default, until the window says which it shows).
+    Every,
+    /// This arena's.
+    Arena(usize),
+    /// None: the insight panel is closed.
+    None,
 }
 
 impl Stepper {
@@ -119,6 +132,7 @@ impl Stepper {
             pause_at: None,
             pause_at_success: None,
             planned_pauses: 0,
+            panel: PanelOf::Every,
             experiment,
             playing: true,
             speed: Speed::DEFAULT,
@@ -210,6 +224,13 @@ impl Stepper {
             ToSim::SetSpeed(index) => {
                 self.speed = index.min(Speed::LADDER.len() - 1);
                 self.carry = 0.0;
+            }
+            ToSim::ShowPanel(panel) => {
+                if panel != self.panel {
+                    self.panel = panel;
+                    // A new snapshot, with the panel's insight, even while paused.
+                    self.version += 1;
+                }
             }
             ToSim::Replace(scene) => {
                 let keep = self.experiment.keeps_records();
@@ -416,7 +437,14 @@ impl Stepper {
                 .experiment
                 .arenas()
                 .iter()
-                .map(|a| a.view(true))
+                .enumerate()
+                .map(|(i, arena)| {
+                    arena.view(match self.panel {
+                        PanelOf::Every => Detail::Full,
+                        PanelOf::Arena(shown) if shown == i => Detail::Full,
+                        PanelOf::Arena(_) | PanelOf::None => Detail::Map,
+                    })
+                })
                 .collect(),
             steps: self.experiment.steps(),
             total_steps: self.experiment.total_steps(),
@@ -541,6 +569,9 @@ pub enum ToSim {
     Step,
     /// A rung of [`Speed::LADDER`].
     SetSpeed(usize),
+    /// The window shows this arena's insight panel (or none): only its snapshot carries the
+    /// panel's part of the insight.
+    ShowPanel(PanelOf),
     /// A new scene (a reload): a fresh experiment at the same speed.
     Replace(Box<Scene>),
     /// Steps every arena this many times at once (`--warmup`).
@@ -621,27 +652,35 @@ impl Priority {
 }
 
 /// The latest snapshot, and whether the window has taken it: a snapshot (with its insights) is
-/// made for a frame that will draw it, not for one that is skipped.
-struct Mailbox {
-    snapshot: Mutex<Arc<Snapshot>>,
-    taken: AtomicBool,
-}
+/// made for a frame that will draw it, not for one that is skipped. Both sit under one lock, so
+/// "taken" always speaks of the snapshot beside it.
+struct Mailbox(Mutex<(Arc<Snapshot>, bool)>);
 
 impl Mailbox {
+    fn new(snapshot: Snapshot) -> Self {
+        Self(Mutex::new((Arc::new(snapshot), false)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Arc<Snapshot>, bool)> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Puts a new snapshot in; the old one is freed outside the lock.
     fn publish(&self, snapshot: Snapshot) {
-        let old = std::mem::replace(
-            &mut *self.snapshot.lock().unwrap_or_else(|e| e.into_inner()),
-            Arc::new(snapshot),
-        );
-        self.taken.store(false, Ordering::Release);
+        let old = std::mem::replace(&mut *self.lock(), (Arc::new(snapshot), false));
         drop(old);
     }
 
     /// The latest snapshot, marked as taken.
     fn take(&self) -> Arc<Snapshot> {
-        self.taken.store(true, Ordering::Release);
-        Arc::clone(&self.snapshot.lock().unwrap_or_else(|e| e.into_inner()))
+        let mut latest = self.lock();
+        latest.1 = true;
+        Arc::clone(&latest.0)
+    }
+
+    /// Whether the window has taken the latest snapshot.
+    fn taken(&self) -> bool {
+        self.lock().1
     }
 }
 
@@ -649,11 +688,13 @@ impl SimThread {
     /// Starts `stepper` on its own thread with `priority`. (A thread may lower its own priority
     /// but, without privileges, not raise it again: a change to "max" starts a new thread.)
     pub fn spawn(stepper: Stepper, priority: Priority) -> Self {
+        let latest = Arc::new(Mailbox::new(stepper.snapshot()));
+        Self::spawn_into(stepper, priority, latest)
+    }
+
+    /// Starts `stepper` on its own thread, publishing into `latest`.
+    fn spawn_into(stepper: Stepper, priority: Priority, latest: Arc<Mailbox>) -> Self {
         let (to_sim, inbox) = channel();
-        let latest = Arc::new(Mailbox {
-            snapshot: Mutex::new(Arc::new(stepper.snapshot())),
-            taken: AtomicBool::new(false),
-        });
         let published = Arc::clone(&latest);
         let thread = std::thread::Builder::new()
             .name("simulation".into())
@@ -679,7 +720,9 @@ impl SimThread {
     /// message sent so far (a thread that stopped on a bug stays stopped).
     pub fn respawn(&mut self, priority: Priority) {
         if let Some(stepper) = self.hang_up() {
-            *self = Self::spawn(stepper, priority);
+            // The new thread publishes into the same mailbox: the window keeps drawing the latest
+            // snapshot meanwhile, and no second one is made here.
+            *self = Self::spawn_into(stepper, priority, Arc::clone(&self.latest));
         }
     }
 
@@ -767,7 +810,7 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
         // once per frame drawn.
         let slow = matches!(stepper.speed(), Speed::PerSecond(rate) if rate <= 30);
         let since = last_publish.elapsed();
-        let frame_due = since >= PUBLISH_EVERY && latest.taken.load(Ordering::Acquire);
+        let frame_due = since >= PUBLISH_EVERY && latest.taken();
         let due = answered || (slow && taken > 0) || frame_due || since >= PUBLISH_AT_LEAST;
         if due && stepper.version() != published_version {
             latest.publish(stepper.snapshot());

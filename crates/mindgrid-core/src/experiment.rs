@@ -338,8 +338,9 @@ impl Arena {
         &self.episodes
     }
 
-    /// What the window draws of this arena now; `insight` when asked for.
-    pub fn view(&self, insight: bool) -> ArenaView {
+    /// What the window draws of this arena now, with as much of the agent's insight as `detail`
+    /// asks for.
+    pub fn view(&self, detail: Detail) -> ArenaView {
         ArenaView {
             name: self.name.clone(),
             world: self.world.clone(),
@@ -356,7 +357,11 @@ impl Arena {
             steps_in_episode: self.steps_in_episode,
             total_steps: self.total_steps,
             task: self.task,
-            insight: insight.then(|| self.insight()),
+            insight: match detail {
+                Detail::Bare => None,
+                Detail::Map => Some(self.agent.map_insight(&self.world)),
+                Detail::Full => Some(self.insight()),
+            },
             map: self.map.clone(),
             map_warning: self.map_warning,
             human: self.is_human(),
@@ -417,6 +422,17 @@ impl Arena {
         let live = self.agent.spec().live_part(&self.requested);
         self.agent.retune(&live);
     }
+}
+
+/// How much of an agent's insight a view carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// None.
+    Bare,
+    /// What the map draws ([`crate::brain::Agent::map_insight`]).
+    Map,
+    /// Everything, for the agent's panel too.
+    Full,
 }
 
 /// A copy of what the window shows of one arena, made by the simulation and drawn by the window.

@@ -11,8 +11,13 @@ use crate::experiment::Experiment;
 pub const DEFAULT_BUDGET: usize = 256 << 20;
 /// The fewest lockstep steps between snapshots of recent history (older history is thinned).
 pub const SNAPSHOT_EVERY: u64 = 500;
-/// Snapshots wait until stepping has taken this many times as long as the last snapshot took, so
-/// taking them costs at most a tenth of the stepping time. Agents that step in microseconds (a
+/// The most snapshots kept, whatever the budget: thinning keeps recent history dense and old
+/// history sparse, so 4,096 restore points cover any run finely enough, and a quick agent at "max"
+/// (thousands of small snapshots a second) holds a few MiB instead of the whole budget.
+pub const MOST_POINTS: usize = 4096;
+/// Snapshots wait until this many times as long as the last snapshot took has passed on the
+/// clock since it (stepping, or waiting between steps at a set speed), so at "max" taking them
+/// costs at most a tenth of the stepping time. Agents that step in microseconds (a
 /// Q-table at "max") are then snapshotted every several thousand steps instead of every 500,
 /// which would have spent most of the time in snapshots; a seek re-steps from the nearest one, so
 /// the gap between them stays a small multiple of one snapshot's time (measured: `bench
@@ -38,6 +43,8 @@ pub struct TimelineView {
     pub earliest: u64,
     /// Bytes the snapshots hold, and the budget.
     pub bytes: (usize, usize),
+    /// How many snapshots there are.
+    pub snapshots: usize,
     /// Steps where recorded commands apply (edits, sliders, resets), at most [`MARKS`].
     pub marks: Vec<u64>,
 }
@@ -56,6 +63,10 @@ pub struct Timeline {
     /// When the last snapshot was taken, and how long taking it took.
     last_taken: Instant,
     last_cost: Duration,
+    /// The most snapshots kept ([`MOST_POINTS`] unless a test asks for fewer).
+    most_points: usize,
+    /// [`STEPPING_PER_SNAPSHOT`], or 0: every [`SNAPSHOT_EVERY`] steps whatever the clock says.
+    stepping_per_snapshot: u32,
 }
 
 impl Timeline {
@@ -69,9 +80,24 @@ impl Timeline {
             frontier: experiment.steps(),
             last_taken: Instant::now(),
             last_cost: Duration::ZERO,
+            most_points: MOST_POINTS,
+            stepping_per_snapshot: STEPPING_PER_SNAPSHOT,
         };
         timeline.take(experiment);
         timeline
+    }
+
+    /// The same timeline taking a snapshot every [`SNAPSHOT_EVERY`] steps, however quick the
+    /// stepping (tests that need to know where the snapshots are).
+    pub fn by_steps_only(mut self) -> Self {
+        self.stepping_per_snapshot = 0;
+        self
+    }
+
+    /// The same timeline keeping at most `points` snapshots (at least 2).
+    pub fn keeping_at_most(mut self, points: usize) -> Self {
+        self.most_points = points.max(2);
+        self
     }
 
     /// After steps: moves the live edge, and takes a snapshot when one is due.
@@ -80,7 +106,7 @@ impl Timeline {
         self.frontier = self.frontier.max(now);
         let last = self.points.last().map_or(0, |p| p.step);
         if now >= last + SNAPSHOT_EVERY
-            && self.last_taken.elapsed() >= self.last_cost * STEPPING_PER_SNAPSHOT
+            && self.last_taken.elapsed() >= self.last_cost * self.stepping_per_snapshot
         {
             self.take(experiment);
         }
@@ -151,13 +177,14 @@ impl Timeline {
             frontier: self.frontier,
             earliest: self.points.first().map_or(0, |p| p.step),
             bytes: (self.bytes, self.budget),
+            snapshots: self.points.len(),
             marks: marks.into_iter().step_by(stride).collect(),
         }
     }
 
-    /// Takes a snapshot now; over budget, every other snapshot of the older half goes (recent
-    /// history stays dense, old history sparser), then if need be the oldest but the first; the
-    /// first and the newest always stay.
+    /// Takes a snapshot now; over budget (or over the most snapshots kept), every other snapshot
+    /// of the older half goes (recent history stays dense, old history sparser), then if need be
+    /// the oldest but the first; the first and the newest always stay.
     fn take(&mut self, experiment: &Experiment) {
         let started = Instant::now();
         let bytes = lz4_flex::block::compress_prepend_size(&experiment.snapshot());
@@ -167,7 +194,9 @@ impl Timeline {
             commands: experiment.log().len(),
             bytes,
         });
-        while self.bytes > self.budget && self.points.len() > 2 {
+        while (self.bytes > self.budget || self.points.len() > self.most_points)
+            && self.points.len() > 2
+        {
             let half = self.points.len() / 2;
             let before = self.points.len();
             let mut index = 0;

@@ -7,7 +7,7 @@ mod common;
 use mindgrid_core::brain::BrainSpec;
 use mindgrid_core::command::Command;
 use mindgrid_core::edit::{Map, Reach, Tile};
-use mindgrid_core::experiment::{Applied, Experiment};
+use mindgrid_core::experiment::{Applied, Detail, Experiment};
 use mindgrid_core::scene::{self, AgentSpec};
 use mindgrid_core::world::{Action, Cell};
 
@@ -239,7 +239,7 @@ fn you_play_takes_over_an_arena_and_hands_it_back() {
         experiment.apply(Command::Move { arena: 0, action });
         assert_eq!(experiment.step_n(5), 1);
     }
-    let view = experiment.arenas()[0].view(false);
+    let view = experiment.arenas()[0].view(Detail::Bare);
     let yours = view.your_curve.expect("the person's curve");
     assert_eq!(yours.buckets().iter().map(|b| b.count).sum::<u32>(), 1);
     assert_eq!(
@@ -338,7 +338,7 @@ fn an_edit_after_a_task_switch_paints_what_is_shown() {
         "the base map has a wall there already"
     );
     assert_eq!(cell(&experiment, 1, 0, 3), Cell::Wall);
-    let view = experiment.arenas()[0].view(false);
+    let view = experiment.arenas()[0].view(Detail::Bare);
     assert!(
         view.map_warning.is_some_and(|w| w.contains("reached")),
         "the wall row is closed: the goal is out of reach, and the arena says so"
@@ -349,7 +349,12 @@ fn an_edit_after_a_task_switch_paints_what_is_shown() {
         Cell::Floor,
         "a new gap in the middle"
     );
-    assert!(experiment.arenas()[0].view(false).map_warning.is_none());
+    assert!(
+        experiment.arenas()[0]
+            .view(Detail::Bare)
+            .map_warning
+            .is_none()
+    );
     experiment.apply(Command::Undo);
     experiment.apply(Command::Undo);
     assert_eq!(

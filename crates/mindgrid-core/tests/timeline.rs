@@ -7,7 +7,7 @@ mod common;
 use mindgrid_core::command::{Command, LoggedCommand};
 use mindgrid_core::edit::{Reach, Tile};
 use mindgrid_core::experiment::{Applied, Experiment};
-use mindgrid_core::timeline::Timeline;
+use mindgrid_core::timeline::{MOST_POINTS, Timeline};
 
 fn script() -> Vec<LoggedCommand> {
     let paint = |stroke, cells: &[(u32, u32)]| Command::Paint {
@@ -38,8 +38,19 @@ fn script() -> Vec<LoggedCommand> {
 /// Runs the script live in chunks of `chunk` steps to `end`, noting the timeline, and records the
 /// fingerprint at every multiple of 250 steps.
 fn live_run(budget: usize, end: u64) -> (Experiment, Timeline, Vec<(u64, u64)>) {
+    live_run_keeping(budget, MOST_POINTS, end)
+}
+
+/// [`live_run`] with a timeline of at most `points` snapshots.
+fn live_run_keeping(
+    budget: usize,
+    points: usize,
+    end: u64,
+) -> (Experiment, Timeline, Vec<(u64, u64)>) {
     let mut live = Experiment::new(common::shipped("episodic_dyna_maze.ron"));
-    let mut timeline = Timeline::new(&live, budget);
+    let mut timeline = Timeline::new(&live, budget)
+        .keeping_at_most(points)
+        .by_steps_only();
     let script = script();
     let mut prints = vec![(0, live.fingerprint())];
     while live.steps() < end {
@@ -66,19 +77,35 @@ fn any_past_step_is_restored_exactly() {
     }
 }
 
-#[test]
-fn a_small_budget_thins_old_history_and_stays_exact() {
-    let (_, timeline, prints) = live_run(200_000, 20_000);
+/// A timeline kept within `budget` bytes and `points` snapshots over 20,000 steps (40 snapshots
+/// unthinned): it was thinned, kept the start, and every step it reaches is exact.
+fn thinned_and_exact(budget: usize, points: usize) {
+    let (_, timeline, prints) = live_run_keeping(budget, points, 20_000);
     let view = timeline.view();
     assert!(view.bytes.0 <= view.bytes.1, "{:?}", view.bytes);
+    assert!(
+        view.snapshots < 40 && view.snapshots <= points,
+        "{} snapshots",
+        view.snapshots
+    );
     assert_eq!(view.earliest, 0, "the start is always kept");
-    for &(step, print) in prints.iter().step_by(7) {
+    for &(step, print) in prints.iter().step_by(5) {
         assert_eq!(
             timeline.seek(step).unwrap().fingerprint(),
             print,
             "step {step}"
         );
     }
+}
+
+#[test]
+fn a_small_budget_thins_old_history_and_stays_exact() {
+    thinned_and_exact(200_000, MOST_POINTS);
+}
+
+#[test]
+fn few_snapshots_kept_thin_old_history_and_stay_exact() {
+    thinned_and_exact(256 << 20, 8);
 }
 
 #[test]

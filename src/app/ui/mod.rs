@@ -239,6 +239,10 @@ fn draw_window(
                 agent_panel::show(ui, &sim, &file, &mut commands)
             });
     }
+    if panels.contains(&Panel::Insight) != sim.insight_panel {
+        // Only a shown panel's insight is computed.
+        commands.push(AppCommand::InsightPanel(!sim.insight_panel));
+    }
     if panels.contains(&Panel::Insight) {
         egui::Panel::right("insight")
             .resizable(true)

@@ -87,6 +87,13 @@ pub trait Agent: Send + Sync + std::any::Any {
     fn end_episode(&mut self, _rng: &mut ArenaRng) {}
     /// What the agent thinks now, for the window. Cheap, and never needed for learning.
     fn insight(&self, world: &GridWorld) -> Insight;
+    /// What the map draws of the agent's thinking: the value map and the mechanism's marks on the
+    /// map (where attention looks, imagined rollouts). By default the whole insight; an agent whose
+    /// panel costs more than its map (evaluations, importance maps) leaves the panel's parts out,
+    /// and the window asks for them only for the arena whose panel is open.
+    fn map_insight(&self, world: &GridWorld) -> Insight {
+        self.insight(world)
+    }
     /// The agent's kind and current hyperparameters.
     fn spec(&self) -> BrainSpec;
     /// Takes new hyperparameters of the same kind without forgetting what was learned. The arena

@@ -253,6 +253,13 @@ impl GridWorld {
         self.cells[i]
     }
 
+    /// The floor cells, in row-major order.
+    pub fn floor_cells(&self) -> Vec<usize> {
+        (0..self.cell_count())
+            .filter(|&i| self.cell(i) == Cell::Floor)
+            .collect()
+    }
+
     /// All cells, row-major.
     pub fn cells(&self) -> &[Cell] {
         &self.cells

@@ -24,8 +24,8 @@ use rand::{Rng, SeedableRng};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, softmax_rows};
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, choice, confidence_map,
-    epsilon_greedy, hyperparameters, shortest_move_accuracy,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, choice,
+    confidence_map, epsilon_greedy, hyperparameters, shortest_move_accuracy,
 };
 use crate::world::{Action, Colour, GridWorld, Observation, Teacher};
 
@@ -500,6 +500,31 @@ impl Continual {
         }
     }
 
+    /// The value map: the network's confidence in its preferred move from each floor cell, for
+    /// this task. Every floor cell is one row of a single forward pass.
+    fn value_map(&self, world: &GridWorld) -> ValueMap {
+        let mut copy = world.clone();
+        let floor = world.floor_cells();
+        let (mut features, mut rows) = (Vec::new(), Vec::new());
+        for &i in &floor {
+            copy.set_start(i);
+            copy.reset();
+            features_of(
+                &Observation::of(&copy),
+                self.params.task_input,
+                &mut features,
+            );
+            rows.extend_from_slice(&features);
+        }
+        match Array2::from_shape_vec((floor.len(), features.len()), rows) {
+            Ok(x) if !floor.is_empty() => {
+                let p = softmax_rows(&self.net.forward(x.view()).output);
+                confidence_map(&p, floor, world.cell_count())
+            }
+            _ => confidence_map(&Array2::zeros((0, Action::COUNT)), [], world.cell_count()),
+        }
+    }
+
     /// Accuracy on every task seen, now.
     pub fn accuracies(&self) -> Vec<(Option<Colour>, f32)> {
         (0..self.tasks.len())
@@ -601,27 +626,7 @@ impl Agent for Continual {
                 points: t.curve.points(),
             })
             .collect();
-        // The value map: the network's confidence in its preferred move from each cell, for this
-        // task. Every floor cell is one row of a single forward pass.
-        let mut copy = world.clone();
-        let floor: Vec<usize> = (0..world.cell_count())
-            .filter(|&i| world.cell(i) == crate::world::Cell::Floor)
-            .collect();
-        let (mut features, mut rows) = (Vec::new(), Vec::new());
-        for &i in &floor {
-            copy.set_start(i);
-            copy.reset();
-            features_of(
-                &Observation::of(&copy),
-                self.params.task_input,
-                &mut features,
-            );
-            rows.extend_from_slice(&features);
-        }
-        let values = Array2::from_shape_vec((floor.len(), features.len()), rows)
-            .map(|x| softmax_rows(&self.net.forward(x.view()).output))
-            .map(|p| confidence_map(&p, floor, world.cell_count()))
-            .unwrap_or_default();
+        let values = self.value_map(world);
         let current = self.accuracies();
         Insight {
             values: Some(values),
@@ -653,6 +658,13 @@ impl Agent for Continual {
                 floors: self.floors.clone(),
                 path_integral: self.params.importance == Importance::PathIntegral,
             })),
+        }
+    }
+
+    fn map_insight(&self, world: &GridWorld) -> Insight {
+        Insight {
+            values: Some(self.value_map(world)),
+            ..Insight::default()
         }
     }
 

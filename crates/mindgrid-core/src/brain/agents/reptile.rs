@@ -22,8 +22,8 @@ use rand::{Rng, SeedableRng};
 use crate::ArenaRng;
 use crate::brain::nn::{Mlp, softmax_rows};
 use crate::brain::{
-    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, confidence_map, epsilon_greedy,
-    hyperparameters, shortest_move_accuracy,
+    Agent, Brain, BrainSpec, Curve, Insight, Mechanism, Transition, ValueMap, confidence_map,
+    epsilon_greedy, hyperparameters, shortest_move_accuracy,
 };
 use crate::world::{Action, Cell, GridWorld, Observation, Teacher};
 
@@ -393,6 +393,17 @@ impl Brain for Reptile {
     }
 }
 
+impl Reptile {
+    /// The adapted network's confidence in its preferred move from each floor cell, one forward
+    /// pass for all of them.
+    fn value_map(&self, world: &GridWorld) -> ValueMap {
+        let net = self.adapted.as_ref().map_or(&self.meta, |(_, net)| net);
+        let floor = world.floor_cells();
+        let p = softmax_rows(&net.forward(one_hot_rows(&floor, self.cells).view()).output);
+        confidence_map(&p, floor, world.cell_count())
+    }
+}
+
 impl Agent for Reptile {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         // The goal is hidden from the network; the teacher says where it is only through the
@@ -438,12 +449,7 @@ impl Agent for Reptile {
     }
 
     fn insight(&self, world: &GridWorld) -> Insight {
-        let net = self.adapted.as_ref().map_or(&self.meta, |(_, net)| net);
-        let floor: Vec<usize> = (0..world.cell_count())
-            .filter(|&c| world.cell(c) == Cell::Floor)
-            .collect();
-        let p = softmax_rows(&net.forward(one_hot_rows(&floor, self.cells).view()).output);
-        let values = confidence_map(&p, floor, world.cell_count());
+        let values = self.value_map(world);
         let latest = self.progress.last().map(|(_, s)| *s);
         let mut facts = vec![("meta-iterations".to_owned(), self.iterations.to_string())];
         // The arena's own episode adapts to whatever goal the room has drawn: say whether meta-
@@ -481,6 +487,13 @@ impl Agent for Reptile {
                 goals: (self.train.len(), self.held_out.len()),
                 floors: floors(&self.held_out, self.cells),
             })),
+        }
+    }
+
+    fn map_insight(&self, world: &GridWorld) -> Insight {
+        Insight {
+            values: Some(self.value_map(world)),
+            ..Insight::default()
         }
     }
 

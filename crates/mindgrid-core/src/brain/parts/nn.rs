@@ -14,17 +14,6 @@ use rand::Rng;
 
 use crate::ArenaRng;
 
-/// A parameter array read as one contiguous slice (every array here is built contiguous).
-trait Flat {
-    fn values(&self) -> &[f32];
-}
-
-impl<D: ndarray::Dimension> Flat for ndarray::Array<f32, D> {
-    fn values(&self) -> &[f32] {
-        self.as_slice().expect("contiguous")
-    }
-}
-
 /// A draw from N(0, 1) (Box-Muller), so initial weights depend only on the seed.
 pub fn standard_normal(rng: &mut ArenaRng) -> f32 {
     let u1: f32 = rng.random::<f32>().max(f32::MIN_POSITIVE);
@@ -78,8 +67,10 @@ impl Linear {
 
     /// Accumulates dW += g^T x and db += sum g; returns dx = g W.
     pub fn backward(&mut self, x: ArrayView2<f32>, grad_out: ArrayView2<f32>) -> Array2<f32> {
-        // dW += g^T x straight into the gradient: the same sums as a product then an add, without
-        // a temporary the size of the weights.
+        // dW += g^T x straight into the gradient, without a temporary the size of the weights.
+        // matrixmultiply adds each block of 256 rows of the batch into dW as it goes, so this is
+        // bit for bit a product then an add while the batch has at most 256 rows or dW starts at
+        // zero (every use here: batches of at most 225 rows, or a zeroed gradient).
         general_mat_mul(1.0, &grad_out.t(), &x, 1.0, &mut self.gw);
         self.gb += &grad_out.sum_axis(Axis(0));
         grad_out.dot(&self.w)
@@ -89,6 +80,21 @@ impl Linear {
     pub fn zero_grad(&mut self) {
         self.gw.fill(0.0);
         self.gb.fill(0.0);
+    }
+
+    /// The weights and the biases, each with its gradient, to read.
+    pub fn parameters(&self) -> [(&[f32], &[f32]); 2] {
+        let contiguous = "parameters are built contiguous";
+        [
+            (
+                self.w.as_slice().expect(contiguous),
+                self.gw.as_slice().expect(contiguous),
+            ),
+            (
+                self.b.as_slice().expect(contiguous),
+                self.gb.as_slice().expect(contiguous),
+            ),
+        ]
     }
 
     /// The weights and the biases, each with its gradient (for optimisers).
@@ -342,7 +348,10 @@ impl Adam {
                 self.first.push(vec![0.0; params.len()]);
                 self.second.push(vec![0.0; params.len()]);
             }
-            debug_assert_eq!(params.len(), grads.len());
+            assert!(
+                params.len() == grads.len() && self.first[i].len() == params.len(),
+                "Adam: tensor {i} changed shape"
+            );
             // Zipped rather than indexed: without bounds checks the loop vectorises, and each
             // element still gets exactly the same operations in the same order.
             let moments = self.first[i].iter_mut().zip(self.second[i].iter_mut());
@@ -430,20 +439,20 @@ impl Mlp {
 
     /// All parameters as one flat vector (weights then bias, layer by layer).
     pub fn flat(&self) -> Vec<f32> {
-        self.concatenate(|layer| [&layer.w, &layer.b])
+        self.concatenate(|layer| Linear::parameters(layer).map(|(values, _)| values))
     }
 
     /// All accumulated gradients as one flat vector, in the order of [`Mlp::flat`].
     pub fn flat_grad(&self) -> Vec<f32> {
-        self.concatenate(|layer| [&layer.gw, &layer.gb])
+        self.concatenate(|layer| Linear::parameters(layer).map(|(_, gradients)| gradients))
     }
 
-    /// One flat vector of a weight-shaped and a bias-shaped array of every layer, in layer order.
-    fn concatenate<'a>(&'a self, parts: impl Fn(&'a Linear) -> [&'a dyn Flat; 2]) -> Vec<f32> {
+    /// One flat vector of two slices of every layer, in layer order.
+    fn concatenate<'a>(&'a self, parts: impl Fn(&'a Linear) -> [&'a [f32]; 2]) -> Vec<f32> {
         let mut out = Vec::with_capacity(self.parameter_count());
         for layer in &self.layers {
             for part in parts(layer) {
-                out.extend_from_slice(part.values());
+                out.extend_from_slice(part);
             }
         }
         out
