@@ -78,7 +78,9 @@ pub fn show(
         block.x * columns as f32 + GAP * (columns as f32 - 1.0),
         block.y * rows as f32 + GAP * (rows as f32 - 1.0),
     );
-    let origin = area.center() - used / 2.0;
+    // On whole points: a side panel a fraction of a point wider for a frame does not shimmer the
+    // maps.
+    let origin = (area.center() - used / 2.0).round();
     let mut clicked = None;
     let no_insight = Insight::default();
     // The agent can be caught only when it stands still enough: paused, or every step drawn.

@@ -65,32 +65,34 @@ pub fn show(
             charts::move_bars(ui, "action values", values.map(Some), None, "");
             ui.separator();
         }
-        egui::Grid::new("facts").num_columns(2).show(ui, |ui| {
-            for (label, value) in &insight.facts {
-                ui.label(label);
-                ui.monospace(value);
-                ui.end_row();
-            }
-            if let Some(last) = last_action {
-                ui.label("last move");
-                ui.monospace(format!("{last:?}"));
-                ui.end_row();
-            }
-            ui.label("episodes");
-            ui.monospace(arena.episodes.to_string());
-            ui.end_row();
-            if let Some(last) = &arena.last_episode {
-                ui.label("last episode");
-                ui.monospace(format!(
-                    "{} steps, return {:.2}",
-                    last.steps, last.episode_return
-                ));
-                ui.end_row();
-            }
-            ui.label("task");
-            ui.monospace(snapshot.scene.task_name(arena.task));
-            ui.end_row();
-        });
+        // Values wrap within the panel: a long one ("column 4, row 4: held out …") must not
+        // widen the panel, which would narrow the arenas from one frame to the next.
+        let mut facts: Vec<(&str, String)> = insight
+            .facts
+            .iter()
+            .map(|(label, value)| (label.as_str(), value.clone()))
+            .collect();
+        if let Some(last) = last_action {
+            facts.push(("last move", format!("{last:?}")));
+        }
+        facts.push(("episodes", arena.episodes.to_string()));
+        if let Some(last) = &arena.last_episode {
+            let summary = format!("{} steps, return {:.2}", last.steps, last.episode_return);
+            facts.push(("last episode", summary));
+        }
+        facts.push(("task", snapshot.scene.task_name(arena.task)));
+        let label_width: f32 = 120.0;
+        egui::Grid::new("facts")
+            .num_columns(2)
+            .min_col_width(label_width.min(ui.available_width() / 2.0))
+            .max_col_width((ui.available_width() - label_width - 8.0).max(60.0))
+            .show(ui, |ui| {
+                for (label, value) in facts {
+                    ui.label(label);
+                    ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+                    ui.end_row();
+                }
+            });
     });
 }
 
