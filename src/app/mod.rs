@@ -8,6 +8,7 @@ pub mod display;
 pub mod edit;
 pub mod keys;
 pub mod lesson;
+pub mod pace;
 pub mod scene_file;
 pub mod settings;
 pub mod sim;
@@ -103,6 +104,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             ui::plugin,
             capture::plugin,
             clip::plugin,
+            pace::plugin,
         ))
         .insert_resource(sim::Sim::threaded_from(
             options

@@ -77,8 +77,7 @@ fn edges_for_the_renderer(
         return Ok(());
     };
     *decided = true;
-    // wgpu's `DeviceType::Cpu`, read through its name: Bevy does not re-export the type.
-    if format!("{:?}", adapter.0.device_type) == "Cpu" {
+    if crate::app::pace::software_renderer(&adapter) {
         contexts
             .ctx_mut()?
             .tessellation_options_mut(|options| options.feathering = false);
