@@ -279,7 +279,10 @@ fn keys_are_letters_while_a_number_is_typed() {
 /// draw, and with the panel closed none carries more.
 #[test]
 fn only_the_shown_insight_panel_is_computed() {
-    let mut app = create_app(&common::scenes_dir().join("continual_red_blue.ron"));
+    let original =
+        std::fs::read_to_string(common::scenes_dir().join("continual_red_blue.ron")).unwrap();
+    let path = temp_scene("panel", &original);
+    let mut app = create_app(&path);
     let panels = |app: &App| -> Vec<bool> {
         let arenas = &snapshot(app).arenas;
         assert!(
@@ -306,6 +309,17 @@ fn only_the_shown_insight_panel_is_computed() {
     send(&mut app, AppCommand::InsightPanel(true));
     app.update();
     assert_eq!(panels(&app), [false, false, true, false]);
+    // The scene reloaded with two arenas: the selection moves to the last, and its panel with it.
+    let two: String = original
+        .lines()
+        .filter(|line| !line.contains("replay 10%") && !line.contains("SI, c 0.3"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&path, two).unwrap();
+    send(&mut app, AppCommand::Reload);
+    app.update();
+    app.update();
+    assert_eq!(panels(&app), [false, true]);
 }
 
 fn send(app: &mut App, command: AppCommand) {

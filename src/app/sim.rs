@@ -175,6 +175,8 @@ impl Sim {
         self.selected = self
             .selected
             .min(self.snapshot.arenas.len().saturating_sub(1));
+        // A scene with fewer arenas moved the selection: the panel follows it now.
+        self.show_panel();
     }
 }
 

@@ -225,13 +225,9 @@ impl Stepper {
                 self.speed = index.min(Speed::LADDER.len() - 1);
                 self.carry = 0.0;
             }
-            ToSim::ShowPanel(panel) => {
-                if panel != self.panel {
-                    self.panel = panel;
-                    // A new snapshot, with the panel's insight, even while paused.
-                    self.version += 1;
-                }
-            }
+            // Like every message, it counts as a change: a new snapshot, with the panel's
+            // insight, goes out even while paused.
+            ToSim::ShowPanel(panel) => self.panel = panel,
             ToSim::Replace(scene) => {
                 let keep = self.experiment.keeps_records();
                 self.scene = Arc::new((*scene).clone());
@@ -429,7 +425,9 @@ impl Stepper {
         taken
     }
 
-    /// What the window draws: every arena's view, with insights.
+    /// What the window draws: every arena's view, with the whole insight for the arena whose
+    /// insight panel is shown (every arena's until the window says) and what the map draws for
+    /// the others.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             scene: Arc::clone(&self.scene),

@@ -468,7 +468,8 @@ pub struct ArenaView {
     pub total_steps: u64,
     /// Index of the task in force.
     pub task: usize,
-    /// What the agent thinks now, when it was asked for.
+    /// What the agent thinks now, as much as the view was asked for ([`Detail`]): none, what the
+    /// map draws, or everything.
     pub insight: Option<Insight>,
     /// The arena's map as edited (what a reset rebuilds, and what Save writes).
     pub map: Map,

@@ -65,8 +65,8 @@ pub fn show(
             charts::move_bars(ui, "action values", values.map(Some), None, "");
             ui.separator();
         }
-        // Values wrap within the panel: a long one ("column 4, row 4: held out …") must not
-        // widen the panel, which would narrow the arenas from one frame to the next.
+        // Facts wrap within the panel: a long one ("column 4, row 4: held out …") must not widen
+        // the panel, which would narrow the arenas from one frame to the next.
         let mut facts: Vec<(&str, String)> = insight
             .facts
             .iter()
@@ -81,14 +81,30 @@ pub fn show(
             facts.push(("last episode", summary));
         }
         facts.push(("task", snapshot.scene.task_name(arena.task)));
-        let label_width: f32 = 120.0;
+        // Values get what the widest label leaves (at least half the panel), and both columns
+        // wrap past that: the grid never outgrows the panel.
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let widest = facts
+            .iter()
+            .map(|(label, _)| {
+                let galley = ui.painter().layout_no_wrap(
+                    (*label).to_owned(),
+                    font.clone(),
+                    egui::Color32::WHITE,
+                );
+                galley.size().x
+            })
+            .fold(0.0, f32::max);
+        let (room, spacing) = (ui.available_width(), ui.spacing().item_spacing.x);
+        let column = (room - widest - spacing)
+            .max((room - spacing) / 2.0)
+            .max(40.0);
         egui::Grid::new("facts")
             .num_columns(2)
-            .min_col_width(label_width.min(ui.available_width() / 2.0))
-            .max_col_width((ui.available_width() - label_width - 8.0).max(60.0))
+            .max_col_width(column)
             .show(ui, |ui| {
                 for (label, value) in facts {
-                    ui.label(label);
+                    ui.add(egui::Label::new(label).wrap());
                     ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
                     ui.end_row();
                 }

@@ -59,11 +59,10 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
             budget >> 20
         ))
         .on_hover_text(format!(
-            "{} snapshots (at most {}), recent ones dense and older ones sparser; a past step is the nearest earlier snapshot re-stepped.",
+            "{} snapshots of the whole experiment (at most {}), kept at growing intervals within this memory budget (--history-mib): recent ones dense, older ones sparser. Any step since the earliest is rebuilt exactly from the nearest earlier one.",
             group_thousands(view.snapshots as u64),
-            group_thousands(mindgrid_core::timeline::MOST_POINTS as u64)
-        ))
-        .on_hover_text("Snapshots of the whole experiment are kept at growing intervals within this memory budget (--history-mib); any step since the earliest is rebuilt exactly from the nearest one.");
+            group_thousands(crate::timeline::MOST_POINTS as u64)
+        ));
         if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
             commands.push(AppCommand::SaveCheckpoint);
         }
