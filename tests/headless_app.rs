@@ -61,6 +61,15 @@ fn snapshot(app: &App) -> &Snapshot {
     app.world().resource::<Sim>().snapshot()
 }
 
+/// The experiment the inline stepping runs (the tests' window steps inline).
+fn experiment(app: &App) -> &Experiment {
+    app.world()
+        .resource::<Sim>()
+        .inline_stepper()
+        .expect("the tests step inline")
+        .experiment()
+}
+
 fn steps(app: &App) -> u64 {
     snapshot(app).total_steps
 }
@@ -211,8 +220,7 @@ fn command_log_replays_headless_to_identical_bytes() {
         }
         app.update();
     }
-    let sim = app.world().resource::<Sim>();
-    let window = sim.inline_stepper().unwrap().experiment();
+    let window = experiment(&app);
     let log = window.log().to_vec();
     let experiment_commands = script
         .iter()
@@ -508,12 +516,11 @@ fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
         app.update();
     }
     let live = {
-        let sim = app.world().resource::<Sim>();
-        let experiment = sim.inline_stepper().unwrap().experiment();
+        let running = experiment(&app);
         (
-            experiment.steps(),
-            experiment.fingerprint(),
-            experiment.log().to_vec(),
+            running.steps(),
+            running.fingerprint(),
+            running.log().to_vec(),
         )
     };
     assert!(live.0 > 5_000, "{}", live.0);
@@ -525,26 +532,14 @@ fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
     assert_eq!(snapshot(&app).steps, target);
     assert!(!snapshot(&app).playing, "a seek pauses");
     assert_eq!(snapshot(&app).timeline.frontier, live.0);
-    let past = app
-        .world()
-        .resource::<Sim>()
-        .inline_stepper()
-        .unwrap()
-        .experiment()
-        .fingerprint();
+    let past = experiment(&app).fingerprint();
     let replayed = Experiment::replay(scene.clone(), &live.2, target);
     assert_eq!(past, replayed.fingerprint(), "step {target} exactly");
     tap(&mut app, &[KeyCode::ArrowLeft]);
     assert_eq!(snapshot(&app).steps, target - 1, "Left: one step back");
     // Back to the live edge: the recorded future (the edit included) is replayed.
     send(&mut app, AppCommand::SeekLive);
-    let at_edge = app
-        .world()
-        .resource::<Sim>()
-        .inline_stepper()
-        .unwrap()
-        .experiment()
-        .fingerprint();
+    let at_edge = experiment(&app).fingerprint();
     assert_eq!(at_edge, live.1);
     // A new command in the past cuts the future there.
     send(&mut app, AppCommand::Seek(target));
