@@ -10,8 +10,8 @@ use super::sim::Sim;
 use super::stepper::Speed;
 
 /// The shortest frame at "max" on a software renderer: 30 frames a second. On two cores, with
-/// Mesa's lavapipe drawing 47 frames a second, the window stepped dyna_maze at 78 % of `mindgrid
-/// bench`'s rate; at 30 it steps at 94 %.
+/// Mesa's lavapipe drawing 47 frames a second, the window stepped the Dyna maze at 78 % of the
+/// rate `mindgrid bench` measures; at 30 it steps at 94 %.
 const FRAME_AT_MAX: Duration = Duration::from_millis(33);
 
 /// Paces the window's frames at the end of each update.
