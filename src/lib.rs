@@ -5,5 +5,6 @@
 pub mod app;
 
 pub use mindgrid_core::{
-    ArenaRng, brain, command, edit, experiment, lesson, recording, scene, snapshot, timeline, world,
+    ArenaRng, brain, command, edit, experiment, lesson, limits, recording, scene, snapshot,
+    timeline, world,
 };

@@ -7,8 +7,13 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use mindgrid::app::{self, WindowOptions};
-use mindgrid::experiment::{Experiment, mean_curves_csv, mean_over_seeds, measure_throughput};
+use mindgrid::experiment::{
+    Experiment, Seeds, mean_curves_csv, mean_over_seeds, measure_throughput,
+};
 use mindgrid::lesson;
+use mindgrid::limits::{
+    FileKind, MAX_RUN_EPISODES, MAX_RUN_SEEDS, MAX_RUN_STEPS, MAX_THREADS, printable, read_limited,
+};
 use mindgrid::recording::{Recording, Until};
 use mindgrid::scene::{self, LoadedScene};
 
@@ -23,11 +28,12 @@ struct Cli {
     /// Save a screenshot of the window to this PNG after --frames frames, then exit.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
-    /// Frames to render before --screenshot is taken.
-    #[arg(long, default_value_t = 60)]
+    /// Frames to render before --screenshot is taken (or to record with --clip).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     frames: u32,
-    /// Steps to run every arena headless before the window opens (start a lecture from a trained state).
-    #[arg(long, default_value_t = 0)]
+    /// Steps to run every arena headless before the window opens (start a lecture from a trained
+    /// state); at most 10,000,000.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=MAX_RUN_STEPS))]
     warmup: u64,
     /// The speed the window opens at: steps per second (the nearest setting at or below, at least
     /// 1), or "max".
@@ -47,14 +53,14 @@ struct Cli {
     #[arg(long, value_name = "PATH", conflicts_with = "screenshot")]
     clip: Option<PathBuf>,
     /// With --clip: capture every this many rendered frames.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     clip_every: u32,
     /// With --clip: only this arena (0 is the first), not the whole window.
     #[arg(long, value_name = "I")]
     clip_arena: Option<usize>,
-    /// Memory for the timeline's snapshots, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
-    history_mib: usize,
+    /// Memory for the timeline's snapshots, in MiB (1 to 65,536).
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    history_mib: u32,
     /// Open the bare baseline window (Bevy and two egui windows) instead of a scene, with this
     /// camera.
     #[arg(
@@ -73,8 +79,8 @@ enum Command {
     Run {
         /// The scene file.
         scene: PathBuf,
-        /// Episodes per arena.
-        #[arg(long, default_value_t = 100)]
+        /// Episodes per arena (1 to 1,000,000).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_RUN_EPISODES)))]
         episodes: u32,
         /// Override the scene's seed.
         #[arg(long)]
@@ -82,13 +88,15 @@ enum Command {
         /// Write the CSV here instead of standard output.
         #[arg(long, value_name = "CSV")]
         out: Option<PathBuf>,
-        /// Run this many seeds (from --seed, or the scene's) and write per-episode means:
+        /// Run this many seeds (1 to 1,000,000: from --seed, or the scene's, counting up and
+        /// wrapping past 18446744073709551615 to 0) and write per-episode means:
         /// `agent,episode,runs,mean_steps,mean_return,success_rate`.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=MAX_RUN_SEEDS))]
         seeds: u64,
-        /// Threads the seeds run on (default: every core). The output is the same on any number.
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Threads the seeds run on (1 to 256; default: every core). The output is the same on
+        /// any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS as i64))]
+        threads: Option<u16>,
         /// Also write a recording of the run here (`mindgrid replay` runs it again).
         #[arg(long, value_name = "FILE")]
         record: Option<PathBuf>,
@@ -138,7 +146,7 @@ enum Command {
         #[arg(long, value_name = "PNG")]
         screenshot: Option<PathBuf>,
         /// Frames to render before --screenshot is taken.
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
         frames: u32,
         /// Present in a 1280 x 800 window instead of full screen.
         #[arg(long)]
@@ -156,12 +164,13 @@ enum Command {
     Bench {
         /// The scene file.
         scene: PathBuf,
-        /// Steps per arena.
-        #[arg(long, default_value_t = 2_000_000)]
+        /// Steps per arena (1 to 10,000,000).
+        #[arg(long, default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..=MAX_RUN_STEPS))]
         steps: u64,
-        /// Instead of steps per second: train this many lockstep steps, then time a snapshot of the
-        /// whole experiment, its restore, and opening it as a checkpoint file (bytes and ms).
-        #[arg(long, value_name = "STEPS")]
+        /// Instead of steps per second: train this many lockstep steps (1 to 10,000,000), then
+        /// time a snapshot of the whole experiment, its restore, and opening it as a checkpoint
+        /// file (bytes and ms).
+        #[arg(long, value_name = "STEPS", value_parser = clap::value_parser!(u64).range(1..=MAX_RUN_STEPS))]
         snapshot: Option<u64>,
     },
 }
@@ -410,7 +419,7 @@ fn main() -> ExitCode {
                 Some("mgrec") => match Recording::load(&scene_path) {
                     Ok(recording) => Some(recording),
                     Err(e) => {
-                        eprintln!("{e}");
+                        eprintln!("{}", printable(&e));
                         return ExitCode::FAILURE;
                     }
                 },
@@ -421,9 +430,10 @@ fn main() -> ExitCode {
                     Ok(scene) => LoadedScene {
                         scene,
                         warnings: Vec::new(),
+                        text: recording.scene.clone(),
                     },
                     Err(e) => {
-                        eprintln!("{e}");
+                        eprintln!("{}", printable(&e));
                         return ExitCode::FAILURE;
                     }
                 },
@@ -445,7 +455,7 @@ fn main() -> ExitCode {
                     match mindgrid::snapshot::load_checkpoint(file, Some(&loaded.scene)) {
                         Ok(experiment) => Some(experiment),
                         Err(e) => {
-                            eprintln!("{e}");
+                            eprintln!("{}", printable(&e));
                             return ExitCode::FAILURE;
                         }
                     }
@@ -465,7 +475,7 @@ fn main() -> ExitCode {
                     speed: cli.speed,
                     edit: cli.edit,
                     start,
-                    history_mib: Some(cli.history_mib),
+                    history_mib: Some(cli.history_mib as usize),
                     recording,
                     presenter: None,
                     windowed: false,
@@ -492,7 +502,7 @@ fn main() -> ExitCode {
             &scene,
             episodes,
             seed,
-            (seeds, threads),
+            (seeds, threads.map(usize::from)),
             out.as_deref(),
             Files {
                 record,
@@ -553,11 +563,21 @@ fn new_scene(file: &Path, (width, height): (usize, usize)) -> ExitCode {
 fn check(files: &[PathBuf]) -> ExitCode {
     let mut all_valid = true;
     for file in files {
-        let lesson = std::fs::read_to_string(file).is_ok_and(|t| lesson::is_lesson(&t));
-        let valid = if lesson {
-            load_lesson(file).is_some()
-        } else {
-            load_reporting(file).is_some()
+        // Read once (a pipe cannot be read twice); scenes and lessons share their size limit.
+        let valid = match read_limited(file, FileKind::Scene) {
+            Err(e) => {
+                eprintln!("{}", printable(&e));
+                false
+            }
+            Ok(bytes) => {
+                let name = file.display().to_string();
+                match std::str::from_utf8(&bytes) {
+                    Ok(text) if lesson::is_lesson(text) => {
+                        report(lesson::parse(text, file).map(|_| Vec::new()))
+                    }
+                    _ => report(scene::parse_bytes(&bytes, &name).map(|l| l.warnings)),
+                }
+            }
         };
         if valid {
             println!("{}: ok", file.display());
@@ -569,6 +589,15 @@ fn check(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Prints a file's warnings, or its errors; whether it was valid.
+fn report(checked: Result<Vec<scene::Diagnostic>, Vec<scene::Diagnostic>>) -> bool {
+    let valid = checked.is_ok();
+    for finding in checked.unwrap_or_else(|errors| errors) {
+        eprintln!("{finding}");
+    }
+    valid
 }
 
 /// Loads a lesson, printing its errors and `None` when it does not validate.
@@ -598,7 +627,10 @@ fn present(
     let first = slide
         .saturating_sub(1)
         .min(lesson.scenes.len().saturating_sub(1));
-    let Some((scene_path, scene)) = lesson.scenes.get(first).cloned() else {
+    let (Some((scene_path, scene)), Some(text)) = (
+        lesson.scenes.get(first).cloned(),
+        lesson.texts.get(first).cloned(),
+    ) else {
         return ExitCode::FAILURE;
     };
     if let Some(refused) = prepare_window() {
@@ -623,6 +655,7 @@ fn present(
         LoadedScene {
             scene,
             warnings: Vec::new(),
+            text,
         },
     ))
 }
@@ -641,13 +674,14 @@ fn verify_lessons(files: &[PathBuf]) -> ExitCode {
         };
         for verdict in lesson::verify(&loaded, threads) {
             let mark = if verdict.holds { "holds" } else { "FAILS" };
-            let line = format!(
+            // A lesson is somebody else's text: it cannot write escape sequences to the terminal.
+            let line = printable(&format!(
                 "{}: slide {}: {mark}: {} ({})",
                 file.display(),
                 verdict.slide,
                 verdict.says,
                 verdict.measured
-            );
+            ));
             if verdict.holds {
                 println!("{line}");
             } else {
@@ -700,23 +734,16 @@ fn run(
         return ExitCode::FAILURE;
     }
     let total = u64::from(episodes) * loaded.scene.agents.len() as u64 * seeds.max(1);
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template(
-            "{bar:40.cyan/blue} {pos}/{len} episodes  {elapsed} (eta {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let bar = progress_bar(total, "episodes");
     if seeds > 1 {
         let first = loaded.scene.seed;
         let threads =
             threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let curves = mean_over_seeds(
-            &loaded.scene,
-            first..first.saturating_add(seeds),
-            episodes,
-            threads,
-            &|n| bar.inc(n),
-        );
+        // The count is 1 to MAX_RUN_SEEDS (clap checked it); seeds past the top wrap to 0.
+        let Some(seeds_run) = Seeds::new(first, seeds) else {
+            return ExitCode::FAILURE;
+        };
+        let curves = mean_over_seeds(&loaded.scene, seeds_run, episodes, threads, &|n| bar.inc(n));
         bar.finish_and_clear();
         for curve in &curves {
             let tail = &curve.steps[curve.steps.len().saturating_sub(10)..];
@@ -733,7 +760,7 @@ fn run(
         Some(file) => match mindgrid::snapshot::load_checkpoint(file, Some(&loaded.scene)) {
             Ok(experiment) => experiment,
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", printable(&e));
                 return ExitCode::FAILURE;
             }
         },
@@ -754,10 +781,10 @@ fn run(
         return ExitCode::FAILURE;
     }
     if let Some(file) = &files.record {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
+        // The text that was run, read once before the run: an edit since cannot slip in.
         let recording = Recording {
             format: mindgrid::recording::RECORDING_FORMAT,
-            scene: text,
+            scene: loaded.text.clone(),
             seed: loaded.scene.seed,
             until: Until::Episodes(episodes),
             log: Vec::new(),
@@ -782,20 +809,41 @@ fn run(
 
 fn replay(file: &Path, out: Option<&Path>) -> ExitCode {
     let name = file.display().to_string();
-    match Recording::load(file).and_then(|r| r.replay(&name)) {
+    let replayed = Recording::load(file).and_then(|recording| {
+        let unit = match recording.until {
+            Until::Steps(_) => "steps",
+            Until::Episodes(_) => "episodes",
+        };
+        let bar = progress_bar(recording.length(), unit);
+        let experiment = recording.replay_reporting(&name, &mut |done| bar.set_position(done));
+        bar.finish_and_clear();
+        experiment
+    });
+    match replayed {
         Ok(experiment) => write_csv(&experiment.metrics_csv(), out),
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", printable(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A progress bar on standard error for `total` of `unit` (hidden when standard error is not a
+/// terminal).
+fn progress_bar(total: u64, unit: &str) -> ProgressBar {
+    ProgressBar::new(total).with_style(
+        ProgressStyle::with_template(&format!(
+            "{{bar:40.cyan/blue}} {{pos}}/{{len}} {unit}  {{elapsed}} (eta {{eta}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    )
 }
 
 /// Writes CSV to `out`, or to standard output.
 fn write_csv(csv: &str, out: Option<&Path>) -> ExitCode {
     match out {
         Some(out) => {
-            if let Err(e) = std::fs::write(out, csv) {
+            if let Err(e) = scene::write_atomically(out, csv) {
                 eprintln!("{}: cannot write the metrics: {e}", out.display());
                 return ExitCode::FAILURE;
             }

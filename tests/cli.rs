@@ -204,3 +204,116 @@ fn lesson_verify_names_the_claims_that_fail() {
     assert_eq!(code, Some(1));
     assert!(stderr.contains("broken.ron:3:"), "{stderr}");
 }
+
+/// Runs `script` in bash with `$MINDGRID` set to the binary: its exit code, standard output and
+/// standard error.
+fn bash(script: &str) -> (Option<i32>, String, String) {
+    let output = std::process::Command::new("bash")
+        .args(["-c", script])
+        .env("MINDGRID", env!("CARGO_BIN_EXE_mindgrid"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Devices and endless streams are refused before anything is read; absurd or empty counts are
+/// refused saying what is allowed.
+#[cfg(unix)]
+#[test]
+fn devices_and_absurd_counts_are_refused_up_front() {
+    let maze = scenes_dir().join("dyna_maze.ron");
+    let maze = maze.to_str().unwrap();
+    for args in [
+        &["check", "/dev/zero"][..],
+        &["run", "/dev/urandom"],
+        &["replay", "/dev/zero"],
+        &["lesson", "verify", "/dev/zero"],
+        &["run", maze, "--checkpoint", "/dev/zero"],
+    ] {
+        let (code, stderr) = mindgrid(args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("device"), "{args:?}: {stderr}");
+    }
+    // An endless pipe is read to the limit and no further.
+    let (code, _, stderr) = bash("\"$MINDGRID\" check <(cat /dev/zero)");
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("larger than 1 MiB"), "{stderr}");
+    for (flag, value) in [
+        ("--seeds", "0"),
+        ("--seeds", "18446744073709551615"),
+        ("--seeds", "1000000000000"),
+        ("--threads", "0"),
+        ("--episodes", "0"),
+        ("--episodes", "4294967295"),
+    ] {
+        let (code, stderr) = mindgrid(&["run", maze, flag, value]);
+        assert_eq!(code, Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(flag) && stderr.contains("1.."), "{stderr}");
+    }
+}
+
+/// A scene read through a pipe is read once: `check` accepts it and a recorded run holds it.
+/// Seeds at the top of the range wrap, and a mean is over every seed.
+#[cfg(unix)]
+#[test]
+fn a_piped_scene_is_read_once_and_seeds_wrap() {
+    let dir = std::env::temp_dir().join(format!("mindgrid-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let room = scenes_dir().join("empty_room.ron");
+    let room = room.to_str().unwrap();
+    let (code, stdout, stderr) = bash(&format!("\"$MINDGRID\" check <(cat {room:?})"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains(": ok"), "{stdout}");
+    let record = dir.join("piped.mgrec");
+    let (code, run_csv, stderr) = bash(&format!(
+        "\"$MINDGRID\" run <(cat {room:?}) --episodes 4 --record {record:?}"
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, replay_csv, stderr) = bash(&format!("\"$MINDGRID\" replay {record:?}"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(replay_csv, run_csv);
+    let (code, csv, stderr) = bash(&format!(
+        "\"$MINDGRID\" run {room:?} --seed 18446744073709551615 --seeds 2 --episodes 3"
+    ));
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields[2], "2", "{row}");
+        assert!(fields[3].parse::<f64>().unwrap() >= 1.0, "{row}");
+    }
+}
+
+/// A lesson's text cannot write escape sequences to the terminal.
+#[test]
+fn lesson_verify_prints_a_lessons_text_escaped() {
+    let dir = std::env::temp_dir().join(format!("mindgrid-escape-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = scenes_dir().join("showcase.ron");
+    let path = dir.join("escape.ron");
+    std::fs::write(
+        &path,
+        format!(
+            "Lesson(title: \"t\", slides: [(scene: {:?}, claims: [(says: \"clear\u{1b}[2Jthe\u{7}screen\", agent: \"Random\", measure: MeanSteps(first: 1, last: 1), seeds: 1, bound: Above(0.5))])])",
+            scene.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+        .args(["lesson", "verify"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("clear\\u{1b}[2Jthe\\u{7}screen"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\u{1b}') && !stdout.contains('\u{7}'));
+}

@@ -27,7 +27,7 @@ fn speed_settings_do_not_change_the_numbers() {
         (60_000, 0.1, 1),
     ] {
         let mut stepper = Stepper::new(scene.clone(), true);
-        stepper.handle(ToSim::SetSpeed(rung(Speed::PerSecond(rate))));
+        stepper.receive(ToSim::SetSpeed(rung(Speed::PerSecond(rate))));
         for _ in 0..calls {
             stepper.advance(dt, Duration::MAX);
         }
@@ -37,14 +37,14 @@ fn speed_settings_do_not_change_the_numbers() {
     }
     // One step per second, driven by 10 s of frames, then the rest as single steps.
     let mut stepper = Stepper::new(scene, true);
-    stepper.handle(ToSim::SetSpeed(0));
+    stepper.receive(ToSim::SetSpeed(0));
     for _ in 0..600 {
         stepper.advance(1.0 / 60.0, Duration::MAX);
     }
     let taken = stepper.experiment().steps();
     assert!((9..=10).contains(&taken), "{taken}");
     for _ in taken..6_000 {
-        stepper.handle(ToSim::Step);
+        stepper.receive(ToSim::Step);
         stepper.advance(0.0, Duration::MAX);
     }
     assert_eq!(stepper.experiment().fingerprint(), reference.fingerprint());
@@ -123,12 +123,52 @@ fn run_command_writes_byte_identical_csv() {
 fn single_steps_are_never_lost() {
     let mut stepper = Stepper::new(common::shipped("dyna_maze.ron"), true);
     for _ in 0..5 {
-        stepper.handle(ToSim::Step);
+        stepper.receive(ToSim::Step);
     }
     stepper.advance(0.0, Duration::ZERO); // the budget ends after the first step
     assert_eq!(stepper.experiment().steps(), 1);
-    stepper.handle(ToSim::SetSpeed(rung(Speed::PerSecond(1))));
+    stepper.receive(ToSim::SetSpeed(rung(Speed::PerSecond(1))));
     stepper.advance(0.0, Duration::MAX);
     assert_eq!(stepper.experiment().steps(), 5);
     assert!(!stepper.playing());
+}
+
+/// However long the work the thread was given (the longest warm-up a lesson may ask for, on the
+/// slowest agents), a new scene is taken at once and closing the window does not wait for it.
+#[test]
+fn the_simulation_thread_answers_during_the_longest_warm_up() {
+    let slow = common::shipped("continual_red_blue.ron");
+    let room = common::shipped("empty_room.ron");
+    let thread = SimThread::spawn(Stepper::new(slow.clone(), false), Priority::DrawingFirst);
+    thread.send(ToSim::WarmUp(mindgrid::limits::MAX_RUN_STEPS));
+    std::thread::sleep(Duration::from_millis(300));
+    let warming = thread.latest();
+    assert!(warming.steps > 0, "the warm-up goes on, and shows");
+    assert!(warming.steps < mindgrid::limits::MAX_RUN_STEPS / 10);
+    thread.send(ToSim::Replace(Box::new(room.clone())));
+    let started = std::time::Instant::now();
+    loop {
+        let latest = thread.latest();
+        if latest.scene.title == room.title {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the new scene waited for the warm-up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // And a warm-up under way does not keep the window from closing.
+    thread.send(ToSim::Replace(Box::new(slow)));
+    thread.send(ToSim::WarmUp(mindgrid::limits::MAX_RUN_STEPS));
+    std::thread::sleep(Duration::from_millis(200));
+    let (closed, done) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(thread);
+        let _ = closed.send(());
+    });
+    assert!(
+        done.recv_timeout(Duration::from_secs(10)).is_ok(),
+        "closing waited for the warm-up"
+    );
 }

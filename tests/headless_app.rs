@@ -40,7 +40,11 @@ fn create_app(scene_path: &std::path::Path) -> App {
         .add_plugins(simulation_plugin)
         .init_resource::<ButtonInput<KeyCode>>()
         .insert_resource(Sim::inline(loaded.scene))
-        .insert_resource(SceneFile::new(scene_path.to_path_buf(), loaded.warnings));
+        .insert_resource(SceneFile::new(
+            scene_path.to_path_buf(),
+            loaded.warnings,
+            loaded.text,
+        ));
     app
 }
 

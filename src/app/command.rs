@@ -78,8 +78,10 @@ pub enum AppCommand {
     ToggleBlank,
     /// Presenter mode: the class picks this choice of the prediction.
     Choose(usize),
-    /// Presenter mode: show the prediction's answer.
+    /// Presenter mode: show the prediction's answer, and play the run that shows it.
     RevealAnswer,
+    /// Presenter mode: stay, after Esc asked whether to leave.
+    StayPresenting,
     /// The high-contrast theme on or off (remembered between runs).
     ToggleContrast,
 }
@@ -146,6 +148,7 @@ pub fn apply_commands(
             AppCommand::Experiment(command) => sim.send(ToSim::Command(command.clone())),
             AppCommand::TogglePlay => sim.send(ToSim::TogglePlay),
             AppCommand::Step => sim.send(ToSim::Step),
+            AppCommand::RevealAnswer => sim.send(ToSim::Play),
             AppCommand::SetSpeed(index) => sim.set_speed(*index),
             AppCommand::ChangeSpeed(by) => sim.change_speed(*by),
             AppCommand::Select(index) => sim.select(*index),

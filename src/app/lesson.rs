@@ -1,6 +1,6 @@
 //! Presenter mode: a lesson's slides one after another, each opening its scene and taking its
 //! steps; a clicker's keys (Page Down / Page Up, Space, arrows) move between slides, B blanks the
-//! screen, Esc leaves.
+//! screen, Esc asks before leaving (Esc again leaves, any other key stays).
 
 use bevy::prelude::*;
 
@@ -31,6 +31,8 @@ pub struct Presenter {
     pending: bool,
     /// The panels the slide shows, if it chooses them.
     pub panels: Option<Vec<Panel>>,
+    /// Esc was pressed once: a second Esc leaves, any other key stays.
+    pub leaving: bool,
 }
 
 impl Presenter {
@@ -46,6 +48,7 @@ impl Presenter {
             pauses_at_open: 0,
             pending: true,
             panels: None,
+            leaving: false,
         }
     }
 
@@ -80,13 +83,27 @@ pub fn plugin(app: &mut App) {
 fn presenter_keys(
     keys: Option<Res<ButtonInput<KeyCode>>>,
     typing: Res<Typing>,
-    presenter: Option<Res<Presenter>>,
+    presenter: Option<ResMut<Presenter>>,
     mut commands: MessageWriter<AppCommand>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let (Some(keys), Some(_)) = (keys.filter(|_| !typing.0), presenter) else {
+    let (Some(keys), Some(mut presenter)) = (keys.filter(|_| !typing.0), presenter) else {
         return;
     };
+    // A stray Esc in front of a class must not end the lecture: the first asks, the second leaves,
+    // any other key stays (and does nothing else).
+    if presenter.leaving {
+        if keys.just_pressed(KeyCode::Escape) {
+            exit.write(AppExit::Success);
+        } else if keys.get_just_pressed().next().is_some() {
+            presenter.leaving = false;
+        }
+        return;
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        presenter.leaving = true;
+        return;
+    }
     let next = [
         KeyCode::PageDown,
         KeyCode::Space,
@@ -105,9 +122,6 @@ fn presenter_keys(
     }
     if keys.just_pressed(KeyCode::KeyP) {
         commands.write(AppCommand::TogglePlay);
-    }
-    if keys.just_pressed(KeyCode::Escape) {
-        exit.write(AppExit::Success);
     }
 }
 
@@ -130,6 +144,7 @@ fn follow_commands(mut messages: MessageReader<AppCommand>, presenter: Option<Re
             AppCommand::ToggleBlank => presenter.blank = !presenter.blank,
             AppCommand::Choose(choice) => presenter.chosen = Some(*choice),
             AppCommand::RevealAnswer => presenter.revealed = true,
+            AppCommand::StayPresenting => presenter.leaving = false,
             _ => {}
         }
     }
@@ -168,11 +183,16 @@ fn open_slide(
             Step::Speed(rate) => sim.set_speed(rung(*rate)),
             Step::Select(arena) => sim.selected = *arena,
             Step::PauseAt(step) => sim.send(ToSim::PauseAt(*step)),
-            Step::PauseAtSuccess => sim.send(ToSim::PauseAtSuccess),
+            Step::PauseAtSuccess(arena) => sim.send(ToSim::PauseAtSuccess(*arena)),
             Step::Paused => sim.send(ToSim::Pause),
             Step::Panels(panels) => presenter.panels = Some(panels.clone()),
             Step::Set { .. } | Step::At { .. } => {}
         }
+    }
+    // A slide that asks the class first keeps its secret: it opens paused (its warm-ups still
+    // run) until the presenter plays or reveals the answer.
+    if slide.prediction.is_some() {
+        sim.send(ToSim::Pause);
     }
 }
 

@@ -136,6 +136,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             app.insert_resource(scene_file::SceneFile::new(
                 options.scene_path,
                 loaded.warnings,
+                loaded.text,
             ));
         }
     }
@@ -156,7 +157,20 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         ));
     }
     app.add_systems(Startup, spawn_camera);
-    app.run()
+    let failure = app
+        .world()
+        .get_resource::<sim::Sim>()
+        .and_then(sim::Sim::failure_note);
+    let exit = app.run();
+    // After the simulation thread stopped on an error the window stayed open on its last state;
+    // closing it then is not a success.
+    match failure.as_ref().and_then(|f| f.get()) {
+        Some(said) => {
+            eprintln!("mindgrid: the simulation stopped on an error: {said}");
+            AppExit::error()
+        }
+        None => exit,
+    }
 }
 
 /// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's

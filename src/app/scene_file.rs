@@ -47,10 +47,10 @@ impl SceneFile {
         self.built_from.as_deref()
     }
 
-    /// Tracks `path`, whose scene was just loaded with `warnings`.
-    pub fn new(path: PathBuf, warnings: Vec<Diagnostic>) -> Self {
+    /// Tracks `path`, whose scene was just loaded from `text` with `warnings`.
+    pub fn new(path: PathBuf, warnings: Vec<Diagnostic>, text: String) -> Self {
         let modified = modified_time(&path);
-        let text = std::fs::read_to_string(&path).ok();
+        let text = Some(text);
         Self {
             built_from: text.clone(),
             text,
@@ -68,10 +68,8 @@ impl SceneFile {
     /// A recording being shown: `scene_text` is the scene it holds.
     pub fn of_recording(path: PathBuf, scene_text: String) -> Self {
         Self {
-            built_from: Some(scene_text.clone()),
-            text: Some(scene_text),
             recording: true,
-            ..Self::new(path, Vec::new())
+            ..Self::new(path, Vec::new(), scene_text)
         }
     }
 
@@ -147,7 +145,7 @@ fn watch_scene_file(
     if file.missing || modified != file.modified {
         // Read it once per change, even if the reload fails.
         file.modified = modified;
-        let ours = file.text.is_some() && std::fs::read_to_string(&file.path).ok() == file.text;
+        let ours = file.text.is_some() && read_scene_text(&file.path) == file.text;
         if file.missing || !ours {
             commands.write(AppCommand::Reload);
         }
@@ -155,16 +153,21 @@ fn watch_scene_file(
     }
 }
 
+/// The scene file's text now (at most a scene's size limit), if it can be read.
+fn read_scene_text(path: &Path) -> Option<String> {
+    crate::limits::read_text(path, crate::limits::FileKind::Scene).ok()
+}
+
 /// Loads the scene file: on success the experiment restarts with it; on failure the errors are
 /// kept for the banner and the last good scene keeps running.
 pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
     file.modified = modified_time(&file.path);
     file.missing = file.modified.is_none();
-    let text = std::fs::read_to_string(&file.path).ok();
     match scene::load(&file.path) {
         Ok(loaded) => {
-            file.built_from = text.clone();
-            file.text = text;
+            // The text that was parsed, read once: what a recording of this run holds.
+            file.built_from = Some(loaded.text.clone());
+            file.text = Some(loaded.text);
             info!("loaded {}", file.path.display());
             sim.send(ToSim::Replace(Box::new(loaded.scene)));
             file.errors.clear();
@@ -192,7 +195,7 @@ pub fn save(file: &mut SceneFile, rows: &[String], to: Option<&Path>) -> Result<
                 .into(),
         );
     }
-    let on_disk = std::fs::read_to_string(&file.path).ok();
+    let on_disk = read_scene_text(&file.path);
     let Some(text) = file.text.clone() else {
         return Err(format!(
             "{} could not be read when it was opened; use Save as",

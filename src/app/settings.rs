@@ -44,7 +44,10 @@ impl Settings {
         let Some(file) = path() else {
             return Self::default();
         };
-        match std::fs::read_to_string(&file) {
+        if !file.exists() {
+            return Self::default();
+        }
+        match crate::limits::read_text(&file, crate::limits::FileKind::Settings) {
             Ok(text) => ron::from_str::<Settings>(&text)
                 .map(|mut settings| {
                     // A hand-edited or damaged zoom stays within what egui can draw.
@@ -59,7 +62,13 @@ impl Settings {
                     warn!("{}: {e}; using the default settings", file.display());
                     Self::default()
                 }),
-            Err(_) => Self::default(),
+            Err(e) => {
+                warn!(
+                    "{}; using the default settings",
+                    crate::limits::printable(&e)
+                );
+                Self::default()
+            }
         }
     }
 

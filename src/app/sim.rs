@@ -57,10 +57,11 @@ impl Sim {
         experiment.keep_only_summaries();
         let mut stepper = Stepper::from_experiment(experiment);
         if let Some(bytes) = history {
-            stepper.handle(ToSim::Budget(bytes));
+            stepper.receive(ToSim::Budget(bytes));
         }
-        stepper.handle(ToSim::WarmUp(warmup));
-        stepper.handle(ToSim::SetSpeed(speed));
+        stepper.receive(ToSim::SetSpeed(speed));
+        // The warm-up is the thread's first work: the window opens at once and shows it go.
+        stepper.receive(ToSim::WarmUp(warmup));
         let snapshot = Arc::new(stepper.snapshot());
         let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
         Self {
@@ -78,6 +79,23 @@ impl Sim {
         match &self.driver {
             Driver::Thread(thread) => thread.running(),
             Driver::Inline(_) => true,
+        }
+    }
+
+    /// What stopped the simulation thread (a panic's message), once something did.
+    pub fn failure(&self) -> Option<String> {
+        match &self.driver {
+            Driver::Thread(thread) => thread.failure().get().cloned(),
+            Driver::Inline(_) => None,
+        }
+    }
+
+    /// Where the simulation thread notes what stopped it (the window's exit code reads it after
+    /// the window closes).
+    pub fn failure_note(&self) -> Option<super::stepper::Failure> {
+        match &self.driver {
+            Driver::Thread(thread) => Some(thread.failure()),
+            Driver::Inline(_) => None,
         }
     }
 
@@ -131,7 +149,10 @@ impl Sim {
     pub fn send(&mut self, message: ToSim) {
         match &mut self.driver {
             Driver::Thread(thread) => thread.send(message),
-            Driver::Inline(stepper) => stepper.handle(message),
+            Driver::Inline(stepper) => {
+                stepper.receive(message);
+                stepper.finish_work();
+            }
         }
     }
 

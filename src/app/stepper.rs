@@ -2,8 +2,9 @@
 //! there, takes commands between steps, and publishes snapshots the window draws, so drawing never
 //! waits for stepping and stepping never waits for drawing. No Bevy here.
 
+use std::collections::VecDeque;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -95,13 +96,28 @@ pub struct Stepper {
     budget: usize,
     /// Pause when every arena has taken this many steps (a lesson's step).
     pause_at: Option<u64>,
-    /// Pause when an arena next reaches the goal: the successes counted when it was asked.
-    pause_at_success: Option<u64>,
+    /// Pause when an arena next reaches the goal: the arena, and its successes counted when it
+    /// was asked.
+    pause_at_success: Option<(usize, u64)>,
     /// How many planned pauses have happened (the window reveals a prediction's answer then).
     planned_pauses: u64,
     /// Whose insight panel the window shows: every arena's (until the window says), one arena's,
     /// or none. The others' snapshots carry only what their maps draw.
     panel: PanelOf,
+    /// Long work under way (a warm-up, a recording being run through), done a round at a time so
+    /// that the thread reads its messages between rounds.
+    work: Option<Work>,
+    /// Messages that arrived during long work, handled in order once it is done.
+    deferred: VecDeque<ToSim>,
+}
+
+/// Stepping to a step with the recorded future's commands, a round at a time.
+#[derive(Clone, Copy, Debug)]
+struct Work {
+    /// Where it ends.
+    until: u64,
+    /// Pause there (a recording opened in the window).
+    pause: bool,
 }
 
 /// Which arena's insight panel is open.
@@ -133,6 +149,8 @@ impl Stepper {
             pause_at_success: None,
             planned_pauses: 0,
             panel: PanelOf::Every,
+            work: None,
+            deferred: VecDeque::new(),
             experiment,
             playing: true,
             speed: Speed::DEFAULT,
@@ -160,8 +178,72 @@ impl Stepper {
         self.playing
     }
 
+    /// Takes a message from the window: carried out now, or, during long work, once that work is
+    /// done (a new scene ends the work at once, and the messages before it still apply in order).
+    pub fn receive(&mut self, message: ToSim) {
+        if matches!(message, ToSim::Replace(_)) {
+            // The old experiment's long work is moot: none of it delays the new scene.
+            self.work = None;
+            self.deferred
+                .retain(|m| !matches!(m, ToSim::WarmUp(_) | ToSim::Recording { .. }));
+        }
+        self.deferred.push_back(message);
+        while self.work.is_none() {
+            let Some(message) = self.deferred.pop_front() else {
+                break;
+            };
+            // A drag along the timeline sends a seek per frame: only the last of a run of seeks
+            // needs doing.
+            let superseded = matches!(message, ToSim::Seek(_))
+                && matches!(self.deferred.front(), Some(ToSim::Seek(_)));
+            if !superseded {
+                self.handle(message);
+            }
+        }
+    }
+
+    /// Whether long work is under way (a warm-up, a recording being run through).
+    pub fn busy(&self) -> bool {
+        self.work.is_some()
+    }
+
+    /// One round: a piece of the long work under way, for at most `budget`, or else the steps
+    /// `elapsed` seconds call for at the current speed ([`Stepper::advance`]); returns the steps
+    /// taken.
+    pub fn round(&mut self, elapsed: f64, budget: Duration) -> u64 {
+        let Some(work) = self.work else {
+            return self.advance(elapsed, budget);
+        };
+        let before = self.experiment.steps();
+        if self.run_recorded(work.until, budget) {
+            self.work = None;
+            if work.pause {
+                self.playing = false;
+            }
+            // What waited for the work applies now, in order.
+            self.receive_deferred();
+        }
+        self.version += 1;
+        self.experiment.steps() - before
+    }
+
+    /// Does the long work under way to its end and the messages that waited for it (the inline
+    /// stepping of headless tests, where a message is carried out before the next update).
+    pub fn finish_work(&mut self) {
+        while self.busy() {
+            self.round(0.0, Duration::MAX);
+        }
+    }
+
+    /// Handles the messages deferred during long work, in order.
+    fn receive_deferred(&mut self) {
+        for message in std::mem::take(&mut self.deferred) {
+            self.receive(message);
+        }
+    }
+
     /// Carries out a message from the window, between two steps.
-    pub fn handle(&mut self, message: ToSim) {
+    fn handle(&mut self, message: ToSim) {
         match message {
             ToSim::Command(command) => {
                 let is_move = matches!(command, Command::Move { .. });
@@ -237,26 +319,34 @@ impl Stepper {
                 self.queued = 0;
                 self.pause_at = None;
                 self.pause_at_success = None;
+                self.work = None;
             }
             ToSim::WarmUp(steps) => {
                 // In snapshot-sized chunks, so the warm-up can be scrubbed too; scheduled
-                // commands apply at their steps.
-                let end = self.experiment.steps() + steps;
-                self.run_recorded(end);
+                // commands apply at their steps; a round at a time, so the window can stop it.
+                let until = self.experiment.steps().saturating_add(steps);
+                self.work = Some(Work {
+                    until,
+                    pause: false,
+                });
             }
             ToSim::Schedule(log) => {
                 self.timeline.record_future(log);
                 let now = self.experiment.steps();
-                self.run_recorded(now);
+                self.run_recorded(now, Duration::MAX);
             }
             ToSim::Play => self.playing = true,
             ToSim::PauseAt(step) => self.pause_at = Some(step),
-            ToSim::PauseAtSuccess => self.pause_at_success = Some(self.successes()),
+            ToSim::PauseAtSuccess(arena) => {
+                self.pause_at_success = Some((arena, self.successes(arena)));
+            }
             ToSim::Pause => self.playing = false,
             ToSim::Recording { log, steps } => {
                 self.timeline.record_future(log);
-                self.run_recorded(steps);
-                self.playing = false;
+                self.work = Some(Work {
+                    until: steps,
+                    pause: true,
+                });
             }
             ToSim::Budget(bytes) => {
                 self.budget = bytes;
@@ -267,19 +357,23 @@ impl Stepper {
     }
 
     /// Steps to `until`, applying the recorded future's commands at their steps (those due at
-    /// `until` too) and taking snapshots as it goes (a warm-up, a recording opened in the window).
-    fn run_recorded(&mut self, until: u64) {
+    /// `until` too) and taking snapshots as it goes (a warm-up, a recording opened in the window),
+    /// for at most about `budget`; returns whether it got there (or every arena waits for a
+    /// person's move).
+    fn run_recorded(&mut self, until: u64, budget: Duration) -> bool {
+        let started = Instant::now();
         loop {
             let now = self.experiment.steps();
             let next = self.timeline.next_command(&self.experiment).cloned();
             match next {
                 Some(logged) if logged.step <= now => self.apply_recorded(logged.command),
-                _ if now >= until => break,
+                _ if now >= until => return true,
+                _ if started.elapsed() >= budget => return false,
                 next => {
                     let stop = next.map_or(until, |l| l.step.min(until));
                     let chunk = SNAPSHOT_EVERY.min(stop - now);
                     if self.experiment.run_to(now + chunk) == 0 {
-                        break; // every arena waits for a person's move
+                        return true; // every arena waits for a person's move
                     }
                     self.timeline.note(&self.experiment);
                 }
@@ -296,20 +390,16 @@ impl Stepper {
         self.refresh_scene();
     }
 
-    /// Successful episodes of all arenas so far.
-    fn successes(&self) -> u64 {
-        self.experiment
-            .arenas()
-            .iter()
-            .map(|a| {
-                a.episode_log()
-                    .curve()
-                    .buckets()
-                    .iter()
-                    .map(|b| u64::from(b.successes))
-                    .sum::<u64>()
-            })
-            .sum()
+    /// Successful episodes of arena `index` so far.
+    fn successes(&self, index: usize) -> u64 {
+        self.experiment.arenas().get(index).map_or(0, |a| {
+            a.episode_log()
+                .curve()
+                .buckets()
+                .iter()
+                .map(|b| u64::from(b.successes))
+                .sum::<u64>()
+        })
     }
 
     /// Whether a planned pause is due now; if so it happens (and is counted).
@@ -317,7 +407,7 @@ impl Stepper {
         let at_step = self.pause_at.is_some_and(|s| self.experiment.steps() >= s);
         let at_success = self
             .pause_at_success
-            .is_some_and(|before| self.successes() > before);
+            .is_some_and(|(arena, before)| self.successes(arena) > before);
         if at_step || at_success {
             self.pause_at = self.pause_at.filter(|_| !at_step);
             self.pause_at_success = self.pause_at_success.filter(|_| !at_success);
@@ -589,8 +679,8 @@ pub enum ToSim {
     Budget(usize),
     /// Pause when every arena has taken this many steps.
     PauseAt(u64),
-    /// Pause when an arena next reaches the goal.
-    PauseAtSuccess,
+    /// Pause when this arena next reaches the goal.
+    PauseAtSuccess(usize),
     /// Pause now.
     Pause,
     /// Play now.
@@ -625,9 +715,14 @@ const PUBLISH_AT_LEAST: Duration = Duration::from_millis(250);
 pub struct SimThread {
     to_sim: Sender<ToSim>,
     latest: Arc<Mailbox>,
-    thread: Option<JoinHandle<Stepper>>,
+    thread: Option<JoinHandle<Option<Stepper>>>,
     priority: Priority,
+    failure: Failure,
 }
+
+/// What stopped the simulation thread, once something did (a panic in an agent or the stepping):
+/// the window shows it, keeps drawing the last snapshot, and exits non-zero when closed.
+pub type Failure = Arc<OnceLock<String>>;
 
 /// Who goes first when the simulation thread and drawing want the same core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -687,13 +782,20 @@ impl SimThread {
     /// but, without privileges, not raise it again: a change to "max" starts a new thread.)
     pub fn spawn(stepper: Stepper, priority: Priority) -> Self {
         let latest = Arc::new(Mailbox::new(stepper.snapshot()));
-        Self::spawn_into(stepper, priority, latest)
+        Self::spawn_into(stepper, priority, latest, Failure::default())
     }
 
-    /// Starts `stepper` on its own thread, publishing into `latest`.
-    fn spawn_into(stepper: Stepper, priority: Priority, latest: Arc<Mailbox>) -> Self {
+    /// Starts `stepper` on its own thread, publishing into `latest`; a panic is noted in
+    /// `failure`.
+    fn spawn_into(
+        stepper: Stepper,
+        priority: Priority,
+        latest: Arc<Mailbox>,
+        failure: Failure,
+    ) -> Self {
         let (to_sim, inbox) = channel();
         let published = Arc::clone(&latest);
+        let noted = Arc::clone(&failure);
         let thread = std::thread::Builder::new()
             .name("simulation".into())
             .spawn(move || {
@@ -703,7 +805,7 @@ impl SimThread {
                         thread_priority::ThreadPriority::Min,
                     );
                 }
-                run(stepper, &inbox, &published)
+                noting_failure(&noted, || run(stepper, &inbox, &published))
             })
             .expect("the simulation thread starts");
         Self {
@@ -711,7 +813,13 @@ impl SimThread {
             latest,
             thread: Some(thread),
             priority,
+            failure,
         }
+    }
+
+    /// What stopped the thread, once something did; shared with any thread that replaces it.
+    pub fn failure(&self) -> Failure {
+        Arc::clone(&self.failure)
     }
 
     /// Moves the stepping to a new thread with `priority`, after the old one has taken every
@@ -720,7 +828,12 @@ impl SimThread {
         if let Some(stepper) = self.hang_up() {
             // The new thread publishes into the same mailbox: the window keeps drawing the latest
             // snapshot meanwhile, and no second one is made here.
-            *self = Self::spawn_into(stepper, priority, Arc::clone(&self.latest));
+            *self = Self::spawn_into(
+                stepper,
+                priority,
+                Arc::clone(&self.latest),
+                Arc::clone(&self.failure),
+            );
         }
     }
 
@@ -754,7 +867,9 @@ impl SimThread {
         // Closing the channel ends the thread's loop once it has read what was sent.
         let (closed, _) = channel();
         self.to_sim = closed;
-        self.thread.take().and_then(|thread| thread.join().ok())
+        self.thread
+            .take()
+            .and_then(|thread| thread.join().ok().flatten())
     }
 }
 
@@ -762,6 +877,21 @@ impl Drop for SimThread {
     fn drop(&mut self) {
         self.hang_up();
     }
+}
+
+/// Runs `body`; a panic in it (already printed by the panic hook) is noted in `failure` with its
+/// message, for the window, instead of ending the program.
+fn noting_failure<T>(failure: &Failure, body: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body))
+        .map_err(|payload| {
+            let said = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "a panic without a message".to_owned());
+            let _ = failure.set(said);
+        })
+        .ok()
 }
 
 /// The thread's loop: messages, steps, snapshots, until the window hangs up; then the stepper.
@@ -781,19 +911,14 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
             },
             (true, Speed::Max) => Duration::ZERO,
         };
+        // During long work the thread only looks, so a stop or a new scene is answered within
+        // a round, however long the work.
+        let wait = if stepper.busy() { Duration::ZERO } else { wait };
         let answered = match inbox.recv_timeout(wait) {
             Ok(message) => {
-                let mut batch = vec![message];
-                batch.extend(inbox.try_iter());
-                // A drag along the timeline sends a seek per frame: only the last of a run of
-                // seeks needs doing.
-                let mut messages = batch.into_iter().peekable();
-                while let Some(message) = messages.next() {
-                    let superseded = matches!(message, ToSim::Seek(_))
-                        && matches!(messages.peek(), Some(ToSim::Seek(_)));
-                    if !superseded {
-                        stepper.handle(message);
-                    }
+                stepper.receive(message);
+                for message in inbox.try_iter() {
+                    stepper.receive(message);
                 }
                 true
             }
@@ -803,7 +928,7 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
         let now = Instant::now();
         let elapsed = now.duration_since(last_round).as_secs_f64();
         last_round = now;
-        let taken = stepper.advance(elapsed, ROUND);
+        let taken = stepper.round(elapsed, ROUND);
         // What the window asked for shows at once; slow speeds publish every step, fast ones
         // once per frame drawn.
         let slow = matches!(stepper.speed(), Speed::PerSecond(rate) if rate <= 30);
@@ -815,5 +940,25 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
             published_version = stepper.version();
             last_publish = Instant::now();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_noted_with_its_message_and_a_clean_run_notes_nothing() {
+        let failure = Failure::default();
+        assert_eq!(noting_failure(&failure, || 7), Some(7));
+        assert!(failure.get().is_none());
+        let index = 9;
+        let stopped: Option<()> =
+            noting_failure(&failure, || panic!("index {index} out of bounds"));
+        assert!(stopped.is_none());
+        assert_eq!(
+            failure.get().map(String::as_str),
+            Some("index 9 out of bounds")
+        );
     }
 }

@@ -176,6 +176,29 @@ impl Map {
         }
     }
 
+    /// Whether a map read from a snapshot is one a scene could hold: sides of [`MIN_SIDE`] to
+    /// [`MAX_SIDE`] within the scene's cell limit, a symbol for every cell, each from the legend.
+    pub fn check(&self) -> Result<(), String> {
+        let (w, h) = (self.width, self.height);
+        if !(MIN_SIDE..=MAX_SIDE).contains(&w)
+            || !(MIN_SIDE..=MAX_SIDE).contains(&h)
+            || w * h > crate::scene::MAX_CELLS
+            || self.symbols.len() != w * h
+        {
+            return Err(format!(
+                "an edited map is {w} x {h} with {} cells; expected sides of {MIN_SIDE} to {MAX_SIDE}",
+                self.symbols.len()
+            ));
+        }
+        match self.symbols.iter().find(|&&c| Cell::from_char(c).is_none()) {
+            Some(c) => Err(format!(
+                "an edited map holds {c:?}, which is not in the legend ({})",
+                Cell::LEGEND
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Columns.
     pub fn width(&self) -> usize {
         self.width

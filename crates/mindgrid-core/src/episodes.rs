@@ -146,6 +146,29 @@ impl EpisodeLog {
         }
     }
 
+    /// Whether a log read from a snapshot is consistent: finite returns, a curve of at most
+    /// [`EpisodeCurve::LIMIT`] buckets a power of two wide, at most [`RECENT`] recent episodes.
+    pub fn check(&self) -> Result<(), String> {
+        let curve = &self.curve;
+        if !curve.width.is_power_of_two()
+            || curve.width > 1 << 30
+            || curve.buckets.len() > EpisodeCurve::LIMIT
+            || curve.buckets.iter().any(|b| {
+                !(b.steps.is_finite() && b.episode_return.is_finite()) || b.count > curve.width
+            })
+        {
+            return Err("an arena's learning curve is damaged".into());
+        }
+        let finite = |r: &EpisodeRecord| r.episode_return.is_finite();
+        if self.recent.len() > RECENT
+            || !self.last.iter().all(finite)
+            || !self.records().iter().all(finite)
+        {
+            return Err("an arena's episode records are damaged".into());
+        }
+        Ok(())
+    }
+
     /// Keeps only the summary from now on (the records so far are dropped).
     pub fn keep_only_summaries(&mut self) {
         self.records = None;

@@ -416,6 +416,60 @@ impl Arena {
         self.agent.spec().pending(&self.requested)
     }
 
+    /// Whether an arena read from a snapshot is consistent ([`Experiment::check`]); `size` is the
+    /// first arena's map size, which every arena shares.
+    fn check(&self, scene: &Scene, size: Option<(usize, usize)>) -> Result<(), String> {
+        let world = &self.world;
+        world.check()?;
+        self.map.check()?;
+        let here = (world.width(), world.height());
+        if Some(here) != size || (self.map.width(), self.map.height()) != here {
+            return Err("its map is not the size of the others".into());
+        }
+        if self.trail.len() > TRAIL_LENGTH || self.trail.iter().any(|&c| c >= world.cell_count()) {
+            return Err("its trail leaves the map".into());
+        }
+        if self.task > scene.tasks.len() || self.switches.len() > scene.tasks.len() {
+            return Err(format!(
+                "it is at task {} of a schedule of {}",
+                self.task,
+                scene.tasks.len()
+            ));
+        }
+        if !self.return_in_episode.is_finite() || self.steps_in_episode > world.rules.max_steps {
+            return Err("its episode under way is damaged".into());
+        }
+        self.episodes.check()?;
+        if let Some(yours) = &self.your_episodes {
+            yours.check()?;
+        }
+        let parked = self.parked.as_ref().map(|agent| agent.spec());
+        for brain in [self.agent.spec(), self.requested.clone()]
+            .into_iter()
+            .chain(parked.clone())
+        {
+            if let Some((field, error)) = crate::scene::brain_errors(&brain).into_iter().next() {
+                return Err(format!("its brain's {field} is wrong: {error}"));
+            }
+        }
+        let running = parked.unwrap_or_else(|| self.agent.spec());
+        if running.kind() != self.requested.kind() {
+            return Err(format!(
+                "it runs a {} agent but asks for a {}",
+                running.kind(),
+                self.requested.kind()
+            ));
+        }
+        self.agent.check(world)?;
+        if let Some(parked) = &self.parked {
+            if self.agent.spec() != BrainSpec::Human {
+                return Err("its agent waits aside, but no person plays in its place".into());
+            }
+            parked.check(world)?;
+        }
+        Ok(())
+    }
+
     /// Sets one hyperparameter of the requested brain; the live part reaches the agent now.
     fn set_hyperparameter(&mut self, name: &str, value: f64) {
         self.requested.set_hyperparameter(name, value);
@@ -590,11 +644,31 @@ impl Experiment {
     /// Steps on to `steps`, applying each of `log`'s commands at its step (those at `steps` too):
     /// the one loop replays, seeks and recordings share.
     pub fn replay_onto(&mut self, log: &[LoggedCommand], steps: u64) {
+        self.replay_onto_reporting(log, steps, &mut |_| {});
+    }
+
+    /// [`Experiment::replay_onto`], telling `progress` the lockstep step reached every 65,536
+    /// steps (stepping in pieces gives the same numbers: arenas share nothing).
+    pub fn replay_onto_reporting(
+        &mut self,
+        log: &[LoggedCommand],
+        steps: u64,
+        progress: &mut dyn FnMut(u64),
+    ) {
+        let mut run_to = |experiment: &mut Self, step: u64| {
+            while experiment.steps < step {
+                let piece = (experiment.steps + (1 << 16)).min(step);
+                if experiment.run_to(piece) == 0 {
+                    break;
+                }
+                progress(experiment.steps);
+            }
+        };
         for logged in log.iter().filter(|l| l.step <= steps) {
-            self.run_to(logged.step);
+            run_to(self, logged.step);
             self.apply(logged.command.clone());
         }
-        self.run_to(steps);
+        run_to(self, steps);
     }
 
     /// Steps until every arena has taken `step` steps, or until they wait for a person's move
@@ -849,6 +923,58 @@ impl Experiment {
         };
         to.extend(moved);
         Applied::Done
+    }
+
+    /// Whether an experiment read from a snapshot is one this build could have made, checked as
+    /// a scene is before it replaces anything: the scene passes `check`, every arena's world, map,
+    /// trail, episodes and agent are consistent with one another (cells on the map, agents off the
+    /// walls, arrays of the shapes the brain declares, finite numbers), and the edit history names
+    /// only arenas and cells that exist. A snapshot that passes steps, draws and undoes without a
+    /// panic (a property test feeds damaged snapshots through it).
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(error) = crate::scene::errors_of(&self.scene).into_iter().next() {
+            return Err(format!("its scene is not valid: {error}"));
+        }
+        if self.arenas.len() != self.scene.agents.len() {
+            return Err(format!(
+                "it has {} arenas for the scene's {} agents",
+                self.arenas.len(),
+                self.scene.agents.len()
+            ));
+        }
+        let size = self
+            .arenas
+            .first()
+            .map(|a| (a.world.width(), a.world.height()));
+        for (i, arena) in self.arenas.iter().enumerate() {
+            arena.check(&self.scene, size).map_err(|e| {
+                format!("arena {i} ({}): {e}", crate::limits::printable(&arena.name))
+            })?;
+        }
+        let cells = size.map_or(0, |(w, h)| w * h);
+        for edit in self.history.iter().chain(&self.undone) {
+            let fits = match edit {
+                Edit::Paint { arenas, .. } => arenas.iter().all(|(i, painted)| {
+                    *i < self.arenas.len()
+                        && painted.live.iter().chain(&painted.base).all(|c| {
+                            c.cell < cells
+                                && Cell::from_char(c.after).is_some()
+                                && Cell::from_char(c.before).is_some()
+                        })
+                }),
+                Edit::Reshape { before, after } => {
+                    before.len() <= crate::scene::MAX_AGENTS
+                        && before.iter().chain([after]).all(|m| m.check().is_ok())
+                }
+            };
+            if !fits {
+                return Err("its edit history names an arena or a cell that does not exist".into());
+            }
+        }
+        if self.log.iter().any(|l| l.step > self.steps) {
+            return Err("its command log has commands after its last step".into());
+        }
+        Ok(())
     }
 
     /// Recomputes what a snapshot does not store.
@@ -1129,36 +1255,50 @@ pub struct MeanCurve {
     pub runs: u32,
 }
 
+/// Seeds for runs averaged together: `count` consecutive seeds from `first`, never none. Past
+/// `u64::MAX` they wrap to 0 (the defined rule, so a scene seed near the top still gives `count`
+/// distinct runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seeds {
+    first: u64,
+    count: std::num::NonZeroU64,
+}
+
+impl Seeds {
+    /// `count` seeds from `first`; `None` for no seeds (a mean over nothing is refused).
+    pub fn new(first: u64, count: u64) -> Option<Self> {
+        Some(Self {
+            first,
+            count: std::num::NonZeroU64::new(count)?,
+        })
+    }
+
+    /// How many seeds.
+    pub fn count(self) -> u64 {
+        self.count.get()
+    }
+
+    /// The seeds in order.
+    pub fn iter(self) -> impl Iterator<Item = u64> {
+        (0..self.count.get()).map(move |k| self.first.wrapping_add(k))
+    }
+}
+
 /// Runs `scene` once per seed for `episodes` episodes and averages each agent's curves,
 /// the way Sutton & Barto average their figures over runs. Seeds run on up to `threads` threads
-/// at once; the means are summed in seed order afterwards, so the result is the same bytes on any
-/// number of threads. `progress` is told of every finished episode, from any thread.
+/// at once, a few batches of them at a time; each run's outcome is added to the means in seed
+/// order as soon as the runs before it are in, so the result is the same bytes on any number of
+/// threads and memory does not grow with the number of seeds. `progress` is told of every
+/// finished episode, from any thread.
 pub fn mean_over_seeds(
     scene: &Scene,
-    seeds: std::ops::Range<u64>,
+    seeds: Seeds,
     episodes: u32,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<MeanCurve> {
-    let seeds: Vec<u64> = seeds.collect();
-    let runs = seeds.len().max(1) as u32;
+    let runs = u32::try_from(seeds.count()).unwrap_or(u32::MAX);
     let n = episodes as usize;
-    // One run's outcome: per agent, (steps, return, success) of each episode.
-    let outcomes: Vec<Vec<Vec<(u32, f64, bool)>>> =
-        for_each_seed(scene, &seeds, threads, |mut experiment| {
-            experiment.run_episodes(episodes, progress);
-            experiment
-                .arenas()
-                .iter()
-                .map(|a| {
-                    a.episodes()
-                        .iter()
-                        .take(n)
-                        .map(|e| (e.steps, e.episode_return, e.success))
-                        .collect()
-                })
-                .collect()
-        });
     let mut curves: Vec<MeanCurve> = scene
         .agents
         .iter()
@@ -1170,12 +1310,36 @@ pub fn mean_over_seeds(
             runs,
         })
         .collect();
-    for outcome in outcomes {
-        for (curve, agent) in curves.iter_mut().zip(outcome) {
-            for (i, (steps, episode_return, success)) in agent.into_iter().enumerate() {
-                curve.steps[i] += f64::from(steps) / f64::from(runs);
-                curve.returns[i] += episode_return / f64::from(runs);
-                curve.success[i] += f64::from(u8::from(success)) / f64::from(runs);
+    let batch = 4 * threads.max(1);
+    let mut all = seeds.iter();
+    loop {
+        let chunk: Vec<u64> = all.by_ref().take(batch).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        // One run's outcome: per agent, (steps, return, success) of each episode.
+        let outcomes: Vec<Vec<Vec<(u32, f64, bool)>>> =
+            for_each_seed(scene, &chunk, threads, |mut experiment| {
+                experiment.run_episodes(episodes, progress);
+                experiment
+                    .arenas()
+                    .iter()
+                    .map(|a| {
+                        a.episodes()
+                            .iter()
+                            .take(n)
+                            .map(|e| (e.steps, e.episode_return, e.success))
+                            .collect()
+                    })
+                    .collect()
+            });
+        for outcome in outcomes {
+            for (curve, agent) in curves.iter_mut().zip(outcome) {
+                for (i, (steps, episode_return, success)) in agent.into_iter().enumerate() {
+                    curve.steps[i] += f64::from(steps) / f64::from(runs);
+                    curve.returns[i] += episode_return / f64::from(runs);
+                    curve.success[i] += f64::from(u8::from(success)) / f64::from(runs);
+                }
             }
         }
     }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
-use crate::experiment::{Experiment, MeanCurve, mean_over_seeds};
+use crate::experiment::{Experiment, MeanCurve, Seeds, mean_over_seeds};
+use crate::limits::{MAX_CLAIMS, MAX_RUN_STEPS};
 use crate::scene::{self, Diagnostic, Position, Scene, Severity, SourceMap};
 
 /// Most slides in a lesson.
@@ -70,8 +71,8 @@ pub enum Step {
     },
     /// Pause when every arena has taken this many steps.
     PauseAt(u64),
-    /// Pause when any arena first reaches the goal.
-    PauseAtSuccess,
+    /// Pause when this arena next reaches the goal (the one the caption is about).
+    PauseAtSuccess(usize),
     /// Start paused.
     Paused,
     /// Show only these panels (the caption replaces the agent panel in presenter mode).
@@ -281,6 +282,8 @@ pub struct LoadedLesson {
     pub lesson: Lesson,
     /// Each slide's scene file and scene, in slide order.
     pub scenes: Vec<(PathBuf, Scene)>,
+    /// Each slide's scene text as it was read (what a recording of the slide holds).
+    pub texts: Vec<String>,
 }
 
 /// Whether `text` is a lesson (its top level is `Lesson(`), not a scene.
@@ -295,6 +298,24 @@ pub fn is_lesson(text: &str) -> bool {
 /// named exists, every claim's episodes and seeds are within the limits. Errors say
 /// `file:line:column` and what was expected.
 pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
+    let text = crate::limits::read_text(path, crate::limits::FileKind::Lesson).map_err(|e| {
+        let file = path.display().to_string();
+        vec![Diagnostic {
+            severity: Severity::Error,
+            message: e
+                .strip_prefix(&format!("{file}: "))
+                .unwrap_or(&e)
+                .to_owned(),
+            file,
+            position: Position { line: 1, column: 1 },
+        }]
+    })?;
+    parse(&text, path)
+}
+
+/// [`load`] on a lesson's text already read from `path` (its slides' scenes are read relative to
+/// it).
+pub fn parse(text: &str, path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let error = |position: Position, message: String| Diagnostic {
         severity: Severity::Error,
@@ -302,15 +323,15 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
         position,
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![error(
-            Position { line: 1, column: 1 },
-            format!("cannot read the lesson: {e}"),
-        )]
-    })?;
+    if let Some((line, column)) = scene::not_starting_with(text, &["Lesson", "("]) {
+        return Err(vec![error(
+            Position { line, column },
+            "this is not a mindgrid lesson; expected `Lesson(` (after any comments)".into(),
+        )]);
+    }
     let lesson: Lesson = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(&text)
+        .from_str(text)
         .map_err(|e| {
             vec![error(
                 Position {
@@ -320,9 +341,16 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
                 e.code.to_string(),
             )]
         })?;
-    let map = SourceMap::scan(&text);
+    let map = SourceMap::scan(text);
     let at = |path: &str| map.locate(path);
     let mut errors = Vec::new();
+    let claims: usize = lesson.slides.iter().map(|s| s.claims.len()).sum();
+    if claims > MAX_CLAIMS {
+        errors.push(error(
+            at("slides"),
+            format!("the lesson has {claims} claims; expected at most {MAX_CLAIMS}"),
+        ));
+    }
     if lesson.slides.is_empty() || lesson.slides.len() > MAX_SLIDES {
         errors.push(error(
             at("slides"),
@@ -334,10 +362,14 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     }
     let folder = path.parent().unwrap_or(Path::new("."));
     let mut scenes = Vec::new();
+    let mut texts = Vec::new();
     for (s, slide) in lesson.slides.iter().enumerate() {
         let scene_path = tidy(&folder.join(&slide.scene));
         let scene = match scene::load(&scene_path) {
-            Ok(loaded) => loaded.scene,
+            Ok(loaded) => {
+                texts.push(loaded.text);
+                loaded.scene
+            }
             Err(found) => {
                 errors.push(error(
                     at(&format!("slides.{s}.scene")),
@@ -355,7 +387,11 @@ pub fn load(path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
         scenes.push((scene_path, scene));
     }
     if errors.is_empty() {
-        Ok(LoadedLesson { lesson, scenes })
+        Ok(LoadedLesson {
+            lesson,
+            scenes,
+            texts,
+        })
     } else {
         Err(errors)
     }
@@ -391,10 +427,34 @@ fn check_slide(
     errors: &mut Vec<Diagnostic>,
 ) {
     let arenas = scene.agents.len();
+    let mut warmed = 0u64;
     for (k, step) in slide.steps.iter().enumerate() {
         let place = at(&format!("slides.{s}.steps.{k}"));
+        if let Step::WarmUp(steps) = step {
+            warmed = warmed.saturating_add(*steps);
+            if warmed > MAX_RUN_STEPS {
+                errors.push(error(
+                    place,
+                    format!(
+                        "the slide's warm-ups add up to {warmed} steps; expected at most {MAX_RUN_STEPS}"
+                    ),
+                ));
+                continue;
+            }
+        }
+        if let Step::At { step, .. } | Step::PauseAt(step) = step
+            && *step > MAX_RUN_STEPS
+        {
+            errors.push(error(
+                place,
+                format!("step {step} is beyond {MAX_RUN_STEPS}, the most a slide may run to"),
+            ));
+            continue;
+        }
         match step {
-            Step::Select(arena) | Step::Set { arena, .. } if *arena >= arenas => {
+            Step::Select(arena) | Step::Set { arena, .. } | Step::PauseAtSuccess(arena)
+                if *arena >= arenas =>
+            {
                 errors.push(error(
                     place,
                     format!(
@@ -508,6 +568,16 @@ fn check_slide(
                 }
             }
         }
+        if let Bound::Below(limit) | Bound::Above(limit) = &claim.bound
+            && !limit.is_finite()
+        {
+            errors.push(error(
+                at(&format!("{path}.bound")),
+                format!(
+                    "the bound is {limit}, which no measure can meet; expected a finite number"
+                ),
+            ));
+        }
         if claim.seeds == 0 || claim.seeds > MAX_SEEDS {
             errors.push(error(
                 at(&format!("{path}.seeds")),
@@ -564,17 +634,51 @@ pub struct Verdict {
 /// the same numbers on any number).
 pub fn verify(loaded: &LoadedLesson, threads: usize) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
-    // Claims about one scene trained as long over as many seeds share the training.
+    // Claims about one scene over as many seeds share their training: those measuring episodes
+    // share one run to the furthest episode any of them needs (an arena's first episodes are the
+    // same however many follow), those measuring a mechanism one run per number of steps.
+    let key = |s: usize, claim: &Claim| (loaded.scenes[s].0.clone(), claim.seeds);
+    let mut furthest: Vec<((PathBuf, u32), u32)> = Vec::new();
+    for (s, slide) in loaded.lesson.slides.iter().enumerate() {
+        for claim in &slide.claims {
+            if let Some((_, last)) = claim.measure.episodes() {
+                match furthest.iter_mut().find(|(k, _)| *k == key(s, claim)) {
+                    Some((_, most)) => *most = (*most).max(last),
+                    None => furthest.push((key(s, claim), last)),
+                }
+            }
+        }
+    }
+    let mut curves: Vec<((PathBuf, u32), Vec<MeanCurve>)> = Vec::new();
     let mut runs: Vec<((PathBuf, u64, u32), Vec<Experiment>)> = Vec::new();
     for (s, (slide, (path, scene))) in loaded.lesson.slides.iter().zip(&loaded.scenes).enumerate() {
         for claim in &slide.claims {
-            let seeds = scene.seed..scene.seed + u64::from(claim.seeds);
+            // A claim has 1 to MAX_SEEDS seeds (checked on load); none would measure nothing.
+            let Some(seeds) = Seeds::new(scene.seed, u64::from(claim.seeds)) else {
+                continue;
+            };
             let values: Vec<(String, f64)> =
                 match (claim.measure.episodes(), claim.measure.after_steps()) {
-                    (Some((_, last)), _) => mean_over_seeds(scene, seeds, last, threads, &|_| {})
-                        .iter()
-                        .map(|c| (c.agent.clone(), claim.measure.of(c)))
-                        .collect(),
+                    (Some(_), _) => {
+                        let key = key(s, claim);
+                        let at = match curves.iter().position(|(k, _)| *k == key) {
+                            Some(at) => at,
+                            None => {
+                                let last = furthest
+                                    .iter()
+                                    .find(|(k, _)| *k == key)
+                                    .map_or(1, |(_, last)| *last);
+                                let means = mean_over_seeds(scene, seeds, last, threads, &|_| {});
+                                curves.push((key, means));
+                                curves.len() - 1
+                            }
+                        };
+                        curves[at]
+                            .1
+                            .iter()
+                            .map(|c| (c.agent.clone(), claim.measure.of(c)))
+                            .collect()
+                    }
                     (None, Some(steps)) => {
                         let key = (path.clone(), steps, claim.seeds);
                         let at = match runs.iter().position(|(k, _)| *k == key) {
@@ -625,13 +729,8 @@ pub fn verify(loaded: &LoadedLesson, threads: usize) -> Vec<Verdict> {
 
 /// `scene` trained `steps` lockstep steps once per seed, on up to `threads` threads (in seed
 /// order: the same experiments on any number).
-fn trained(
-    scene: &Scene,
-    seeds: std::ops::Range<u64>,
-    steps: u64,
-    threads: usize,
-) -> Vec<Experiment> {
-    let seeds: Vec<u64> = seeds.collect();
+fn trained(scene: &Scene, seeds: Seeds, steps: u64, threads: usize) -> Vec<Experiment> {
+    let seeds: Vec<u64> = seeds.iter().collect();
     crate::experiment::for_each_seed(scene, &seeds, threads, |mut experiment| {
         experiment.step_n(steps);
         experiment

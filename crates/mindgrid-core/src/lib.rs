@@ -8,6 +8,7 @@ pub mod edit;
 pub mod episodes;
 pub mod experiment;
 pub mod lesson;
+pub mod limits;
 pub mod recording;
 pub mod scene;
 pub mod snapshot;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::LoggedCommand;
 use crate::experiment::Experiment;
+use crate::limits::{FileKind, MAX_RUN_EPISODES, MAX_RUN_STEPS, read_text};
 use crate::scene::{self, Scene, write_atomically};
 
 /// The recording format this build writes and reads.
@@ -62,15 +63,42 @@ impl Recording {
 
     /// Runs it again: the same experiment, to the same numbers.
     pub fn replay(&self, file: &str) -> Result<Experiment, String> {
+        self.replay_reporting(file, &mut |_| {})
+    }
+
+    /// [`Recording::replay`], telling `progress` how far it got (lockstep steps, or episodes of
+    /// all arenas) as it goes; [`Recording::length`] is where it ends.
+    pub fn replay_reporting(
+        &self,
+        file: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Experiment, String> {
+        self.check().map_err(|e| format!("{file}: error: {e}"))?;
         let scene = self.scene(file)?;
-        Ok(match self.until {
-            Until::Steps(steps) => Experiment::replay(scene, &self.log, steps),
+        let mut experiment = Experiment::new(scene);
+        match self.until {
+            Until::Steps(steps) => experiment.replay_onto_reporting(&self.log, steps, progress),
             Until::Episodes(episodes) => {
-                let mut experiment = Experiment::new(scene);
-                experiment.run_episodes(episodes, |_| {});
-                experiment
+                let mut done = 0;
+                experiment.run_episodes(episodes, |n| {
+                    done += n;
+                    progress(done);
+                });
             }
-        })
+        }
+        Ok(experiment)
+    }
+
+    /// How far a replay goes, in what [`Recording::replay_reporting`] reports: lockstep steps, or
+    /// episodes of all arenas.
+    pub fn length(&self) -> u64 {
+        match self.until {
+            Until::Steps(steps) => steps,
+            Until::Episodes(episodes) => {
+                let arenas = scene::parse(&self.scene, "").map_or(0, |l| l.scene.agents.len());
+                u64::from(episodes) * arenas as u64
+            }
+        }
     }
 
     /// The recording as text (RON, one command per line).
@@ -101,20 +129,37 @@ impl Recording {
                 recording.format
             ));
         }
+        recording
+            .check()
+            .map_err(|e| format!("{file}: error: {e}"))?;
         Ok(recording)
     }
 
-    /// Writes it to `path`, atomically.
+    /// Whether its length is within the limits a replay may run ([`MAX_RUN_STEPS`] lockstep
+    /// steps, or 1 to [`MAX_RUN_EPISODES`] episodes), so that no recording runs without end.
+    pub fn check(&self) -> Result<(), String> {
+        match self.until {
+            Until::Steps(steps) if steps > MAX_RUN_STEPS => Err(format!(
+                "the recording runs {steps} steps; a recording may run at most {MAX_RUN_STEPS}"
+            )),
+            Until::Episodes(episodes) if episodes == 0 || episodes > MAX_RUN_EPISODES => Err(
+                format!("the recording runs {episodes} episodes; expected 1 to {MAX_RUN_EPISODES}"),
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes it to `path`, atomically; a session longer than a replay may run is refused.
     pub fn save(&self, path: &Path) -> Result<(), String> {
+        self.check()
+            .map_err(|e| format!("{}: cannot write the recording: {e}", path.display()))?;
         write_atomically(path, self.to_text())
             .map_err(|e| format!("{}: cannot write the recording: {e}", path.display()))
     }
 
     /// Reads a recording file.
     pub fn load(path: &Path) -> Result<Self, String> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{file}: cannot read the recording: {e}"))?;
-        Self::from_text(&text, &file)
+        let text = read_text(path, FileKind::Recording)?;
+        Self::from_text(&text, &path.display().to_string())
     }
 }

@@ -13,7 +13,7 @@ pub const MAGIC: &[u8] = b"mindgrid checkpoint\n";
 /// (a field of an agent, a new brain kind in the middle of the registry) must raise it.
 pub const FORMAT: u32 = 2;
 /// The most bytes a snapshot may decode to: a damaged length can never ask for more memory.
-const MOST_BYTES: usize = 1 << 31;
+pub const MOST_BYTES: usize = 1 << 31;
 
 fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<MOST_BYTES>()
@@ -36,9 +36,31 @@ impl Experiment {
         bincode::serde::encode_to_vec(self, config()).unwrap_or_default()
     }
 
-    /// The experiment a snapshot holds; a damaged one is refused with the reason.
+    /// The experiment a snapshot holds; a damaged one, or one whose parts do not fit together
+    /// ([`Experiment::check`]), is refused with the reason.
     pub fn restore(bytes: &[u8]) -> Result<Experiment, String> {
-        let (mut experiment, read): (Experiment, usize) =
+        let mut experiment = Self::decode(bytes)?;
+        // Checked before anything runs on it (even what a restore recomputes).
+        experiment.check().map_err(|e| {
+            format!(
+                "the saved experiment is not one mindgrid could have made: {e}; nothing was loaded"
+            )
+        })?;
+        experiment.after_restore();
+        Ok(experiment)
+    }
+
+    /// [`Experiment::restore`] without the consistency check, for snapshots this process made
+    /// itself (the timeline's), which only a bug could make inconsistent.
+    pub(crate) fn restore_trusted(bytes: &[u8]) -> Result<Experiment, String> {
+        let mut experiment = Self::decode(bytes)?;
+        experiment.after_restore();
+        Ok(experiment)
+    }
+
+    /// The experiment a snapshot's bytes decode to, whole and with nothing after its end.
+    fn decode(bytes: &[u8]) -> Result<Experiment, String> {
+        let (experiment, read): (Experiment, usize) =
             bincode::serde::decode_from_slice(bytes, config())
                 .map_err(|e| format!("the saved experiment is damaged: {e}"))?;
         if read != bytes.len() {
@@ -47,7 +69,6 @@ impl Experiment {
                 bytes.len() - read
             ));
         }
-        experiment.after_restore();
         Ok(experiment)
     }
 }
@@ -81,8 +102,7 @@ pub fn save_checkpoint(path: &Path, experiment: &Experiment) -> Result<(), Strin
 /// the file and what was expected.
 pub fn load_checkpoint(path: &Path, scene: Option<&Scene>) -> Result<Experiment, String> {
     let name = path.display();
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("{name}: cannot read the checkpoint: {e}"))?;
+    let bytes = crate::limits::read_limited(path, crate::limits::FileKind::Checkpoint)?;
     checkpoint_from_bytes(&bytes, scene).map_err(|e| format!("{name}: {e}"))
 }
 

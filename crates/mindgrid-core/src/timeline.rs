@@ -100,12 +100,17 @@ impl Timeline {
         self
     }
 
-    /// After steps: moves the live edge, and takes a snapshot when one is due.
+    /// After steps: moves the live edge, and takes a snapshot when one is due. None is taken
+    /// once a command has applied at this step (a call after stepping that took no steps, every
+    /// arena waiting for a person's move): a snapshot at a step must hold none of its commands,
+    /// or a seek there would show a state that never was on screen.
     pub fn note(&mut self, experiment: &Experiment) {
         let now = experiment.steps();
         self.frontier = self.frontier.max(now);
         let last = self.points.last().map_or(0, |p| p.step);
-        if now >= last + SNAPSHOT_EVERY
+        let commanded_here = experiment.log().last().is_some_and(|c| c.step == now);
+        if !commanded_here
+            && now >= last + SNAPSHOT_EVERY
             && self.last_taken.elapsed() >= self.last_cost * self.stepping_per_snapshot
         {
             self.take(experiment);
@@ -161,7 +166,7 @@ impl Timeline {
         let step = step.min(self.frontier);
         let point = self.points.iter().rev().find(|p| p.step <= step)?;
         let bytes = lz4_flex::block::decompress_size_prepended(&point.bytes).ok()?;
-        let mut experiment = Experiment::restore(&bytes).ok()?;
+        let mut experiment = Experiment::restore_trusted(&bytes).ok()?;
         let recorded = self.recorded.get(point.commands..)?;
         let before = recorded.iter().take_while(|c| c.step < step).count();
         experiment.replay_onto(&recorded[..before], step);

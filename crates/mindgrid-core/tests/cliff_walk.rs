@@ -4,12 +4,12 @@
 
 mod common;
 
-use mindgrid_core::experiment::{Experiment, mean_over_seeds};
+use mindgrid_core::experiment::{Experiment, Seeds, mean_over_seeds};
 
 /// Mean return per episode over episodes 101-500, per agent, mean of seeds 0-9.
 fn online_returns() -> Vec<(String, f64)> {
     let scene = common::shipped("cliff_walk.ron");
-    mean_over_seeds(&scene, 0..10, 500, 2, &|_| {})
+    mean_over_seeds(&scene, Seeds::new(0, 10).unwrap(), 500, 2, &|_| {})
         .into_iter()
         .map(|curve| {
             let late = &curve.returns[100..];

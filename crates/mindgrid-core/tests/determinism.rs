@@ -86,10 +86,22 @@ fn shipped_scene_fingerprints_are_pinned() {
 /// Seeds run in parallel give the bytes one thread gives.
 #[test]
 fn seeds_in_parallel_give_the_same_bytes() {
-    use mindgrid_core::experiment::{mean_curves_csv, mean_over_seeds};
+    use mindgrid_core::experiment::{Seeds, mean_curves_csv, mean_over_seeds};
     let scene = common::shipped("planning_dyna_maze.ron");
-    let one = mean_curves_csv(&mean_over_seeds(&scene, 0..6, 20, 1, &|_| {}));
-    let four = mean_curves_csv(&mean_over_seeds(&scene, 0..6, 20, 4, &|_| {}));
+    let one = mean_curves_csv(&mean_over_seeds(
+        &scene,
+        Seeds::new(0, 6).unwrap(),
+        20,
+        1,
+        &|_| {},
+    ));
+    let four = mean_curves_csv(&mean_over_seeds(
+        &scene,
+        Seeds::new(0, 6).unwrap(),
+        20,
+        4,
+        &|_| {},
+    ));
     assert_eq!(one, four);
     assert_eq!(one.lines().count(), 1 + 3 * 20, "20 episodes of 3 agents");
 }

@@ -5,7 +5,7 @@ mod common;
 
 use mindgrid_core::brain::{BrainSpec, DynaQParams, PlannerParams};
 use mindgrid_core::command::Command;
-use mindgrid_core::experiment::{Experiment, mean_over_seeds};
+use mindgrid_core::experiment::{Experiment, Seeds, mean_over_seeds};
 use mindgrid_core::scene::{AgentSpec, Scene};
 
 fn dyna(n: u32) -> BrainSpec {
@@ -30,7 +30,7 @@ fn with_agent(mut scene: Scene, brain: BrainSpec, seed: u64) -> Scene {
 /// Mean steps per episode over 30 seeds, for `episodes` episodes.
 fn mean_curve(brain: &BrainSpec, episodes: u32) -> Vec<f64> {
     let maze = with_agent(common::shipped("planning_dyna_maze.ron"), brain.clone(), 0);
-    mean_over_seeds(&maze, 0..30, episodes, 2, &|_| {})
+    mean_over_seeds(&maze, Seeds::new(0, 30).unwrap(), episodes, 2, &|_| {})
         .remove(0)
         .steps
 }

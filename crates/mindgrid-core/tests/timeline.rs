@@ -168,3 +168,117 @@ fn a_fork_copies_an_arena_and_its_future() {
         Applied::Refused(_)
     ));
 }
+
+/// What must match between a seek and the live run: the fingerprint, who plays each arena, how
+/// many arenas there are and the map's size.
+fn state_of(experiment: &Experiment) -> (u64, Vec<bool>, usize) {
+    (
+        experiment.fingerprint(),
+        experiment.arenas().iter().map(|a| a.is_human()).collect(),
+        experiment.arenas()[0].world().cell_count(),
+    )
+}
+
+/// The reproduction: a note after stepping that took no steps (every arena waiting for
+/// the person's move) must not take a snapshot holding that step's commands.
+#[test]
+fn a_note_after_no_steps_keeps_the_state_before_the_commands() {
+    let mut live = Experiment::new(common::shipped("episodic_dyna_maze.ron"));
+    live.step_n(20_000);
+    let mut timeline = Timeline::new(&live, 256 << 20).by_steps_only();
+    // No note here: the clock skipped this snapshot, as it does when the stepping was quick.
+    live.step_n(500);
+    let before = state_of(&live);
+    assert_eq!(
+        live.apply(Command::YouPlay { arena: 0, on: true }),
+        Applied::Done
+    );
+    timeline.branch(&live);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(live.step_n(1), 0, "every arena waits for the person");
+    timeline.note(&live);
+    assert_eq!(state_of(&timeline.seek(20_500).unwrap()), before);
+}
+
+/// Commands a random session can send, with the arena count it assumes at most.
+fn random_command(pick: u8, arg: u8) -> Command {
+    let arena = usize::from(arg % 2);
+    let cell = (u32::from(arg % 5) + 1, u32::from(arg / 5 % 4) + 1);
+    match pick % 11 {
+        0 => Command::YouPlay { arena, on: true },
+        1 => Command::YouPlay { arena, on: false },
+        2 => Command::Move {
+            arena,
+            action: mindgrid_core::world::Action::from_index(usize::from(arg % 4)),
+        },
+        3 => Command::WaitForHuman(arg % 2 == 0),
+        4 => Command::Reshape(
+            mindgrid_core::edit::Map::empty_room(
+                6 + usize::from(arg % 5),
+                5 + usize::from(arg % 3),
+            )
+            .rows(),
+        ),
+        5 => Command::Fork(arena),
+        6 => Command::Undo,
+        7 => Command::Redo,
+        8 => Command::Paint {
+            reach: Reach::All,
+            stroke: u64::from(arg),
+            tile: Tile::Wall,
+            cells: vec![cell],
+        },
+        9 => Command::SetHyperparameter {
+            arena,
+            name: "epsilon".into(),
+            value: f64::from(arg) / 255.0,
+        },
+        _ => Command::ResetArena(arena),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Seeking is exact: for random sessions (a person's turns, waits, resizes, forks, undo and
+    /// redo, paint, sliders, resets, with stepping that may take no steps between them), a seek to
+    /// any step the live run passed gives the state it had there before that step's commands.
+    #[test]
+    fn a_seek_is_the_live_state_before_that_steps_commands(
+        session in proptest::collection::vec(
+            (0u64..400, 0u8..=255, 0u8..=255, 0u8..3, proptest::bool::ANY),
+            1..24,
+        ),
+    ) {
+        let mut live = Experiment::new(common::shipped("dyna_maze.ron"));
+        let mut timeline = Timeline::new(&live, 256 << 20).by_steps_only();
+        let mut seen: Vec<(u64, (u64, Vec<bool>, usize))> = vec![(0, state_of(&live))];
+        for (steps, pick, arg, commands, clock_allows) in session {
+            // Steps in pieces, noting after each as the window does (a piece may take none), or
+            // not (the clock had a snapshot wait).
+            for piece in [steps / 2, steps - steps / 2] {
+                live.step_n(piece);
+                if clock_allows {
+                    timeline.note(&live);
+                }
+                if seen.last().is_none_or(|(s, _)| *s != live.steps()) {
+                    seen.push((live.steps(), state_of(&live)));
+                }
+            }
+            for k in 0..commands {
+                let command = random_command(pick.wrapping_add(k), arg.wrapping_mul(k + 1));
+                if live.apply(command) == Applied::Done {
+                    timeline.branch(&live);
+                }
+                timeline.note(&live);
+            }
+        }
+        // The window notes after every stepping, so the live edge is where the run is.
+        timeline.note(&live);
+        for (step, state) in seen {
+            let past = timeline.seek(step).unwrap();
+            proptest::prop_assert_eq!(past.steps(), step);
+            proptest::prop_assert_eq!(state_of(&past), state, "step {}", step);
+        }
+    }
+}

@@ -104,8 +104,26 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
     });
 }
 
-/// One hyperparameter's control; returns the new value when the user changed it. `waiting`: the
-/// value shown is requested but waits for a reset.
+/// Decimals a real hyperparameter's slider shows.
+const DECIMALS: usize = 3;
+
+/// `value` as its slider draws it: clamped to the range and rounded as egui's slider rounds (to
+/// whole numbers, or to [`DECIMALS`] decimals). A redraw turns the value read into this, which is
+/// not a change.
+fn as_drawn(spec: &ParamSpec, value: f64) -> f64 {
+    let value = value.clamp(spec.min, spec.max);
+    if spec.kind.is_whole() {
+        let stepped = spec.min + (value - spec.min).round();
+        egui::emath::round_to_decimals(stepped, 0)
+    } else {
+        egui::emath::round_to_decimals(value, DECIMALS)
+    }
+}
+
+/// One hyperparameter's control; returns the new value only when the user operated it and it
+/// differs from what the control drew (never because a value was redrawn, rounded or clamped, so
+/// that a redraw after a seek cannot change the past). `waiting`: the value shown is requested but
+/// waits for a reset.
 fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f64> {
     let when = match spec.apply {
         Apply::Live => "Applies at once, keeping what the agent learned.",
@@ -116,7 +134,7 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
         spec.help, spec.min, spec.max, spec.source
     );
     let mut v = value;
-    ui.horizontal(|ui| {
+    let operated = ui.horizontal(|ui| {
         if waiting {
             // The mark sits before the control, so the panel does not widen when it appears.
             ui.label(RichText::new("⟲").strong().color(palette::NOTICE))
@@ -125,11 +143,13 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
         match spec.kind {
             ParamKind::Switch => {
                 let mut on = v != 0.0;
-                ui.checkbox(&mut on, spec.name).on_hover_text(&tip);
+                let clicked = ui.checkbox(&mut on, spec.name).on_hover_text(&tip).changed();
                 v = f64::from(u8::from(on));
+                clicked
             }
             ParamKind::Choice(labels) => {
                 let mut index = v as usize;
+                let before = index;
                 egui::ComboBox::from_id_salt(spec.name)
                     .selected_text(labels.get(index).copied().unwrap_or("?"))
                     .show_ui(ui, |ui| {
@@ -141,6 +161,7 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
                     .on_hover_text(&tip);
                 ui.label(spec.name);
                 v = index as f64;
+                index != before
             }
             ParamKind::Real | ParamKind::Integer => {
                 let slider = egui::Slider::new(&mut v, spec.min..=spec.max)
@@ -149,13 +170,14 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
                 let slider = if spec.kind.is_whole() {
                     slider.integer()
                 } else {
-                    slider.max_decimals(3)
+                    slider.max_decimals(DECIMALS)
                 };
-                ui.add(slider).on_hover_text(&tip);
+                ui.add(slider).on_hover_text(&tip).changed()
             }
         }
-    });
-    (v != value).then_some(v)
+    })
+    .inner;
+    (operated && v != as_drawn(spec, value)).then_some(v)
 }
 
 /// "You play": the person takes the arena's place (its agent waits aside), and whether the other

@@ -302,8 +302,8 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
     let (wins, recent) = arena.recent_successes;
     let line = format!(
         "episode {} · step {} · goal {wins}/{recent}",
-        arena.episodes + 1,
-        arena.steps_in_episode,
+        super::group_thousands(u64::from(arena.episodes) + 1),
+        super::group_thousands(arena.steps_in_episode.into()),
     );
     painter.text(
         rect.left_top() + Vec2::new(0.0, 22.0),

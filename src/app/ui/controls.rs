@@ -35,13 +35,14 @@ pub fn show(
         ui.label("speed");
         let last = Speed::LADDER.len() - 1;
         let mut speed = snapshot.speed;
-        ui.add(
+        let moved = ui.add(
             egui::Slider::new(&mut speed, 0..=last)
                 .show_value(false)
                 .text(snapshot.speed().label()),
         )
-        .on_hover_text("Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: + and -. The numbers learned are the same at every speed.");
-        if speed != snapshot.speed {
+        .on_hover_text("Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: + and -. The numbers learned are the same at every speed.")
+        .changed();
+        if moved && speed != snapshot.speed {
             commands.push(AppCommand::SetSpeed(speed));
         }
         ui.separator();

@@ -320,7 +320,13 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
         let selected = snapshot
             .arenas
             .get(sim.selected)
-            .map(|a| format!("{}: episode {}", a.name, a.episodes + 1))
+            .map(|a| {
+                format!(
+                    "{}: episode {}",
+                    a.name,
+                    group_thousands(u64::from(a.episodes) + 1)
+                )
+            })
             .unwrap_or_default();
         ui.label(format!(
             "{}   ·   {selected}   ·   step {}   ·   ",
@@ -331,17 +337,25 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
         let rate = snapshot.steps_per_second / snapshot.arenas.len().max(1) as f64;
         let rate = group_thousands(rate.round() as u64);
         if !sim.running() {
-            ui.colored_label(palette::ERROR, "the simulation stopped on an error (see the terminal); restart mindgrid")
-                .on_hover_text("A bug in an agent or in the stepping ended the simulation thread; the window shows its last state.");
+            let said = sim.failure().unwrap_or_else(|| "no message".to_owned());
+            ui.colored_label(
+                palette::ERROR,
+                format!("the simulation stopped on an error: {said}"),
+            )
+            .on_hover_text("A bug in an agent or in the stepping ended the simulation thread. The window shows the last state it published; save nothing from it, close it (mindgrid then exits with an error) and open the scene again.");
         }
         let awaited = snapshot
             .arenas
             .iter()
-            .find(|a| a.awaiting_move)
+            .enumerate()
+            .find(|(_, a)| a.awaiting_move)
             .filter(|_| snapshot.waits_for_human);
         match (snapshot.playing, snapshot.speed()) {
-            _ if let Some(arena) = awaited => {
-                ui.colored_label(palette::NOTICE, format!("waiting for your move in {}", arena.name))
+            _ if let Some((index, arena)) = awaited => {
+                ui.colored_label(
+                    palette::NOTICE,
+                    format!("waiting for your move: arena {} ({})", index + 1, arena.name),
+                )
                     .on_hover_text("Every arena waits for the person's move (select their arena, then arrow keys or WASD). Untick \"the other arenas wait\" in the agent panel to let the agents run.");
             }
             (true, Speed::PerSecond(target)) if snapshot.behind => {

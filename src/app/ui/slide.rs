@@ -24,7 +24,23 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) 
         .size(17.0)
         .color(Color32::from_gray(170)),
     )
-    .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave");
+    .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave (asks first)");
+    if presenter.leaving {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new("Leave presenter mode? Esc again leaves; any other key stays.")
+                    .size(CAPTION * 0.85)
+                    .color(palette::NOTICE)
+                    .strong(),
+            );
+            if ui
+                .button(RichText::new("stay").size(CAPTION * 0.7))
+                .clicked()
+            {
+                commands.push(AppCommand::StayPresenting);
+            }
+        });
+    }
     caption(ui, &slide.caption, CAPTION);
     if let Some(prediction) = &slide.prediction {
         ui.add_space(6.0);
@@ -56,6 +72,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) 
                 );
             } else if ui
                 .button(RichText::new("reveal").size(CAPTION * 0.7))
+                .on_hover_text("Show the answer and play the run that shows it")
                 .clicked()
             {
                 commands.push(AppCommand::RevealAnswer);

@@ -24,6 +24,7 @@ mod parts {
     pub mod nn;
     pub mod policy;
     pub mod q_table;
+    pub mod restored;
 }
 
 mod params;
@@ -104,6 +105,11 @@ pub trait Agent: Send + Sync + std::any::Any {
     fn amnesia(&mut self) {}
     /// Meets a new task, if the agent compares how fast it adapts ("new task"); others ignore it.
     fn try_new_task(&mut self) {}
+    /// Whether the agent, as read from a snapshot, fits `world` (already checked itself): every
+    /// table, memory, model and network has the shape its hyperparameters and the world declare,
+    /// every stored index points inside what it indexes, every learned number is finite. A
+    /// checkpoint is refused when this fails, so that nothing it holds can panic later.
+    fn check(&self, world: &GridWorld) -> Result<(), String>;
     /// Whether the agent waits for a move from the keyboard before it can act (a human).
     fn awaits_input(&self) -> bool {
         false

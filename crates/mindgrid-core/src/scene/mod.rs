@@ -24,8 +24,8 @@ pub const MAX_AGENTS: usize = 8;
 pub const MAX_TASKS: usize = 64;
 /// Largest egocentric view radius.
 pub const MAX_VIEW_RADIUS: u32 = 7;
-/// Largest scene file read, in bytes.
-pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Largest scene file read, in bytes ([`crate::limits::FileKind::Scene`]).
+pub const MAX_FILE_BYTES: usize = crate::limits::FileKind::Scene.most_bytes() as usize;
 
 /// A scene: a world, the agents that learn in it, an optional task schedule, the panels to open.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -235,7 +235,10 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {severity}: {}",
-            self.file, self.position.line, self.position.column, self.message
+            crate::limits::printable(&self.file),
+            self.position.line,
+            self.position.column,
+            crate::limits::printable(&self.message)
         )
     }
 }
@@ -247,17 +250,23 @@ pub struct LoadedScene {
     pub scene: Scene,
     /// Findings that do not stop it running.
     pub warnings: Vec<Diagnostic>,
+    /// The text it was parsed from, read once: what a recording of its run stores.
+    pub text: String,
 }
 
 /// Reads, parses and validates a scene file.
 pub fn load(path: &Path) -> Result<LoadedScene, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::limits::read_limited(path, crate::limits::FileKind::Scene).map_err(|e| {
         vec![Diagnostic {
             severity: Severity::Error,
             file: file.clone(),
             position: Position { line: 1, column: 1 },
-            message: format!("cannot read the scene file: {e}"),
+            // The reader's message names the file already; the diagnostic names it once.
+            message: e
+                .strip_prefix(&format!("{file}: "))
+                .unwrap_or(&e)
+                .to_owned(),
         }]
     })?;
     parse_bytes(&bytes, &file)
@@ -299,6 +308,15 @@ pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<LoadedScene, Vec<Diagnost
 
 /// Parses and validates scene text; `file` names it in diagnostics.
 pub fn parse(text: &str, file: &str) -> Result<LoadedScene, Vec<Diagnostic>> {
+    if let Some((line, column)) = not_starting_with(text, &["Scene", "("]) {
+        // Whatever file this is, its words are not echoed: a scene path may point anywhere.
+        return Err(vec![Diagnostic {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            position: Position { line, column },
+            message: "this is not a mindgrid scene; expected `Scene(` (after any comments)".into(),
+        }]);
+    }
     let options = ron::Options::default().with_default_extension(
         ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES
             | ron::extensions::Extensions::IMPLICIT_SOME,
@@ -321,10 +339,45 @@ pub fn parse(text: &str, file: &str) -> Result<LoadedScene, Vec<Diagnostic>> {
         .map(|f| f.place(&map, file))
         .partition(|d| d.severity == Severity::Error);
     if errors.is_empty() {
-        Ok(LoadedScene { scene, warnings })
+        Ok(LoadedScene {
+            scene,
+            warnings,
+            text: text.to_owned(),
+        })
     } else {
         Err(errors)
     }
+}
+
+/// Where the first thing after comments and blank space starts (line, column), when it starts
+/// with none of `openings`: the file is not the kind of RON file expected. `None` when it does, or
+/// when there is nothing but comments (RON's own error says so).
+pub(crate) fn not_starting_with(text: &str, openings: &[&str]) -> Option<(usize, usize)> {
+    let mut rest = text;
+    let mut skipped = 0;
+    loop {
+        let trimmed = rest.trim_start();
+        skipped += rest.len() - trimmed.len();
+        rest = trimmed;
+        if let Some(comment) = rest.strip_prefix("//") {
+            let end = comment.find('\n').map_or(comment.len(), |n| n + 1);
+            skipped += 2 + end;
+            rest = &comment[end..];
+        } else if let Some(comment) = rest.strip_prefix("/*") {
+            let end = comment.find("*/").map_or(comment.len(), |n| n + 2);
+            skipped += 2 + end;
+            rest = &comment[end..];
+        } else {
+            break;
+        }
+    }
+    if rest.is_empty() || openings.iter().any(|o| rest.starts_with(o)) {
+        return None;
+    }
+    let before = &text[..skipped];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
 }
 
 /// RON's message, with a hint where RON's own wording leaves the reader guessing.
@@ -510,27 +563,7 @@ fn validate(scene: &Scene) -> Vec<Finding> {
                 "the agent's name is empty; expected a label",
             ));
         }
-        for (spec, value) in agent.brain.hyperparameters() {
-            let path = format!("agents.{i}.brain.{}", spec.name);
-            if !value.is_finite() || value < spec.min || value > spec.max {
-                findings.push(Finding::error(
-                    path,
-                    format!(
-                        "{} of {} is {value}; expected {} to {}",
-                        spec.name,
-                        agent.brain.kind(),
-                        spec.min,
-                        spec.max
-                    ),
-                ));
-            } else if spec.kind.is_whole() && value.fract() != 0.0 {
-                findings.push(Finding::error(
-                    path,
-                    format!("{} is {value}; expected a whole number", spec.name),
-                ));
-            }
-        }
-        for (field, message) in agent.brain.conflicts() {
+        for (field, message) in brain_errors(&agent.brain) {
             findings.push(Finding::error(format!("agents.{i}.brain.{field}"), message));
         }
     }
@@ -540,6 +573,44 @@ fn validate(scene: &Scene) -> Vec<Finding> {
         findings.push(Finding::warning("world.rows", warning));
     }
     findings
+}
+
+/// What is wrong with a brain's hyperparameters, as (field, message): a value outside its
+/// declared range or not finite, a fraction where a whole number is expected, a combination that
+/// cannot work. The scene validator and the snapshot check both ask this.
+pub fn brain_errors(brain: &BrainSpec) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    for (spec, value) in brain.hyperparameters() {
+        // A real is stored as an f32: a value at the end of its range reads back as the f32
+        // nearest that end, which must pass too.
+        let (min, max) = if spec.kind.is_whole() {
+            (spec.min, spec.max)
+        } else {
+            (
+                f64::from(spec.min as f32).min(spec.min),
+                f64::from(spec.max as f32).max(spec.max),
+            )
+        };
+        if !value.is_finite() || value < min || value > max {
+            errors.push((
+                spec.name,
+                format!(
+                    "{} of {} is {value}; expected {} to {}",
+                    spec.name,
+                    brain.kind(),
+                    spec.min,
+                    spec.max
+                ),
+            ));
+        } else if spec.kind.is_whole() && value.fract() != 0.0 {
+            errors.push((
+                spec.name,
+                format!("{} is {value}; expected a whole number", spec.name),
+            ));
+        }
+    }
+    errors.extend(brain.conflicts());
+    errors
 }
 
 /// What is wrong with a scene built in memory (an edited map, say), as messages without positions;

@@ -233,6 +233,68 @@ impl GridWorld {
         }
     }
 
+    /// Whether a world read from a snapshot is one a scene could make: sides of
+    /// [`crate::edit::MIN_SIDE`] to [`crate::edit::MAX_SIDE`] within [`crate::scene::MAX_CELLS`]
+    /// cells, the start and the agent on the map and off the walls, finite rewards, a slip
+    /// probability, a step limit and a view radius within the scene limits.
+    pub fn check(&self) -> Result<(), String> {
+        use crate::edit::{MAX_SIDE, MIN_SIDE};
+        use crate::scene::{MAX_CELLS, MAX_EPISODE_STEPS, MAX_VIEW_RADIUS};
+        let (w, h) = (self.width, self.height);
+        if !(MIN_SIDE..=MAX_SIDE).contains(&w)
+            || !(MIN_SIDE..=MAX_SIDE).contains(&h)
+            || w * h > MAX_CELLS
+        {
+            return Err(format!(
+                "the map is {w} x {h}; expected sides of {MIN_SIDE} to {MAX_SIDE} and at most {MAX_CELLS} cells"
+            ));
+        }
+        if self.cells.len() != w * h {
+            return Err(format!(
+                "the map has {} cells for {w} x {h}",
+                self.cells.len()
+            ));
+        }
+        for (what, cell) in [("the start", self.start), ("the agent", self.agent)] {
+            if cell >= self.cells.len() {
+                return Err(format!(
+                    "{what} is at cell {cell}, outside the {w} x {h} map"
+                ));
+            }
+            if self.cells[cell] == Cell::Wall {
+                let (x, y) = self.xy(cell);
+                return Err(format!("{what} is on a wall at ({x}, {y})"));
+            }
+        }
+        let rules = &self.rules;
+        let rewards = [
+            rules.goal_reward,
+            rules.lava_reward,
+            rules.distractor_reward,
+            rules.step_reward,
+        ];
+        if !rewards.iter().all(|r| r.is_finite()) {
+            return Err(format!("a reward is not a finite number: {rewards:?}"));
+        }
+        if !(0.0..=1.0).contains(&rules.slip) {
+            return Err(format!("the slip is {}; expected 0 to 1", rules.slip));
+        }
+        if !(1..=MAX_EPISODE_STEPS).contains(&rules.max_steps) || self.steps > rules.max_steps {
+            return Err(format!(
+                "the episode is at step {} of {}; expected a limit of 1 to {MAX_EPISODE_STEPS}",
+                self.steps, rules.max_steps
+            ));
+        }
+        if let View::Egocentric { radius } = self.view
+            && !(1..=MAX_VIEW_RADIUS).contains(&radius)
+        {
+            return Err(format!(
+                "the view radius is {radius}; expected 1 to {MAX_VIEW_RADIUS}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Columns.
     pub fn width(&self) -> usize {
         self.width

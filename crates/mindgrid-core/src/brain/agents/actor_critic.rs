@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 use ndarray::{Array1, Array2, Axis, concatenate, s};
 use rand::SeedableRng;
 
-use super::attention::{cue_of, entities_of};
+use super::attention::{MOST_ROLLOUT, cue_of, entities_of, view_radius};
 use crate::ArenaRng;
 use crate::brain::nn::{Adam, Mlp, MlpTrace, policy_gradient, softmax};
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Transition, hyperparameters, n_step_advantages, sample_move,
 };
-use crate::world::{Action, GridWorld, Observation, View};
+use crate::world::{Action, EGO_CELL_KINDS, GridWorld, Observation};
 
 /// What the window says about the actor-critic.
 pub const ABOUT: &str = "The attention agent's control: the same actor-critic learner, with the same \
@@ -85,14 +85,7 @@ impl ActorCritic {
     /// A fresh agent for `world` (its egocentric radius), weights drawn from `seed`.
     pub fn new(params: ActorCriticParams, world: &GridWorld, seed: u64) -> Self {
         let mut rng = ArenaRng::seed_from_u64(seed);
-        let radius = match world.view {
-            View::Egocentric { radius } => radius as usize,
-            View::Full => world
-                .width()
-                .max(world.height())
-                .saturating_sub(1)
-                .clamp(1, 7),
-        };
+        let radius = view_radius(world);
         let (entities, _) = entities_of(world, world.start(), radius);
         let inputs = entities.len() + 3;
         let network = Mlp::new(
@@ -205,6 +198,38 @@ impl Agent for ActorCritic {
             ],
             ..Insight::default()
         }
+    }
+
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{all_finite, counters, ensure, probability};
+        ensure(self.radius == view_radius(world), || {
+            "its view radius is not the world's".into()
+        })?;
+        let sizes = [
+            (2 * self.radius + 1).pow(2) * (EGO_CELL_KINDS + 2) + 3,
+            self.params.hidden.max(1) as usize,
+            Action::COUNT + 1,
+        ];
+        self.network.check(&sizes)?;
+        self.adam.check(&self.network.tensor_lengths())?;
+        ensure(self.rollout.len() <= MOST_ROLLOUT, || {
+            "its rollout is longer than any n_steps".into()
+        })?;
+        for step in &self.rollout {
+            step.trace.check(&sizes, 1)?;
+            ensure(
+                step.logits.len() == Action::COUNT
+                    && all_finite(&step.logits)
+                    && step.action < Action::COUNT
+                    && step.value.is_finite()
+                    && step.reward.is_finite(),
+                || "a remembered step is damaged".into(),
+            )?;
+        }
+        ensure(
+            self.last_policy.iter().all(|&p| probability(p)) && counters(&[self.steps]),
+            || "its policy or counters are damaged".into(),
+        )
     }
 
     fn spec(&self) -> BrainSpec {

@@ -145,6 +145,22 @@ pub(crate) fn cue_of(world: &GridWorld) -> Array2<f32> {
     cue
 }
 
+/// How far around itself an attention agent (or its control) sees in `world`: the egocentric
+/// radius, or with a full view the map's larger side less one (1 to 7).
+pub(crate) fn view_radius(world: &GridWorld) -> usize {
+    match world.view {
+        View::Egocentric { radius } => radius as usize,
+        View::Full => world
+            .width()
+            .max(world.height())
+            .saturating_sub(1)
+            .clamp(1, 7),
+    }
+}
+
+/// The most steps a rollout holds before the update (`n_steps`' largest value).
+pub(crate) const MOST_ROLLOUT: usize = 50;
+
 /// Entities of the egocentric window and the map cell under each.
 pub(crate) fn entities_of(
     world: &GridWorld,
@@ -169,6 +185,44 @@ pub(crate) fn entities_of(
         }
     }
     (entities, cells)
+}
+
+impl StepTrace {
+    /// Whether a step read from a snapshot fits a network of `heads` heads with keys of
+    /// `key_dim`, values of `value_dim` and `hidden` units, seeing `entities` entities.
+    fn check(
+        &self,
+        entities: usize,
+        (heads, key_dim, value_dim, hidden): (usize, usize, usize, usize),
+    ) -> Result<(), String> {
+        use crate::brain::parts::restored::{all_finite, ensure};
+        self.attention.check(entities, heads, key_dim, value_dim)?;
+        ensure(
+            self.entities.dim() == (entities, EGO_CELL_KINDS + 2)
+                && self.cue.dim() == (1, 3)
+                && self.queries.dim() == (heads, key_dim)
+                && self.joint.dim() == (1, heads * value_dim + 3)
+                && self.pre.dim() == (1, hidden)
+                && self.z.dim() == (1, hidden)
+                && self.logits.len() == Action::COUNT
+                && self.pi.len() == Action::COUNT
+                && self.action < Action::COUNT
+                && self.value.is_finite()
+                && self.reward.is_finite()
+                && all_finite(
+                    self.entities
+                        .iter()
+                        .chain(&self.cue)
+                        .chain(&self.queries)
+                        .chain(&self.joint)
+                        .chain(&self.pre)
+                        .chain(&self.z)
+                        .chain(&self.logits)
+                        .chain(&self.pi),
+                ),
+            || "a remembered step does not fit the network".into(),
+        )
+    }
 }
 
 impl Network {
@@ -316,14 +370,7 @@ impl AttentionAgent {
     /// A fresh agent for `world`; `seed` draws its weights.
     pub fn new(params: AttentionParams, world: &GridWorld, seed: u64) -> Self {
         let mut rng = ArenaRng::seed_from_u64(seed);
-        let radius = match world.view {
-            View::Egocentric { radius } => radius as usize,
-            View::Full => world
-                .width()
-                .max(world.height())
-                .saturating_sub(1)
-                .clamp(1, 7),
-        };
+        let radius = view_radius(world);
         Self {
             network: Network::new(&params, &mut rng),
             adam: Adam::new(params.learning_rate),
@@ -498,6 +545,71 @@ impl Agent for AttentionAgent {
             })),
             ..Insight::default()
         }
+    }
+
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{all_finite, counters, ensure};
+        const FEATURES: usize = EGO_CELL_KINDS + 2;
+        let p = &self.params;
+        let (h, dk, dv, hid) = (
+            p.heads.clamp(1, 4) as usize,
+            p.key_dim.max(1) as usize,
+            p.value_dim.max(1) as usize,
+            p.hidden.max(1) as usize,
+        );
+        ensure(self.radius == view_radius(world), || {
+            format!(
+                "it looks {} cells around, and the world shows {}",
+                self.radius,
+                view_radius(world)
+            )
+        })?;
+        let net = &self.network;
+        net.query.check(3, h * dk)?;
+        net.attention.check(FEATURES, dk, dv)?;
+        net.hidden.check(h * dv + 3, hid)?;
+        net.policy.check(hid, Action::COUNT)?;
+        net.value.check(hid, 1)?;
+        self.adam.check(&[
+            3 * h * dk,
+            h * dk,
+            FEATURES * dk,
+            dk,
+            FEATURES * dv,
+            dv,
+            (h * dv + 3) * hid,
+            hid,
+            Action::COUNT * hid,
+            Action::COUNT,
+            hid,
+            1,
+        ])?;
+        let n = (2 * self.radius + 1).pow(2);
+        ensure(self.rollout.len() <= MOST_ROLLOUT, || {
+            "its rollout is longer than any n_steps".into()
+        })?;
+        for step in &self.rollout {
+            step.check(n, (h, dk, dv, hid))?;
+        }
+        if let Some((heads, seen)) = &self.last {
+            ensure(
+                heads.len() == h
+                    && heads.iter().all(|w| w.len() == n && all_finite(w))
+                    && seen.len() == n
+                    && seen.iter().flatten().all(|&c| c < world.cell_count()),
+                || "its last attention map does not fit its view".into(),
+            )?;
+        }
+        ensure(
+            counters(&[self.steps])
+                && self.entropy_sum.1 <= 200
+                && self.mass_sum.1 <= self.entropy_sum.1
+                && self.entropy_sum.0.is_finite()
+                && self.mass_sum.0.is_finite(),
+            || "its running sums are damaged".into(),
+        )?;
+        self.entropy.check(|e| e.is_finite())?;
+        self.target_mass.check(|m| m.is_finite())
     }
 
     fn spec(&self) -> BrainSpec {

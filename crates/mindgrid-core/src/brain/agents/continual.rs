@@ -668,6 +668,74 @@ impl Agent for Continual {
         }
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{all_finite, counters, ensure, probability};
+        let inputs = Observation::of(world).feature_len() + 3;
+        self.net
+            .check(&[inputs, self.params.hidden.max(1) as usize, Action::COUNT])?;
+        self.adam.check(&self.net.tensor_lengths())?;
+        let weights = self.net.parameter_count();
+        let example_fits = |e: &Example| {
+            e.features.len() == inputs && all_finite(&e.features) && all_finite(&e.target)
+        };
+        // One task per cue: none, or one of the colours.
+        ensure(
+            self.tasks.len() <= Colour::ALL.len() + 1
+                && (self.current < self.tasks.len()
+                    || (self.tasks.is_empty() && self.current == 0))
+                && self
+                    .tasks
+                    .iter()
+                    .enumerate()
+                    .all(|(i, t)| self.tasks[..i].iter().all(|u| u.cue != t.cue)),
+            || "its tasks are damaged".into(),
+        )?;
+        for task in &self.tasks {
+            ensure(
+                task.examples.len() <= EXAMPLES_PER_TASK
+                    && task.examples.iter().all(example_fits)
+                    && task.next_slot < EXAMPLES_PER_TASK
+                    && (task.examples.len() == EXAMPLES_PER_TASK || task.next_slot == 0)
+                    && task.evaluation.len() <= EVALUATION_SIZE
+                    && task.placements.len() == task.evaluation.len()
+                    && task
+                        .evaluation
+                        .iter()
+                        .all(|(f, _)| f.len() == inputs && all_finite(f)),
+                || "a task's examples do not fit the network".into(),
+            )?;
+            for placement in &task.placements {
+                placement.check()?;
+                ensure(
+                    (placement.width(), placement.height()) == (world.width(), world.height()),
+                    || "a task's evaluation holds another map".into(),
+                )?;
+            }
+            task.curve.check(|a| probability(*a))?;
+        }
+        ensure(
+            self.consolidations.iter().all(|c| {
+                c.fisher.len() == weights
+                    && c.anchor.len() == weights
+                    && all_finite(c.fisher.iter().chain(&c.anchor))
+                    && c.fisher.iter().all(|&f| f >= 0.0)
+            }) && self.importance_total.len() == weights
+                && all_finite(&self.importance_total)
+                && self.path.len() == weights
+                && self.task_start.len() == weights
+                && all_finite(self.path.iter().chain(&self.task_start)),
+            || "its consolidated weights do not fit the network".into(),
+        )?;
+        ensure(
+            self.pending.as_ref().is_none_or(example_fits)
+                && self.last_policy.iter().all(|&p| probability(p))
+                && self.floors.iter().all(|(_, f)| probability(*f))
+                && counters(&[self.steps, self.version]),
+            || "its state is damaged".into(),
+        )?;
+        self.penalty.check(|v| v.is_finite() && *v >= 0.0)
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Continual(self.params.clone())
     }

@@ -51,6 +51,14 @@ impl Agent for HumanAgent {
         }
     }
 
+    fn check(&self, _world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{counters, ensure};
+        ensure(
+            self.queued.len() <= Self::MOST_QUEUED && counters(&[self.moves]),
+            || "the moves typed ahead are damaged".into(),
+        )
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Human
     }

@@ -438,6 +438,70 @@ impl Agent for Mfec {
         }
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::memory::MAX_CAPACITY;
+        use crate::brain::parts::restored::{all_finite, counters, ensure, probability};
+        let cells = world.cell_count();
+        let feature_len = Observation::of(world).feature_len();
+        let dim = match self.params.key {
+            KeyMode::Position => 2,
+            KeyMode::Projection => self.params.key_dim.max(1) as usize,
+            KeyMode::Identity => feature_len,
+        };
+        ensure(self.stores.len() == Action::COUNT, || {
+            format!(
+                "it has {} memory stores; expected one per move",
+                self.stores.len()
+            )
+        })?;
+        for store in &self.stores {
+            store.check(dim, cells)?;
+        }
+        ensure(
+            match &self.projection {
+                Some(m) => {
+                    self.params.key == KeyMode::Projection
+                        && m.dim() == (dim, feature_len)
+                        && all_finite(m)
+                }
+                None => self.params.key != KeyMode::Projection,
+            },
+            || "its random projection does not fit the view".into(),
+        )?;
+        ensure(self.key.len() == dim && all_finite(&self.key), || {
+            "its present key is damaged".into()
+        })?;
+        ensure(
+            self.episode.len() <= world.rules.max_steps as usize
+                && self.episode.iter().all(|(key, _, reward, cell)| {
+                    key.len() == dim && all_finite(key) && reward.is_finite() && *cell < cells
+                }),
+            || "its episode under way is damaged".into(),
+        )?;
+        ensure(
+            (self.recall.is_empty() || self.recall.len() == Action::COUNT)
+                && self.recall.iter().all(|r| {
+                    // An infinite value is the optimistic read of a store still too small.
+                    (r.value.is_finite() || r.value == f32::INFINITY)
+                        && r.neighbours.len() <= MAX_CAPACITY
+                        && r.neighbours.iter().all(|m| {
+                            m.cell < cells
+                                && m.distance.is_finite()
+                                && m.distance >= 0.0
+                                && m.value.is_finite()
+                                && probability(m.weight)
+                        })
+                }),
+            || "its recall is damaged".into(),
+        )?;
+        ensure(
+            self.recalled_at.is_none_or(|c| c < cells) && counters(&[self.steps, self.episodes]),
+            || "its counters are damaged".into(),
+        )?;
+        self.size_history
+            .check(|sizes| sizes.iter().all(|&n| n <= MAX_CAPACITY))
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Mfec(self.params.clone())
     }

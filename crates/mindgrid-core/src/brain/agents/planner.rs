@@ -480,6 +480,40 @@ impl Agent for Planner {
         }
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{counters, ensure, probability};
+        // A plan holds at most depth + 1 cells, and the depth is at most 7. (The position may be
+        // past the plan: a lesion clears the plan and leaves it.)
+        const MOST_PLAN: usize = 8;
+        let cells = world.cell_count();
+        self.q.check(cells)?;
+        self.model.check(cells, true)?;
+        let on_map = |c: &usize| *c < cells;
+        ensure(
+            on_map(&self.last_state)
+                && self.imagined_for.iter().all(on_map)
+                && self.divergence.iter().all(on_map)
+                && self.plan.len() <= MOST_PLAN
+                && self.plan_position < MOST_PLAN
+                && self.plan.iter().all(on_map),
+            || "its plan leaves the map".into(),
+        )?;
+        ensure(
+            self.rollouts.len() <= Action::COUNT
+                && self.rollouts.iter().all(|r| {
+                    (1..=MOST_PLAN).contains(&r.cells.len())
+                        && r.cells.iter().all(on_map)
+                        && r.predicted_return.is_finite()
+                        && probability(r.weight)
+                })
+                && self.returns.iter().flatten().all(|v| v.is_finite()),
+            || "its imagined futures are damaged".into(),
+        )?;
+        ensure(counters(&[self.steps, self.nodes_searched]), || {
+            "its counters are damaged".into()
+        })
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Planner(self.params.clone())
     }

@@ -99,6 +99,13 @@ impl Agent for QLearning {
         self.q.insight(world, self.last_state)
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        crate::brain::parts::restored::ensure(self.last_state < world.cell_count(), || {
+            format!("its last cell {} is off the map", self.last_state)
+        })?;
+        self.q.check(world.cell_count())
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::QLearning(self.params.clone())
     }

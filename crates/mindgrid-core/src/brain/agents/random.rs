@@ -32,6 +32,10 @@ impl Agent for RandomAgent {
         }
     }
 
+    fn check(&self, _world: &GridWorld) -> Result<(), String> {
+        Ok(())
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Random
     }

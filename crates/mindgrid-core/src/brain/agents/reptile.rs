@@ -497,6 +497,47 @@ impl Agent for Reptile {
         }
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{counters, ensure, probability};
+        let cells = world.cell_count();
+        ensure(self.cells == cells, || {
+            format!("it was built for {} cells; the map has {cells}", self.cells)
+        })?;
+        let sizes = [cells, self.params.hidden.max(1) as usize, Action::COUNT];
+        for net in [&self.meta, &self.pretrained, &self.scratch] {
+            net.check(&sizes)?;
+        }
+        if let Some((goal, net)) = &self.adapted {
+            ensure(*goal < cells, || "its adapted goal is off the map".into())?;
+            net.check(&sizes)?;
+        }
+        let on_map = |t: &GoalTask| {
+            t.goal < cells
+                && !t.labels.is_empty()
+                && t.labels.len() <= cells
+                && t.labels.iter().all(|(c, _)| *c < cells)
+        };
+        ensure(
+            self.train.len() + self.held_out.len() <= cells
+                && self.train.iter().chain(&self.held_out).all(on_map),
+            || "its goal tasks leave the map".into(),
+        )?;
+        ensure(
+            self.probe.as_ref().is_none_or(|(goal, shots, curves)| {
+                *goal < cells
+                    && shots.len() <= cells
+                    && shots.iter().all(|&c| c < cells)
+                    && curves.len() == STARTS.len()
+                    && curves.iter().all(|c| {
+                        c.accuracy.len() <= 64 && c.accuracy.iter().all(|&a| probability(a))
+                    })
+            }) && self.last_policy.iter().all(|&p| probability(p))
+                && counters(&[self.iterations, self.steps]),
+            || "its state is damaged".into(),
+        )?;
+        self.progress.check(|s| s.iter().all(|&a| probability(a)))
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Reptile(self.params.clone())
     }

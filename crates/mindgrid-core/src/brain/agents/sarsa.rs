@@ -109,6 +109,15 @@ impl Agent for Sarsa {
         self.q.insight(world, self.last_state)
     }
 
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        let cells = world.cell_count();
+        crate::brain::parts::restored::ensure(
+            self.last_state < cells && self.next.is_none_or(|(s, _)| s < cells),
+            || "its last cell is off the map".into(),
+        )?;
+        self.q.check(cells)
+    }
+
     fn spec(&self) -> BrainSpec {
         BrainSpec::Sarsa(self.params.clone())
     }

@@ -54,6 +54,29 @@ impl<T: Clone> Curve<T> {
         points
     }
 
+    /// Whether a curve read from a snapshot is one pushing could make (at most [`Curve::LIMIT`]
+    /// points, a power-of-two stride, x in order), every value passing `valid`.
+    pub fn check(&self, valid: impl Fn(&T) -> bool) -> Result<(), String> {
+        use super::restored::{COUNTER_MAX, ensure};
+        ensure(
+            self.points.len() < Self::LIMIT
+                && self.stride.is_power_of_two()
+                && self.stride <= COUNTER_MAX
+                && self.offered <= COUNTER_MAX
+                && self.points.len() as u64 <= self.offered
+                && self.latest.is_some() == (self.offered > 0)
+                && self.points.windows(2).all(|w| w[0].0 <= w[1].0),
+            || "a plotted curve is damaged".into(),
+        )?;
+        ensure(
+            self.points
+                .iter()
+                .chain(&self.latest)
+                .all(|(_, v)| valid(v)),
+            || "a plotted curve holds a value out of its range".into(),
+        )
+    }
+
     /// The newest point offered.
     pub fn last(&self) -> Option<&(u64, T)> {
         self.latest.as_ref()

@@ -107,6 +107,59 @@ impl MemoryStore {
         }
     }
 
+    /// Whether a store read from a snapshot holds keys of `dim` numbers, at most its capacity of
+    /// entries with a key, a record and two recency links each, every link in range and the
+    /// recency list one unbroken chain through every entry, no key twice, finite numbers, and
+    /// cells on a map of `cells`.
+    pub fn check(&self, dim: usize, cells: usize) -> Result<(), String> {
+        use super::restored::{all_finite, ensure};
+        let n = self.records.len();
+        ensure(self.dim == dim, || {
+            format!(
+                "a memory holds keys of {} numbers; expected {dim}",
+                self.dim
+            )
+        })?;
+        ensure(
+            (1..=MAX_CAPACITY).contains(&self.capacity) && n <= self.capacity,
+            || format!("a memory holds {n} entries with capacity {}", self.capacity),
+        )?;
+        ensure(
+            self.keys.len() == n * self.dim && self.newer.len() == n && self.older.len() == n,
+            || "a memory's keys, records and links differ in number".into(),
+        )?;
+        ensure(
+            all_finite(&self.keys)
+                && self
+                    .records
+                    .iter()
+                    .all(|r| r.value.is_finite() && r.cell < cells),
+            || "a memory holds a number that is not finite, or a cell off the map".into(),
+        )?;
+        ensure(self.exact.len() == n, || {
+            "two memories hold the same key".into()
+        })?;
+        if n == 0 {
+            return ensure(self.newest == NONE && self.oldest == NONE, || {
+                "an empty memory has a recency list".into()
+            });
+        }
+        let broken = || "a memory's recency list is broken".to_owned();
+        let mut seen = vec![false; n];
+        let (mut slot, mut previous) = (self.oldest, NONE);
+        for _ in 0..n {
+            let s = slot as usize;
+            ensure(
+                slot != NONE && s < n && !seen[s] && self.older[s] == previous,
+                broken,
+            )?;
+            seen[s] = true;
+            previous = slot;
+            slot = self.newer[s];
+        }
+        ensure(slot == NONE && previous == self.newest, broken)
+    }
+
     /// Entries held.
     pub fn len(&self) -> usize {
         self.records.len()

@@ -21,6 +21,10 @@ pub struct Outcome {
     pub terminal: bool,
 }
 
+/// The most outcomes one (state, move) of a restored model may hold: a search branches on each, so
+/// a model with thousands would stall the planner. A real run sees a handful (slip, a moved start).
+pub const MOST_OUTCOMES: usize = 64;
+
 /// Per (state, action): the outcomes seen and how often.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Entry {
@@ -56,6 +60,68 @@ impl WorldModel {
         }
     }
 
+    /// Whether a model read from a snapshot fits a map of `cells`: one entry per (cell, move),
+    /// outcomes on the map with finite rewards and counts that add up to the tries, the list of
+    /// tried moves exactly the tried entries, at most [`MOST_OUTCOMES`] outcomes an entry (a
+    /// search branches on each), and the kind of counting the agent asks for.
+    pub fn check(&self, cells: usize, stochastic: bool) -> Result<(), String> {
+        use super::restored::{COUNTER_MAX, ensure, probability};
+        ensure(self.stochastic == stochastic, || {
+            "its model counts outcomes the wrong way for its hyperparameters".into()
+        })?;
+        ensure(self.entries.len() == cells * Action::COUNT, || {
+            format!(
+                "its model has {} entries for {cells} cells",
+                self.entries.len()
+            )
+        })?;
+        let mut tried = 0;
+        for entry in &self.entries {
+            let total: u64 = entry.outcomes.iter().map(|&(_, n)| u64::from(n)).sum();
+            // (Counts saturate rather than wrap, so on a run beyond 4 billion tries of one move
+            // they need not add up exactly.)
+            let counted = if self.stochastic {
+                total >= u64::from(entry.tries.min(1))
+                    && entry
+                        .outcomes
+                        .iter()
+                        .enumerate()
+                        .all(|(j, (o, _))| entry.outcomes[..j].iter().all(|(p, _)| p != o))
+            } else {
+                entry.outcomes.len() <= 1 && total <= 1
+            };
+            ensure(
+                counted
+                    && entry.outcomes.is_empty() == (entry.tries == 0)
+                    && entry.outcomes.len() <= MOST_OUTCOMES
+                    && entry
+                        .outcomes
+                        .iter()
+                        .all(|(o, n)| *n >= 1 && o.next < cells && o.reward.is_finite()),
+                || "an entry of its model is damaged".into(),
+            )?;
+            tried += usize::from(entry.tries > 0);
+        }
+        let mut seen = vec![false; self.entries.len()];
+        for &(state, action) in &self.observed {
+            ensure(state < cells, || {
+                format!("its model tried a move at cell {state}, off the map")
+            })?;
+            let i = Self::index(state, action);
+            ensure(!seen[i] && self.entries[i].tries > 0, || {
+                "its model's list of tried moves is damaged".into()
+            })?;
+            seen[i] = true;
+        }
+        ensure(
+            self.observed.len() == tried
+                && self.mispredictions <= self.predictions
+                && self.predictions <= COUNTER_MAX
+                && probability(self.recent_error),
+            || "its model's error counts are damaged".into(),
+        )
+    }
+
     fn index(state: usize, action: Action) -> usize {
         state * Action::COUNT + action.index()
     }
@@ -78,11 +144,11 @@ impl WorldModel {
         } else {
             self.observed.push((state, action));
         }
-        entry.tries += 1;
+        entry.tries = entry.tries.saturating_add(1);
         entry.last_tried = now;
         if self.stochastic {
             match entry.outcomes.iter_mut().find(|(o, _)| *o == outcome) {
-                Some((_, n)) => *n += 1,
+                Some((_, n)) => *n = n.saturating_add(1),
                 None => entry.outcomes.push((outcome, 1)),
             }
         } else {
@@ -98,13 +164,18 @@ impl WorldModel {
             [] => None,
             [(only, _)] => Some(*only),
             outcomes => {
-                let total: u32 = outcomes.iter().map(|(_, n)| n).sum();
-                let mut pick = rng.random_range(0..total);
+                let total: u64 = outcomes.iter().map(|&(_, n)| u64::from(n)).sum();
+                // Drawn as a u32 whenever the counts fit one (every real run), so the random
+                // stream is what it always was.
+                let mut pick = match u32::try_from(total) {
+                    Ok(total) => u64::from(rng.random_range(0..total)),
+                    Err(_) => rng.random_range(0..total),
+                };
                 for (o, n) in outcomes {
-                    if pick < *n {
+                    if pick < u64::from(*n) {
                         return Some(*o);
                     }
-                    pick -= n;
+                    pick -= u64::from(*n);
                 }
                 None
             }
@@ -116,7 +187,7 @@ impl WorldModel {
         let Some(entry) = self.entries.get(Self::index(state, action)) else {
             return Vec::new();
         };
-        let total: u32 = entry.outcomes.iter().map(|(_, n)| n).sum();
+        let total: u64 = entry.outcomes.iter().map(|&(_, n)| u64::from(n)).sum();
         entry
             .outcomes
             .iter()
@@ -127,7 +198,7 @@ impl WorldModel {
     /// The most likely outcome of (state, action) and its probability under the model.
     pub fn most_likely(&self, state: usize, action: Action) -> Option<(Outcome, f32)> {
         let entry = self.entries.get(Self::index(state, action))?;
-        let total: u32 = entry.outcomes.iter().map(|(_, n)| n).sum();
+        let total: u64 = entry.outcomes.iter().map(|&(_, n)| u64::from(n)).sum();
         entry
             .outcomes
             .iter()

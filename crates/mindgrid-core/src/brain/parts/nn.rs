@@ -12,6 +12,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, s};
 use rand::Rng;
 
+use super::restored::{all_finite, ensure};
 use crate::ArenaRng;
 
 /// A draw from N(0, 1) (Box-Muller), so initial weights depend only on the seed.
@@ -48,6 +49,28 @@ impl Linear {
             gw: Array2::zeros((outputs, inputs)),
             gb: Array1::zeros(outputs),
         }
+    }
+
+    /// Whether a layer read from a snapshot maps `inputs` to `outputs` (weights, biases and their
+    /// gradients of those shapes), every weight finite.
+    pub fn check(&self, inputs: usize, outputs: usize) -> Result<(), String> {
+        let shape = (outputs, inputs);
+        ensure(
+            self.w.dim() == shape
+                && self.gw.dim() == shape
+                && self.b.len() == outputs
+                && self.gb.len() == outputs,
+            || {
+                format!(
+                    "a layer is {:?} with {} biases; expected {shape:?} with {outputs}",
+                    self.w.dim(),
+                    self.b.len()
+                )
+            },
+        )?;
+        ensure(all_finite(self.w.iter().chain(&self.b)), || {
+            "a weight is not a finite number".into()
+        })
     }
 
     /// Inputs per example.
@@ -200,6 +223,33 @@ pub fn policy_gradient(
     (loss, grad)
 }
 
+impl AttentionTrace {
+    /// Whether a trace read from a snapshot is a read of `entities` by `heads` heads with keys of
+    /// `key_dim` and values of `value_dim`, every number finite.
+    pub fn check(
+        &self,
+        entities: usize,
+        heads: usize,
+        key_dim: usize,
+        value_dim: usize,
+    ) -> Result<(), String> {
+        ensure(
+            self.keys.dim() == (entities, key_dim)
+                && self.values.dim() == (entities, value_dim)
+                && self.weights.dim() == (entities, heads)
+                && self.read.dim() == (heads, value_dim)
+                && all_finite(
+                    self.keys
+                        .iter()
+                        .chain(&self.values)
+                        .chain(&self.weights)
+                        .chain(&self.read),
+                ),
+            || "a remembered attention read has the wrong shape".into(),
+        )
+    }
+}
+
 /// What a soft-attention read needs for its backward pass.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AttentionTrace {
@@ -231,6 +281,20 @@ pub struct Attention {
 }
 
 impl Attention {
+    /// Whether an attention layer read from a snapshot maps entities of `features` to keys of
+    /// `key_dim` (at least 1) and values of `value_dim`, with a positive temperature.
+    pub fn check(&self, features: usize, key_dim: usize, value_dim: usize) -> Result<(), String> {
+        ensure(key_dim >= 1, || {
+            "the attention has keys of no numbers".into()
+        })?;
+        self.key.check(features, key_dim)?;
+        self.value.check(features, value_dim)?;
+        ensure(
+            self.temperature.is_finite() && self.temperature > 0.0,
+            || "the attention temperature is not a positive number".into(),
+        )
+    }
+
     /// An attention layer from `features` per entity to keys of `key_dim` and values of `value_dim`.
     pub fn new(features: usize, key_dim: usize, value_dim: usize, rng: &mut ArenaRng) -> Self {
         Self {
@@ -337,9 +401,41 @@ impl Adam {
         }
     }
 
+    /// Whether an optimiser read from a snapshot fits a network whose tensors have `lengths` (in
+    /// the order they are stepped): moments for every tensor or none yet, of their lengths,
+    /// finite (second moments not negative), and constants within their ranges.
+    pub fn check(&self, lengths: &[usize]) -> Result<(), String> {
+        ensure(
+            all_finite([&self.learning_rate, &self.beta1, &self.beta2, &self.epsilon])
+                && (0.0..1.0).contains(&self.beta1)
+                && (0.0..1.0).contains(&self.beta2)
+                && self.epsilon > 0.0,
+            || "the optimiser's constants are damaged".into(),
+        )?;
+        ensure(
+            self.step >= 0 && self.first.is_empty() == (self.step == 0),
+            || format!("the optimiser is at step {}", self.step),
+        )?;
+        ensure(
+            self.first.len() == self.second.len()
+                && (self.first.is_empty() || self.first.len() == lengths.len()),
+            || "the optimiser has moments for another network".into(),
+        )?;
+        for ((m, v), &n) in self.first.iter().zip(&self.second).zip(lengths) {
+            ensure(
+                m.len() == n
+                    && v.len() == n
+                    && all_finite(m.iter().chain(v))
+                    && v.iter().all(|&x| x >= 0.0),
+                || "the optimiser's moments do not fit the network".into(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// One update of every (parameters, gradient) pair, in a fixed order across calls.
     pub fn step(&mut self, tensors: Vec<(&mut [f32], &[f32])>) {
-        self.step += 1;
+        self.step = self.step.saturating_add(1);
         let (b1, b2) = (self.beta1, self.beta2);
         let correction1 = 1.0 - b1.powi(self.step);
         let correction2 = 1.0 - b2.powi(self.step);
@@ -384,7 +480,66 @@ pub struct MlpTrace {
     pub output: Array2<f32>,
 }
 
+impl MlpTrace {
+    /// Whether a trace read from a snapshot is a forward pass of `rows` examples through layers
+    /// of `sizes`, every number finite.
+    pub fn check(&self, sizes: &[usize], rows: usize) -> Result<(), String> {
+        let layers = sizes.len().saturating_sub(1);
+        ensure(
+            layers >= 1
+                && self.inputs.len() == layers
+                && self.pre.len() == layers - 1
+                && self
+                    .inputs
+                    .iter()
+                    .zip(sizes)
+                    .all(|(x, &w)| x.dim() == (rows, w))
+                && self
+                    .pre
+                    .iter()
+                    .zip(&sizes[1..])
+                    .all(|(z, &w)| z.dim() == (rows, w))
+                && self.output.dim() == (rows, sizes[layers])
+                && all_finite(
+                    self.inputs
+                        .iter()
+                        .flatten()
+                        .chain(self.pre.iter().flatten())
+                        .chain(&self.output),
+                ),
+            || "a remembered forward pass has the wrong shape".into(),
+        )
+    }
+}
+
 impl Mlp {
+    /// Whether a network read from a snapshot has layers of `sizes` (such as `[77, 64, 4]`).
+    pub fn check(&self, sizes: &[usize]) -> Result<(), String> {
+        ensure(
+            sizes.len() >= 2 && self.layers.len() == sizes.len() - 1,
+            || {
+                format!(
+                    "a network has {} layers; expected {}",
+                    self.layers.len(),
+                    sizes.len().saturating_sub(1)
+                )
+            },
+        )?;
+        self.layers
+            .iter()
+            .zip(sizes.windows(2))
+            .try_for_each(|(layer, io)| layer.check(io[0], io[1]))
+    }
+
+    /// The lengths of its tensors in the order [`Mlp::tensors`] gives them (weights, then biases,
+    /// layer by layer).
+    pub fn tensor_lengths(&self) -> Vec<usize> {
+        self.layers
+            .iter()
+            .flat_map(|l| [l.w.len(), l.b.len()])
+            .collect()
+    }
+
     /// A network with these layer sizes, e.g. `[77, 64, 4]`.
     pub fn new(sizes: &[usize], rng: &mut ArenaRng) -> Self {
         Self {

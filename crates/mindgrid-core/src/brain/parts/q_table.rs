@@ -24,6 +24,22 @@ impl QTable {
         }
     }
 
+    /// Whether a table read from a snapshot has one row and one visit count per cell of a map of
+    /// `cells`, every value finite.
+    pub fn check(&self, cells: usize) -> Result<(), String> {
+        use super::restored::{all_finite, ensure};
+        ensure(self.q.len() == cells && self.visits.len() == cells, || {
+            format!(
+                "its Q-table has {} rows and {} visit counts for {cells} cells",
+                self.q.len(),
+                self.visits.len()
+            )
+        })?;
+        ensure(all_finite(self.q.iter().flatten()), || {
+            "a Q value is not a finite number".into()
+        })
+    }
+
     /// The action values of `state`, if the table has it.
     pub fn get(&self, state: usize) -> Option<[f32; Action::COUNT]> {
         self.q.get(state).copied()
@@ -100,7 +116,17 @@ impl QTable {
             facts: vec![
                 (
                     "states visited".into(),
-                    format!("{} of {}", self.visited(), world.cell_count()),
+                    // Of the cells a step can leave: floor and cue tiles (walls are never
+                    // entered, and an episode ends on a goal, lava or object).
+                    format!(
+                        "{} of {}",
+                        self.visited(),
+                        world
+                            .cells()
+                            .iter()
+                            .filter(|c| matches!(c, Cell::Floor | Cell::Cue))
+                            .count()
+                    ),
                 ),
                 ("table entries".into(), format!("{}", self.entries())),
             ],
