@@ -362,6 +362,9 @@ impl Stepper {
     /// person's move).
     fn run_recorded(&mut self, until: u64, budget: Duration) -> bool {
         let started = Instant::now();
+        // Growing pieces, as in `advance`: a slow agent is checked against the budget after
+        // every step, a quick one in pieces of up to a snapshot's spacing.
+        let mut piece = 1;
         loop {
             let now = self.experiment.steps();
             let next = self.timeline.next_command(&self.experiment).cloned();
@@ -371,11 +374,12 @@ impl Stepper {
                 _ if started.elapsed() >= budget => return false,
                 next => {
                     let stop = next.map_or(until, |l| l.step.min(until));
-                    let chunk = SNAPSHOT_EVERY.min(stop - now);
+                    let chunk = piece.min(stop - now);
                     if self.experiment.run_to(now + chunk) == 0 {
                         return true; // every arena waits for a person's move
                     }
                     self.timeline.note(&self.experiment);
+                    piece = (piece * 2).min(SNAPSHOT_EVERY);
                 }
             }
         }

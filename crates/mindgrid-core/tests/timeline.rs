@@ -211,7 +211,7 @@ fn random_command(pick: u8, arg: u8) -> Command {
             arena,
             action: mindgrid_core::world::Action::from_index(usize::from(arg % 4)),
         },
-        3 => Command::WaitForHuman(arg % 2 == 0),
+        3 => Command::WaitForHuman(arg.is_multiple_of(2)),
         4 => Command::Reshape(
             mindgrid_core::edit::Map::empty_room(
                 6 + usize::from(arg % 5),
