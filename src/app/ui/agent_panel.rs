@@ -217,3 +217,106 @@ fn play_switches(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::brain::{BrainSpec, ParamKind};
+
+    /// Q-learning's declared hyperparameters with `value` for each, as the panel reads them.
+    fn specs() -> Vec<(&'static ParamSpec, f64)> {
+        BrainSpec::defaults()
+            .into_iter()
+            .find(|b| b.kind() == "QLearning")
+            .map(|b| b.hyperparameters())
+            .unwrap_or_default()
+    }
+
+    /// Draws every control once with the values given, in a bare egui context (no window), with
+    /// `input` for the frame; what the controls returned.
+    fn frame(
+        ctx: &egui::Context,
+        values: &[(&'static ParamSpec, f64)],
+        input: egui::RawInput,
+    ) -> Vec<Option<f64>> {
+        let mut changes = Vec::new();
+        let mut output = ctx.run_ui(input, |ui| {
+            for &(spec, value) in values {
+                changes.push(control(ui, spec, value, false));
+            }
+        });
+        // Nothing draws here: the font atlas egui would upload is let go.
+        output.textures_delta.clear();
+        changes
+    }
+
+    fn screen() -> egui::RawInput {
+        egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(600.0, 600.0),
+            )),
+            ..Default::default()
+        }
+    }
+
+    /// A thousand frames without input, with values read back from f32 (0.05 reads as
+    /// 0.0500000007, which the slider rounds) and the values changing under the controls as a seek
+    /// or another scene changes them: no control returns a change.
+    #[test]
+    fn redrawing_rounding_and_new_values_are_not_changes() {
+        let ctx = egui::Context::default();
+        let specs = specs();
+        assert!(specs.iter().any(|(s, _)| s.kind == ParamKind::Real));
+        for k in 0..1_000 {
+            let values: Vec<(&'static ParamSpec, f64)> = specs
+                .iter()
+                .map(|&(spec, value)| {
+                    let read = if k % 100 < 50 {
+                        value
+                    } else {
+                        (spec.min + (spec.max - spec.min) * 0.37).min(spec.max)
+                    };
+                    (spec, f64::from(read as f32))
+                })
+                .collect();
+            let changes = frame(&ctx, &values, screen());
+            assert!(
+                changes.iter().all(Option::is_none),
+                "frame {k}: {changes:?} for {values:?}"
+            );
+        }
+    }
+
+    /// A drag on a slider is a change, with the value dragged to.
+    #[test]
+    fn dragging_a_slider_is_a_change() {
+        let ctx = egui::Context::default();
+        // One real slider alone, at the top left of the screen.
+        let values: Vec<(&'static ParamSpec, f64)> = specs()
+            .into_iter()
+            .filter(|(s, _)| s.kind == ParamKind::Real)
+            .take(1)
+            .collect();
+        frame(&ctx, &values, screen());
+        let y = ctx.global_style().spacing.interact_size.y / 2.0;
+        let press = |pressed: bool, x: f32| egui::Event::PointerButton {
+            pos: egui::pos2(x, y),
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        };
+        let mut input = screen();
+        input.events = vec![egui::Event::PointerMoved(egui::pos2(20.0, y)), press(true, 20.0)];
+        let mut seen = frame(&ctx, &values, input);
+        for x in [40.0, 60.0, 80.0] {
+            let mut input = screen();
+            input.events = vec![egui::Event::PointerMoved(egui::pos2(x, y))];
+            seen.extend(frame(&ctx, &values, input));
+        }
+        let mut input = screen();
+        input.events = vec![press(false, 80.0)];
+        seen.extend(frame(&ctx, &values, input));
+        assert!(seen.iter().any(Option::is_some), "the drag changed nothing");
+    }
+}
