@@ -48,6 +48,10 @@ struct Cli {
     /// Open the window on this checkpoint of the scene (trained agents, no re-training).
     #[arg(long, value_name = "FILE")]
     checkpoint: Option<PathBuf>,
+    /// When the window closes, write the session (the scene, its seed, every command given and
+    /// how far it ran) as a recording here: `mindgrid replay FILE` runs it again headless.
+    #[arg(long, value_name = "FILE", conflicts_with = "checkpoint")]
+    record: Option<PathBuf>,
     /// Record a clip of --frames frames and exit: an animated GIF (`.gif`) or a folder of
     /// numbered PNGs (any other name).
     #[arg(long, value_name = "PATH", conflicts_with = "screenshot")]
@@ -482,6 +486,7 @@ fn main() -> ExitCode {
                     clip: cli
                         .clip
                         .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),
+                    record: cli.record,
                 },
                 loaded,
             );
@@ -651,6 +656,7 @@ fn present(
             presenter: Some((lesson, first)),
             windowed,
             clip: None,
+            record: None,
         },
         LoadedScene {
             scene,

@@ -617,3 +617,45 @@ fn a_scheduled_command_that_does_not_apply_never_stops_the_run() {
     let app = present("ignored", &lesson);
     assert!(snapshot(&app).steps > 50, "{}", snapshot(&app).steps);
 }
+
+/// `--record`: when the app exits, the session (every command with its step) is written as a
+/// recording that replays headless to the same numbers.
+#[test]
+fn the_session_is_recorded_when_the_app_exits() {
+    let scene_path = common::scenes_dir().join("dyna_maze.ron");
+    let mut app = create_app(&scene_path);
+    let record =
+        std::env::temp_dir().join(format!("mindgrid-session-{}.mgrec", std::process::id()));
+    app.insert_resource(mindgrid::app::session::RecordOnExit(record.clone()));
+    set_speed(&mut app, Speed::PerSecond(300));
+    for _ in 0..3 {
+        app.update();
+    }
+    send(
+        &mut app,
+        Command::SetHyperparameter {
+            arena: 0,
+            name: "epsilon".into(),
+            value: 0.3,
+        }
+        .into(),
+    );
+    app.update();
+    let live = experiment(&app).metrics_csv();
+    // The update that takes the exit still steps (the recording runs to its end).
+    app.world_mut().write_message(AppExit::Success);
+    app.update();
+    let steps = snapshot(&app).steps;
+    let recording = mindgrid::recording::Recording::load(&record).unwrap();
+    assert_eq!(recording.log.len(), 1, "{:?}", recording.log);
+    assert!(matches!(
+        &recording.log[0].command,
+        Command::SetHyperparameter { name, .. } if name == "epsilon"
+    ));
+    assert_eq!(recording.until, mindgrid::recording::Until::Steps(steps));
+    let replayed = recording.replay("session").unwrap();
+    assert!(replayed.metrics_csv().starts_with(&live));
+    // After the exit nothing steps.
+    app.update();
+    assert_eq!(snapshot(&app).steps, steps);
+}

@@ -158,3 +158,39 @@ fn no_graphics_adapter_is_one_clear_line_and_exit_code_2() {
     assert_eq!(ours.len(), 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Nothing changes unless someone changes it: idle frames of the window (every panel drawn, the
+/// sliders of each scene's first agent on screen) on a scene of every mechanism log no command,
+/// read from the session's recording (`--record`), which replays to a CSV.
+#[test]
+fn idle_frames_log_no_command_and_the_session_is_recorded() {
+    let dir = std::env::temp_dir().join(format!("mindgrid-idle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in [
+        "showcase.ron",
+        "episodic_dyna_maze.ron",
+        "planning_dyna_maze.ron",
+        "attention_cue.ron",
+        "continual_red_blue.ron",
+        "meta_hidden_goal.ron",
+    ] {
+        let record = dir.join(format!("{name}.mgrec"));
+        let scene = common::scenes_dir().join(name);
+        let args = [scene.as_os_str(), "--record".as_ref(), record.as_os_str()];
+        if screenshot(&format!("idle-{name}"), &args).is_none() {
+            return;
+        }
+        let recording = mindgrid::recording::Recording::load(&record).unwrap();
+        assert!(recording.log.is_empty(), "{name}: {:?}", recording.log);
+        let mindgrid::recording::Until::Steps(steps) = recording.until else {
+            panic!("{name}: a window session runs in lockstep");
+        };
+        assert!(steps > 0, "{name}: the session ran");
+        let replayed = Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+            .arg("replay")
+            .arg(&record)
+            .output()
+            .unwrap();
+        assert!(replayed.status.success(), "{name}: {replayed:?}");
+    }
+}

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lesson;
 pub mod pace;
 pub mod scene_file;
+pub mod session;
 pub mod settings;
 pub mod sim;
 pub mod stepper;
@@ -49,6 +50,7 @@ pub fn simulation_plugin(app: &mut App) {
         sim::plugin,
         scene_file::plugin,
         keys::plugin,
+        session::plugin,
     ));
 }
 
@@ -82,6 +84,8 @@ pub struct WindowOptions {
     /// Record a clip of the next frames and exit: where (`.gif`, or a folder of PNGs), frames,
     /// every how many rendered frames, and the arena to crop to (the whole window if none).
     pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
+    /// Write the session as a recording here when the window closes.
+    pub record: Option<PathBuf>,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -148,6 +152,9 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     }
     if options.edit {
         app.insert_resource(edit::Editing::opened());
+    }
+    if let Some(path) = options.record {
+        app.insert_resource(session::RecordOnExit(path));
     }
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::ScreenshotPlan::new(

@@ -17,6 +17,8 @@ enum Driver {
     /// In the frame's own update, `elapsed` seconds at a time (headless tests, which need to know
     /// exactly how many steps an update takes).
     Inline(Box<Stepper>),
+    /// Stopped because the window is closing ([`Sim::finish`]): the last snapshot stays.
+    Finished,
 }
 
 /// The running simulation, seen from the window.
@@ -74,11 +76,22 @@ impl Sim {
         }
     }
 
+    /// Stops the stepping after the messages sent so far (the window is closing) and hands back
+    /// the stepper; `None` when the simulation thread had stopped on an error. No update steps
+    /// after this.
+    pub fn finish(&mut self) -> Option<Stepper> {
+        match std::mem::replace(&mut self.driver, Driver::Finished) {
+            Driver::Thread(thread) => thread.stop(),
+            Driver::Inline(stepper) => Some(*stepper),
+            Driver::Finished => None,
+        }
+    }
+
     /// Whether the stepping goes on (false only if the simulation thread stopped on a bug).
     pub fn running(&self) -> bool {
         match &self.driver {
             Driver::Thread(thread) => thread.running(),
-            Driver::Inline(_) => true,
+            Driver::Inline(_) | Driver::Finished => true,
         }
     }
 
@@ -86,7 +99,7 @@ impl Sim {
     pub fn failure(&self) -> Option<String> {
         match &self.driver {
             Driver::Thread(thread) => thread.failure().get().cloned(),
-            Driver::Inline(_) => None,
+            Driver::Inline(_) | Driver::Finished => None,
         }
     }
 
@@ -95,7 +108,7 @@ impl Sim {
     pub fn failure_note(&self) -> Option<super::stepper::Failure> {
         match &self.driver {
             Driver::Thread(thread) => Some(thread.failure()),
-            Driver::Inline(_) => None,
+            Driver::Inline(_) | Driver::Finished => None,
         }
     }
 
@@ -121,7 +134,7 @@ impl Sim {
     pub fn inline_stepper(&self) -> Option<&Stepper> {
         match &self.driver {
             Driver::Inline(stepper) => Some(stepper),
-            Driver::Thread(_) => None,
+            Driver::Thread(_) | Driver::Finished => None,
         }
     }
 
@@ -153,6 +166,7 @@ impl Sim {
                 stepper.receive(message);
                 stepper.finish_work();
             }
+            Driver::Finished => {}
         }
     }
 
@@ -191,6 +205,7 @@ impl Sim {
                 }
                 Arc::new(stepper.snapshot())
             }
+            Driver::Finished => return,
         };
         self.snapshot = snapshot;
         self.selected = self

@@ -307,7 +307,10 @@ mod tests {
             modifiers: Default::default(),
         };
         let mut input = screen();
-        input.events = vec![egui::Event::PointerMoved(egui::pos2(20.0, y)), press(true, 20.0)];
+        input.events = vec![
+            egui::Event::PointerMoved(egui::pos2(20.0, y)),
+            press(true, 20.0),
+        ];
         let mut seen = frame(&ctx, &values, input);
         for x in [40.0, 60.0, 80.0] {
             let mut input = screen();
