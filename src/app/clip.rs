@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Sender, channel};
 use std::thread::JoinHandle;
-use std::time::Instant;
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
@@ -36,7 +35,6 @@ pub struct ClipPlan {
     rendered: u32,
     requested: u32,
     captured: u32,
-    last_capture: Option<Instant>,
     encoder: Option<(Sender<Frame>, JoinHandle<Result<(), String>>)>,
     progress: Option<indicatif::ProgressBar>,
 }
@@ -71,7 +69,6 @@ impl ClipPlan {
             rendered: 0,
             requested: 0,
             captured: 0,
-            last_capture: None,
             encoder: None,
             progress,
         }
@@ -135,13 +132,22 @@ fn receive_frame(
     if width > 800 {
         (pixels, width, height) = halve(&pixels, width, height);
     }
-    let now = Instant::now();
-    let delay = plan.last_capture.map_or(5, |last| {
-        (now.duration_since(last).as_secs_f64() * 100.0)
-            .round()
-            .clamp(2.0, 100.0) as u16
-    });
-    plan.last_capture = Some(now);
+    // The window is opaque: whatever alpha the capture carries means nothing in a GIF.
+    for alpha in pixels.iter_mut().skip(3).step_by(4) {
+        *alpha = u8::MAX;
+    }
+    // The first captures can come before anything is drawn: one colour everywhere. Such a frame
+    // is not counted, and another is asked for.
+    if pixels.chunks_exact(4).all(|p| p == &pixels[..4]) {
+        plan.requested = plan.requested.saturating_sub(1);
+        return;
+    }
+    // Even delays: every frame shows for the same time, `every` frames of a 30 fps window (frames
+    // are captured as the window draws them, whose spacing varies with the load), so the clip
+    // plays and loops smoothly.
+    let delay = (100.0 * f64::from(plan.every) / 30.0)
+        .round()
+        .clamp(2.0, 100.0) as u16;
     if plan.encoder.is_none() {
         plan.encoder = Some(start_encoder(plan.path.clone(), width, height));
     }

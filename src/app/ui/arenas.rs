@@ -247,9 +247,11 @@ fn interact(
             let dropped = latest.and_then(to_cell);
             if let Some((x, y)) = dropped.filter(|&(x, y)| y as usize * width + x as usize != agent)
             {
+                // The agent dragged is this arena's: the others stay where they are, whatever
+                // the painting reach.
                 commands.push(
                     Command::PlaceAgent {
-                        reach: editing.reach(i),
+                        reach: crate::edit::Reach::Arena(i),
                         x,
                         y,
                     }

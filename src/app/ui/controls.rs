@@ -25,7 +25,10 @@ pub fn show(
         } else {
             ("▶ play", "Run the simulation (Space)")
         };
-        if ui.button(RichText::new(label).strong()).on_hover_text(tip).clicked() {
+        // One width for both labels, so the bar (and the arenas under it) does not move when
+        // the label changes.
+        let play = egui::Button::new(RichText::new(label).strong()).min_size(egui::vec2(76.0, 0.0));
+        if ui.add(play).on_hover_text(tip).clicked() {
             commands.push(AppCommand::TogglePlay);
         }
         if ui.button("⏭ step").on_hover_text("Take one step in every arena, then pause (Right arrow)").clicked() {

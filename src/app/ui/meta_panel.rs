@@ -45,8 +45,9 @@ pub fn show(
             .iter()
             .map(|&c| format!("({}, {})", c % world.width(), c / world.width()))
             .collect();
+        // The probe's goal is a held-out one, drawn at random: not the goal the map shows.
         ui.label(format!(
-            "New goal at column {x}, row {y}; labelled cells {}",
+            "New task: a held-out goal at column {x}, row {y} (not the star on the map, which is this episode's goal); labelled cells {}",
             shots.join(" ")
         ));
         ui.label(RichText::new("Accuracy after each adaptation step").strong());

@@ -66,18 +66,17 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
         if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
             commands.push(AppCommand::SaveCheckpoint);
         }
-        match clip {
-            Some((done, of)) => {
-                ui.colored_label(palette::ERROR, format!("● clip {done}/{of}"));
-            }
-            None => {
-                if ui.button("clip").on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").clicked() {
-                    commands.push(AppCommand::Clip { arena: false });
-                }
-                if ui.button("clip arena").on_hover_text("The same, of the selected arena only").clicked() {
-                    commands.push(AppCommand::Clip { arena: true });
-                }
-            }
+        // While a clip records, its buttons wait, looking as they always do: a counter here would
+        // be recorded into the clip itself. The notice says when it is saved.
+        let free = clip.is_none();
+        let busy = "A clip is being recorded; a notice says when it is saved";
+        if ui.add_enabled(free, egui::Button::new("clip")).on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").on_disabled_hover_text(busy).clicked() {
+            commands.push(AppCommand::Clip { arena: false });
+        }
+        if ui.add_enabled(free, egui::Button::new("clip arena")).on_hover_text("The same, of the selected arena only").on_disabled_hover_text(busy).clicked() {
+            commands.push(AppCommand::Clip { arena: true });
+        }
+        {
         }
         if ui.button("recording").on_hover_text("Save this session (scene, seed, every command with its step) next to the scene file; `mindgrid replay FILE` runs it again to the same numbers").clicked() {
             commands.push(AppCommand::SaveRecording);

@@ -192,7 +192,7 @@ impl Agent for DynaQ {
             })
             .collect();
         Insight {
-            action_values: Some(self.q[self.last_state]),
+            action_values: Some(self.q[world.agent()]),
             action_caption: "",
             facts: [(
                 "planning updates".into(),

@@ -96,7 +96,7 @@ impl Agent for ExpectedSarsa {
     }
 
     fn insight(&self, world: &GridWorld) -> Insight {
-        self.q.insight(world, self.last_state)
+        self.q.insight(world, world.agent())
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -400,7 +400,10 @@ impl Agent for Mfec {
                 *v = f32::NAN;
             }
         }
-        let action_values = (self.recall.len() == Action::COUNT).then(|| {
+        // Values "here" only when the recall was made here: after an episode's end, a retune or
+        // a drag, the last recall belongs to another cell.
+        let here = self.recalled_at == Some(world.agent());
+        let action_values = (here && self.recall.len() == Action::COUNT).then(|| {
             let mut q = [0.0; Action::COUNT];
             for (q, r) in q.iter_mut().zip(&self.recall) {
                 *q = r.value;

@@ -450,7 +450,7 @@ impl Agent for Planner {
         let confidence = self.model.confidence_map(world.cell_count());
         Insight {
             values: Some(self.q.value_map(world)),
-            action_values: Some(self.q[self.last_state]),
+            action_values: Some(self.q[world.agent()]),
             action_caption: "",
             facts: [
                 ("search".into(), self.params.search.label().into()),
