@@ -194,3 +194,56 @@ fn idle_frames_log_no_command_and_the_session_is_recorded() {
         assert!(replayed.status.success(), "{name}: {replayed:?}");
     }
 }
+
+/// The stage layout: presenting at 150 % zoom in a 1280 x 800 window (853 x 533 points, smaller
+/// than 1024 x 768 at 100 %), the arenas' block keeps at least half of the window; side panels and
+/// curves give way first. The share is what the window prints with its screenshot.
+#[test]
+fn presenting_at_150_percent_the_arenas_keep_half_the_window() {
+    if std::env::var_os("DISPLAY").is_none() {
+        if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
+            panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
+        }
+        eprintln!("SKIPPED presenting_at_150_percent: no DISPLAY");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("mindgrid-stage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let settings = dir.join("settings.ron");
+    std::fs::write(&settings, "(zoom: 1.5, high_contrast: false)").unwrap();
+    let lesson = common::scenes_dir().join("../lessons/planning.ron");
+    for slide in ["1", "2"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+            .args(["lesson".as_ref(), lesson.as_os_str()])
+            .args([
+                "--windowed",
+                "--slide",
+                slide,
+                "--frames",
+                "30",
+                "--screenshot",
+            ])
+            .arg(dir.join(format!("slide-{slide}.png")))
+            .env("MINDGRID_CONFIG", &settings)
+            .env(
+                "WGPU_BACKEND",
+                std::env::var("WGPU_BACKEND").unwrap_or_else(|_| "vulkan".into()),
+            )
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        let share: f64 = stdout
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("arena block: ")?
+                    .strip_suffix(" % of the window")
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no arena block line in {stdout}"));
+        assert!(
+            share >= 50.0,
+            "slide {slide}: the arenas got {share} % of the window"
+        );
+    }
+}

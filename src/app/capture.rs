@@ -53,7 +53,11 @@ fn take_requested_screenshot(mut commands: Commands, mut requests: ResMut<KeyReq
 }
 
 /// Counts frames, and after the plan's frames takes the screenshot and exits.
-pub fn take_planned_screenshot(mut commands: Commands, plan: Option<ResMut<ScreenshotPlan>>) {
+pub fn take_planned_screenshot(
+    mut commands: Commands,
+    plan: Option<ResMut<ScreenshotPlan>>,
+    block: Option<Res<super::ui::stage::ArenaBlock>>,
+) {
     let Some(mut plan) = plan else {
         return;
     };
@@ -77,6 +81,9 @@ pub fn take_planned_screenshot(mut commands: Commands, plan: Option<ResMut<Scree
         plan.frames,
         f64::from(plan.frames - 1) / seconds.max(1e-9)
     );
+    if let Some(block) = block {
+        println!("arena block: {:.0} % of the window", 100.0 * block.0);
+    }
     commands
         .spawn(Screenshot::primary_window())
         .observe(save_to_disk(plan.path.clone()))

@@ -80,6 +80,8 @@ pub enum AppCommand {
     Choose(usize),
     /// Presenter mode: show the prediction's answer, and play the run that shows it.
     RevealAnswer,
+    /// Arenas only (the side panels and curves hidden), or every panel again.
+    ToggleArenasOnly,
     /// Presenter mode: stay, after Esc asked whether to leave.
     StayPresenting,
     /// The high-contrast theme on or off (remembered between runs).
@@ -122,6 +124,7 @@ pub fn apply_commands(
         match command {
             AppCommand::ToggleValues => overlays.values = !overlays.values,
             AppCommand::ToggleTrail => overlays.trail = !overlays.trail,
+            AppCommand::ToggleArenasOnly => overlays.arenas_only = !overlays.arenas_only,
             AppCommand::ToggleHelp => requests.help_open = !requests.help_open,
             AppCommand::Screenshot => requests.screenshot = true,
             AppCommand::ToggleContrast => {

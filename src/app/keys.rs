@@ -24,6 +24,10 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("R", "reset every agent"),
     ("V", "value overlay on / off"),
     ("T", "trail on / off"),
+    (
+        "F",
+        "arenas only (the caption stays in presenter mode) / all panels",
+    ),
     ("Tab", "select the next arena"),
     ("E", "edit mode on / off (paint the map)"),
     ("Ctrl+Z / Ctrl+Y", "undo / redo an edit"),
@@ -58,6 +62,8 @@ pub struct Overlays {
     pub values: bool,
     /// The fading trail of recent moves.
     pub trail: bool,
+    /// Arenas only: the side panels and curves hidden (presenter mode keeps the caption).
+    pub arenas_only: bool,
 }
 
 impl Default for Overlays {
@@ -65,6 +71,7 @@ impl Default for Overlays {
         Self {
             values: true,
             trail: true,
+            arenas_only: false,
         }
     }
 }
@@ -96,7 +103,7 @@ fn handle_keys(
     if command_held(&keys) {
         return;
     }
-    let bindings: [(&[KeyCode], AppCommand); 11] = [
+    let bindings: [(&[KeyCode], AppCommand); 12] = [
         (&[KeyCode::Space], AppCommand::TogglePlay),
         (&[KeyCode::ArrowRight], AppCommand::Step),
         (&[KeyCode::ArrowLeft], AppCommand::StepBack),
@@ -112,6 +119,7 @@ fn handle_keys(
         (&[KeyCode::Tab], AppCommand::SelectNext),
         (&[KeyCode::KeyV], AppCommand::ToggleValues),
         (&[KeyCode::KeyT], AppCommand::ToggleTrail),
+        (&[KeyCode::KeyF], AppCommand::ToggleArenasOnly),
         (&[KeyCode::KeyH], AppCommand::ToggleHelp),
         (&[KeyCode::F12], AppCommand::Screenshot),
     ];

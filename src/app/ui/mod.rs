@@ -15,6 +15,7 @@ pub mod palette;
 mod planning_panel;
 mod plots;
 mod slide;
+pub mod stage;
 mod timeline;
 
 use std::collections::VecDeque;
@@ -58,7 +59,7 @@ impl FrameClock {
 
 /// Draws the whole window each frame.
 pub fn plugin(app: &mut App) {
-    app.add_systems(
+    app.init_resource::<stage::ArenaBlock>().add_systems(
         EguiPrimaryContextPass,
         (edges_for_the_renderer, draw_window).chain(),
     );
@@ -151,6 +152,7 @@ fn draw_window(
         ResMut<super::settings::Settings>,
     ),
     mut curve_settings: Local<CurveSettings>,
+    (mut bars, mut block): (Local<Option<f32>>, ResMut<stage::ArenaBlock>),
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
     time: Res<Time<Real>>,
@@ -201,14 +203,33 @@ fn draw_window(
             ui.add_space(2.0);
         });
     }
-    egui::Panel::bottom("status").show(&mut root, |ui| {
-        status_line(ui, &sim, &file, fps);
+    // The stage: panels capped to a share of the window, giving way (curves, then the insight
+    // panel, then the agent panel) before the arenas get less than half of it; F shows the arenas
+    // alone (with the caption in presenter mode).
+    let viewport = ctx.viewport_rect();
+    let wanted = |panel: Panel| panels.contains(&panel) && !overlays.arenas_only;
+    let stage = stage::Stage::plan(stage::Ask {
+        size: (viewport.width(), viewport.height()),
+        bars: bars.unwrap_or(110.0),
+        left: presenter.is_some() || wanted(Panel::Agent),
+        presenter: presenter.is_some(),
+        insight: wanted(Panel::Insight),
+        curves: wanted(Panel::Curves),
+        chosen_by_slide: presenter.as_deref().is_some_and(|p| p.panels.is_some()),
     });
-    if panels.contains(&Panel::Curves) {
-        egui::Panel::bottom("curves")
+    egui::Panel::bottom("status").show(&mut root, |ui| {
+        status_line(ui, &sim, &file, fps, &stage.gave_way);
+    });
+    let mut curves_height = 0.0;
+    if let Some((least, most)) = stage.curves {
+        curves_height = egui::Panel::bottom("curves")
             .resizable(true)
-            .default_size(200.0)
-            .show(&mut root, |ui| curves::show(ui, &sim, &mut curve_settings));
+            .default_size(200.0f32.clamp(least, most))
+            .size_range(least..=most)
+            .show(&mut root, |ui| curves::show(ui, &sim, &mut curve_settings))
+            .response
+            .rect
+            .height();
     }
     egui::Panel::bottom("timeline").show(&mut root, |ui| {
         ui.add_space(2.0);
@@ -218,40 +239,42 @@ fn draw_window(
     });
     if let Some(presenter) = presenter.as_deref() {
         // The slide takes the agent panel's place: the arenas keep the height of the window.
+        let (least, most) = stage.left.unwrap_or((300.0, 720.0));
         egui::Panel::left("slide")
             .resizable(true)
-            .default_size(380.0)
-            .size_range(300.0..=720.0)
+            .default_size(380.0f32.clamp(least, most))
+            .size_range(least..=most)
             .show(&mut root, |ui| {
+                let height = ui.available_height();
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     ui.add_space(4.0);
-                    slide::show(ui, presenter, &mut commands);
+                    slide::show(ui, presenter, height, &mut commands);
                 });
             });
-    } else if panels.contains(&Panel::Agent) {
+    } else if let Some((least, most)) = stage.left {
         // Side panels keep their width when their text changes, so the arenas do not jump.
         egui::Panel::left("agent")
             .resizable(true)
-            .default_size(280.0)
-            .size_range(220.0..=420.0)
+            .default_size(280.0f32.clamp(least, most))
+            .size_range(least..=most)
             .show(&mut root, |ui| {
                 agent_panel::show(ui, &sim, &file, &mut commands)
             });
     }
-    if panels.contains(&Panel::Insight) != sim.insight_panel {
+    if stage.insight.is_some() != sim.insight_panel {
         // Only a shown panel's insight is computed.
         commands.push(AppCommand::InsightPanel(!sim.insight_panel));
     }
-    if panels.contains(&Panel::Insight) {
+    if let Some((least, most)) = stage.insight {
         egui::Panel::right("insight")
             .resizable(true)
-            .default_size(330.0)
-            .size_range(260.0..=480.0)
+            .default_size(330.0f32.clamp(least, most))
+            .size_range(least..=most)
             .show(&mut root, |ui| {
                 insight_panel::show(ui, &sim, &mut textures, &mut commands)
             });
     }
-    egui::CentralPanel::default().show(&mut root, |ui| {
+    let centre = egui::CentralPanel::default().show(&mut root, |ui| {
         if file.missing || !file.errors.is_empty() {
             error_banner(ui, &file);
         }
@@ -268,6 +291,9 @@ fn draw_window(
             });
         arenas::show(ui, &sim, &overlays, &mut editing, &mut rects, &mut commands);
     });
+    let area = viewport.width() * viewport.height();
+    block.0 = centre.response.rect.area() / area.max(1.0);
+    *bars = Some(viewport.height() - centre.response.rect.height() - curves_height);
     if requests.help_open {
         egui::Window::new("Keys")
             .open(&mut requests.help_open)
@@ -314,8 +340,15 @@ fn draw_window(
     Ok(())
 }
 
-fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
-    ui.horizontal(|ui| {
+fn status_line(
+    ui: &mut egui::Ui,
+    sim: &Sim,
+    file: &SceneFile,
+    fps: f64,
+    gave_way: &[&'static str],
+) {
+    // Wrapped: at a large zoom the line goes on below instead of past the window's edge.
+    ui.horizontal_wrapped(|ui| {
         let snapshot = sim.snapshot();
         let selected = snapshot
             .arenas
@@ -378,6 +411,10 @@ fn status_line(ui: &mut egui::Ui, sim: &Sim, file: &SceneFile, fps: f64) {
             ui.label(status);
         } else {
             ui.colored_label(palette::ERROR, status);
+        }
+        if !gave_way.is_empty() {
+            ui.label(format!("   ·   hidden for the mazes: {}", gave_way.join(", ")))
+                .on_hover_text("At this window size and zoom the arenas would get less than half of the window: these panels give way. Zoom out (Ctrl+-) or widen the window to bring them back; F shows the arenas alone.");
         }
     });
 }

@@ -11,9 +11,48 @@ use crate::app::lesson::Presenter;
 /// Caption text size, in points: readable from the back of a lecture room on a projector.
 const CAPTION: f32 = 24.0;
 
-/// Draws the slide panel; what the presenter clicks becomes commands.
-pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) {
+/// The smallest caption size a slide shrinks to before it scrolls.
+const SMALLEST_CAPTION: f32 = 14.0;
+
+/// The largest caption size (at most [`CAPTION`]) at which the slide's caption and prediction fit
+/// the panel's height, so that a large zoom or a small window neither cuts the question off nor
+/// hides it below a scroll.
+fn fitting_size(ui: &Ui, slide: &crate::lesson::Slide, height: f32) -> f32 {
+    let width = ui.available_width();
+    let needed = |size: f32| {
+        let mut text = slide.caption.clone();
+        if let Some(prediction) = &slide.prediction {
+            // The question, and the choices on about two rows at 0.85 of the size.
+            text.push_str(&format!("\n❓ {}\n", prediction.question));
+            text.push_str(&prediction.choices.join("   "));
+        }
+        let lines: f32 = text
+            .lines()
+            .map(|line| {
+                let galley = ui.painter().layout(
+                    line.to_owned(),
+                    FontId::proportional(size * 1.15),
+                    Color32::WHITE,
+                    width,
+                );
+                galley.size().y
+            })
+            .sum();
+        // The place line above, a button row, and spacing.
+        lines + 70.0
+    };
+    let mut size = CAPTION;
+    while size > SMALLEST_CAPTION && needed(size) > height {
+        size -= 1.0;
+    }
+    size
+}
+
+/// Draws the slide panel in `height` points (the caption shrinks to fit it, down to
+/// [`SMALLEST_CAPTION`]); what the presenter clicks becomes commands.
+pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<AppCommand>) {
     let slide = &presenter.lesson.lesson.slides[presenter.slide];
+    let size = fitting_size(ui, slide, height);
     ui.label(
         RichText::new(format!(
             "{} · slide {} of {}",
@@ -29,31 +68,28 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) 
         ui.horizontal_wrapped(|ui| {
             ui.label(
                 RichText::new("Leave presenter mode? Esc again leaves; any other key stays.")
-                    .size(CAPTION * 0.85)
+                    .size(size * 0.85)
                     .color(palette::NOTICE)
                     .strong(),
             );
-            if ui
-                .button(RichText::new("stay").size(CAPTION * 0.7))
-                .clicked()
-            {
+            if ui.button(RichText::new("stay").size(size * 0.7)).clicked() {
                 commands.push(AppCommand::StayPresenting);
             }
         });
     }
-    caption(ui, &slide.caption, CAPTION);
+    caption(ui, &slide.caption, size);
     if let Some(prediction) = &slide.prediction {
         ui.add_space(6.0);
         ui.label(
             RichText::new(format!("❓ {}", prediction.question))
-                .size(CAPTION)
+                .size(size)
                 .strong(),
         );
         ui.horizontal_wrapped(|ui| {
             for (i, choice) in prediction.choices.iter().enumerate() {
                 let right = presenter.revealed && i == prediction.answer;
                 let picked = presenter.chosen == Some(i);
-                let text = RichText::new(choice).size(CAPTION * 0.85);
+                let text = RichText::new(choice).size(size * 0.85);
                 let text = match (right, picked) {
                     (true, _) => text.color(palette::BEST).strong(),
                     (false, true) => text.color(palette::SELECTED),
@@ -66,12 +102,12 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, commands: &mut Vec<AppCommand>) 
             if presenter.revealed {
                 ui.label(
                     RichText::new(format!("✔ {}", prediction.choices[prediction.answer]))
-                        .size(CAPTION * 0.85)
+                        .size(size * 0.85)
                         .color(palette::BEST)
                         .strong(),
                 );
             } else if ui
-                .button(RichText::new("reveal").size(CAPTION * 0.7))
+                .button(RichText::new("reveal").size(size * 0.7))
                 .on_hover_text("Show the answer and play the run that shows it")
                 .clicked()
             {

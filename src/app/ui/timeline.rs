@@ -18,7 +18,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
     let view = &snapshot.timeline;
     let now = snapshot.steps;
     let frontier = view.frontier.max(now).max(1);
-    ui.horizontal(|ui| {
+    // Wrapped: at a large zoom the buttons go to a second row instead of past the edge.
+    ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(!snapshot.playing && now > 0, egui::Button::new("◀ back"))
             .on_hover_text("One step back in time (Left, when paused)")
