@@ -8,14 +8,23 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Whether there is a display to open the window on; without one the test is skipped (and says
+/// so), unless `MINDGRID_REQUIRE_DISPLAY=1`, which makes a missing display a failure.
+fn has_display(test: &str) -> bool {
+    if std::env::var_os("DISPLAY").is_some() {
+        return true;
+    }
+    if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
+        panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
+    }
+    eprintln!("SKIPPED {test}: no DISPLAY (run under Xvfb to test the window)");
+    false
+}
+
 /// Runs mindgrid with `args` plus `--screenshot FILE` and returns the PNG's width, height, pixels
 /// and channels; `None` (the test skipped, and saying so) without a display unless one is required.
 fn screenshot(test: &str, args: &[&std::ffi::OsStr]) -> Option<(u32, u32, Vec<u8>, usize)> {
-    if std::env::var_os("DISPLAY").is_none() {
-        if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
-            panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
-        }
-        eprintln!("SKIPPED {test}: no DISPLAY (run under Xvfb to test the window)");
+    if !has_display(test) {
         return None;
     }
     let dir = std::env::temp_dir().join(format!("mindgrid-window-{}-{test}", std::process::id()));
@@ -135,11 +144,7 @@ fn no_display_is_one_clear_line_and_exit_code_2() {
 
 #[test]
 fn no_graphics_adapter_is_one_clear_line_and_exit_code_2() {
-    if std::env::var_os("DISPLAY").is_none() {
-        if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
-            panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
-        }
-        eprintln!("SKIPPED no_graphics_adapter: no DISPLAY (run under Xvfb to test it)");
+    if !has_display("no_graphics_adapter") {
         return;
     }
     // Vulkan only, and a Vulkan loader that finds no driver: no adapter at all.
@@ -200,11 +205,7 @@ fn idle_frames_log_no_command_and_the_session_is_recorded() {
 /// curves give way first. The share is what the window prints with its screenshot.
 #[test]
 fn presenting_at_150_percent_the_arenas_keep_half_the_window() {
-    if std::env::var_os("DISPLAY").is_none() {
-        if std::env::var("MINDGRID_REQUIRE_DISPLAY").as_deref() == Ok("1") {
-            panic!("MINDGRID_REQUIRE_DISPLAY=1 but there is no DISPLAY: start Xvfb first");
-        }
-        eprintln!("SKIPPED presenting_at_150_percent: no DISPLAY");
+    if !has_display("presenting_at_150_percent") {
         return;
     }
     let dir = std::env::temp_dir().join(format!("mindgrid-stage-{}", std::process::id()));

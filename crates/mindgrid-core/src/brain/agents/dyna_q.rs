@@ -215,12 +215,10 @@ impl Agent for DynaQ {
     fn check(&self, world: &GridWorld) -> Result<(), String> {
         use crate::brain::parts::restored::{counters, ensure};
         let cells = world.cell_count();
-        self.q.check(cells)?;
+        self.q.check(cells, [self.last_state])?;
         self.model.check(cells, self.params.stochastic_model)?;
         ensure(
-            self.touched.len() == cells
-                && self.last_state < cells
-                && counters(&[self.steps, self.planning_updates]),
+            self.touched.len() == cells && counters(&[self.steps, self.planning_updates]),
             || "its planning marks or counters are damaged".into(),
         )
     }

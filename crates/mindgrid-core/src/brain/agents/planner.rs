@@ -486,12 +486,11 @@ impl Agent for Planner {
         // past the plan: a lesion clears the plan and leaves it.)
         const MOST_PLAN: usize = 8;
         let cells = world.cell_count();
-        self.q.check(cells)?;
+        self.q.check(cells, [self.last_state])?;
         self.model.check(cells, true)?;
         let on_map = |c: &usize| *c < cells;
         ensure(
-            on_map(&self.last_state)
-                && self.imagined_for.iter().all(on_map)
+            self.imagined_for.iter().all(on_map)
                 && self.divergence.iter().all(on_map)
                 && self.plan.len() <= MOST_PLAN
                 && self.plan_position < MOST_PLAN

@@ -100,10 +100,7 @@ impl Agent for QLearning {
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {
-        crate::brain::parts::restored::ensure(self.last_state < world.cell_count(), || {
-            format!("its last cell {} is off the map", self.last_state)
-        })?;
-        self.q.check(world.cell_count())
+        self.q.check(world.cell_count(), [self.last_state])
     }
 
     fn spec(&self) -> BrainSpec {

@@ -110,12 +110,11 @@ impl Agent for Sarsa {
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {
-        let cells = world.cell_count();
-        crate::brain::parts::restored::ensure(
-            self.last_state < cells && self.next.is_none_or(|(s, _)| s < cells),
-            || "its last cell is off the map".into(),
-        )?;
-        self.q.check(cells)
+        let next = self.next.map(|(s, _)| s);
+        self.q.check(
+            world.cell_count(),
+            std::iter::once(self.last_state).chain(next),
+        )
     }
 
     fn spec(&self) -> BrainSpec {

@@ -25,9 +25,13 @@ impl QTable {
     }
 
     /// Whether a table read from a snapshot has one row and one visit count per cell of a map of
-    /// `cells`, every value finite.
-    pub fn check(&self, cells: usize) -> Result<(), String> {
+    /// `cells`, every value finite, and every cell its agent holds (`held`: the last state, the
+    /// next one) on that map.
+    pub fn check(&self, cells: usize, held: impl IntoIterator<Item = usize>) -> Result<(), String> {
         use super::restored::{all_finite, ensure};
+        if let Some(off) = held.into_iter().find(|&c| c >= cells) {
+            return Err(format!("it remembers cell {off}, off the map of {cells}"));
+        }
         ensure(self.q.len() == cells && self.visits.len() == cells, || {
             format!(
                 "its Q-table has {} rows and {} visit counts for {cells} cells",
