@@ -65,6 +65,9 @@ struct Cli {
     /// Memory for the timeline's snapshots, in MiB (1 to 65,536).
     #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     history_mib: u32,
+    /// The window's size in pixels, width by height (a projector's resolution, such as 1024x768).
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_window_size)]
+    window_size: (u32, u32),
     /// Open the bare baseline window (Bevy and two egui windows) instead of a scene, with this
     /// camera.
     #[arg(
@@ -152,9 +155,12 @@ enum Command {
         /// Frames to render before --screenshot is taken.
         #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
         frames: u32,
-        /// Present in a 1280 x 800 window instead of full screen.
+        /// Present in a window (of --window-size) instead of full screen.
         #[arg(long)]
         windowed: bool,
+        /// With --windowed: the window's size in pixels, width by height (such as 1024x768).
+        #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_window_size)]
+        window_size: (u32, u32),
     },
     /// Write a new scene: an empty walled room with a Q-learning agent and a random one.
     New {
@@ -179,25 +185,44 @@ enum Command {
     },
 }
 
+/// Two numbers written `AxB`, each in `sides`; `what` names the pair in the error ("a window
+/// size", with its form `WIDTHxHEIGHT` and an example).
+fn parse_pair<T>(
+    text: &str,
+    sides: std::ops::RangeInclusive<T>,
+    (what, form, example): (&str, &str, &str),
+) -> Result<(T, T), String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    let expected = || {
+        format!(
+            "{text:?} is not {what}; expected {form}, each {} to {}, such as {example}",
+            sides.start(),
+            sides.end()
+        )
+    };
+    let (a, b) = text.split_once(['x', 'X']).ok_or_else(expected)?;
+    let side = |s: &str| s.trim().parse::<T>().ok().filter(|n| sides.contains(n));
+    match (side(a), side(b)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(expected()),
+    }
+}
+
+/// A window size written `WIDTHxHEIGHT` in pixels, each 320 to 8192.
+fn parse_window_size(text: &str) -> Result<(u32, u32), String> {
+    parse_pair(
+        text,
+        320..=8192,
+        ("a window size", "WIDTHxHEIGHT", "1024x768"),
+    )
+}
+
 /// A size written `COLSxROWS`, each 3 to 64.
 fn parse_size(text: &str) -> Result<(usize, usize), String> {
     use mindgrid::edit::{MAX_SIDE, MIN_SIDE};
-    let expected = || {
-        format!(
-            "{text:?} is not a size; expected COLSxROWS, each {MIN_SIDE} to {MAX_SIDE}, such as 10x8"
-        )
-    };
-    let (w, h) = text.split_once(['x', 'X']).ok_or_else(expected)?;
-    let side = |s: &str| {
-        s.trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (MIN_SIDE..=MAX_SIDE).contains(n))
-    };
-    match (side(w), side(h)) {
-        (Some(w), Some(h)) => Ok((w, h)),
-        _ => Err(expected()),
-    }
+    parse_pair(text, MIN_SIDE..=MAX_SIDE, ("a size", "COLSxROWS", "10x8"))
 }
 
 /// "max", or steps per second: the rung of the speed ladder, the nearest at or below it.
@@ -483,6 +508,7 @@ fn main() -> ExitCode {
                     recording,
                     presenter: None,
                     windowed: false,
+                    window_size: cli.window_size,
                     clip: cli
                         .clip
                         .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),
@@ -522,9 +548,16 @@ fn main() -> ExitCode {
             screenshot,
             frames,
             windowed,
+            window_size,
         }) => match args.split_first() {
             Some((first, files)) if first.as_os_str() == "verify" => verify_lessons(files),
-            Some((file, [])) => present(file, slide, screenshot, frames, windowed),
+            Some((file, [])) => present(
+                file,
+                slide,
+                screenshot,
+                frames,
+                windowed.then_some(window_size),
+            ),
             _ => {
                 eprintln!("expected `mindgrid lesson FILE` or `mindgrid lesson verify FILE...`");
                 ExitCode::FAILURE
@@ -624,7 +657,7 @@ fn present(
     slide: usize,
     screenshot: Option<PathBuf>,
     frames: u32,
-    windowed: bool,
+    window: Option<(u32, u32)>,
 ) -> ExitCode {
     let Some(lesson) = load_lesson(file) else {
         return ExitCode::FAILURE;
@@ -654,7 +687,8 @@ fn present(
             history_mib: None,
             recording: None,
             presenter: Some((lesson, first)),
-            windowed,
+            windowed: window.is_some(),
+            window_size: window.unwrap_or((1280, 800)),
             clip: None,
             record: None,
         },

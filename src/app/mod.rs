@@ -81,6 +81,8 @@ pub struct WindowOptions {
     pub presenter: Option<(crate::lesson::LoadedLesson, usize)>,
     /// Present in a window instead of full screen.
     pub windowed: bool,
+    /// The window's size in pixels (when not full screen).
+    pub window_size: (u32, u32),
     /// Record a clip of the next frames and exit: where (`.gif`, or a folder of PNGs), frames,
     /// every how many rendered frames, and the arena to crop to (the whole window if none).
     pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
@@ -95,6 +97,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
         .add_plugins(window_plugins_in(
             title,
+            options.window_size,
             if options.presenter.is_some() && !options.windowed {
                 WindowMode::BorderlessFullscreen(MonitorSelection::Primary)
             } else {
@@ -183,16 +186,20 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
 /// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
 /// window and the bare baseline window, so their frame rates compare.
 pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
-    window_plugins_in(title, WindowMode::Windowed)
+    window_plugins_in(title, (1280, 800), WindowMode::Windowed)
 }
 
-/// [`window_plugins`] in a given mode (presenter mode opens full screen).
-fn window_plugins_in(title: String, mode: WindowMode) -> bevy::app::PluginGroupBuilder {
+/// [`window_plugins`] of a given size in pixels and mode (presenter mode opens full screen).
+fn window_plugins_in(
+    title: String,
+    (width, height): (u32, u32),
+    mode: WindowMode,
+) -> bevy::app::PluginGroupBuilder {
     DefaultPlugins
         .set(WindowPlugin {
             primary_window: Some(Window {
                 title,
-                resolution: WindowResolution::new(1280, 800),
+                resolution: WindowResolution::new(width, height),
                 present_mode: PresentMode::AutoVsync,
                 mode,
                 ..default()

@@ -306,6 +306,7 @@ impl Stepper {
             ToSim::SetSpeed(index) => {
                 self.speed = index.min(Speed::LADDER.len() - 1);
                 self.carry = 0.0;
+                self.rate.restart();
             }
             // Like every message, it counts as a change: a new snapshot, with the panel's
             // insight, goes out even while paused.
@@ -570,21 +571,29 @@ impl Stepper {
     }
 }
 
-/// Measured steps per second, and whether the speed asked for could not be kept.
+/// Measured steps per second, and whether the speed asked for could not be kept. The rate is over
+/// the last [`RateMeter::READINGS`] half-seconds, so one slow half-second (a panel's insight on a
+/// large map) does not flash "behind: 4 of 600 steps/s" while about 300 are kept.
 struct RateMeter {
     since: Instant,
     steps: u64,
     dropped: f64,
+    /// The latest half-seconds: (steps, seconds, dropped), oldest first.
+    readings: std::collections::VecDeque<(u64, f64, f64)>,
     steps_per_second: f64,
     behind: bool,
 }
 
 impl RateMeter {
+    /// Half-second readings the rate averages over.
+    const READINGS: usize = 4;
+
     fn new() -> Self {
         Self {
             since: Instant::now(),
             steps: 0,
             dropped: 0.0,
+            readings: std::collections::VecDeque::with_capacity(Self::READINGS),
             steps_per_second: 0.0,
             behind: false,
         }
@@ -596,15 +605,27 @@ impl RateMeter {
         self.dropped += dropped;
         let seconds = self.since.elapsed().as_secs_f64();
         if seconds >= 0.5 {
-            self.steps_per_second = self.steps as f64 / seconds;
-            self.behind = self.dropped >= 1.0;
-            *self = Self {
-                since: Instant::now(),
-                steps: 0,
-                dropped: 0.0,
-                ..*self
-            };
+            if self.readings.len() == Self::READINGS {
+                self.readings.pop_front();
+            }
+            self.readings.push_back((self.steps, seconds, self.dropped));
+            let (steps, seconds, dropped) = self
+                .readings
+                .iter()
+                .fold((0, 0.0, 0.0), |(s, t, d), &(s2, t2, d2)| {
+                    (s + s2, t + t2, d + d2)
+                });
+            self.steps_per_second = steps as f64 / seconds;
+            self.behind = dropped >= 1.0;
+            self.since = Instant::now();
+            self.steps = 0;
+            self.dropped = 0.0;
         }
+    }
+
+    /// Forgets the readings: the speed changed, or the run paused.
+    fn restart(&mut self) {
+        *self = Self::new();
     }
 }
 

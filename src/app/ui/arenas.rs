@@ -23,27 +23,51 @@ const TITLE_HEIGHT: f32 = 44.0;
 const LEGEND_HEIGHT: f32 = 26.0;
 /// Space between arenas.
 const GAP: f32 = 18.0;
-/// The narrowest an arena's column may be: its title line ("episode 1234 · step 56 · goal
-/// 20/20") fits whole.
-const MIN_BLOCK_WIDTH: f32 = 250.0;
+/// The width an arena's column needs for its title line ("episode 1234 · step 56 · goal 20/20")
+/// at full size; a narrower column draws its title smaller, down to [`MIN_TITLE_SCALE`].
+const FULL_TITLE_WIDTH: f32 = 250.0;
+/// The smallest a title is drawn, as a share of its full size: a cramped stage (a projector at
+/// 1024 x 768, or zoomed) gives its width to the mazes rather than to their titles.
+const MIN_TITLE_SCALE: f32 = 0.55;
 /// The largest cell drawn, in points: a lone small map does not become a wall of colour.
 const MAX_CELL: f32 = 110.0;
 
-/// Picks the number of columns (rows wrap) that gives the largest cells, and that cell size.
-fn layout(available: Vec2, arenas: usize, width: usize, height: usize) -> (usize, f32) {
-    let mut best = (1, 0.0f32);
+/// How the arenas share the central area: columns (rows wrap), the cell size in points, and the
+/// scale of the titles above the maps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Layout {
+    columns: usize,
+    cell: f32,
+    title_scale: f32,
+}
+
+/// Picks the number of columns that gives the largest cells. Titles shrink with their column
+/// (to [`MIN_TITLE_SCALE`]) so that on a small stage three mazes side by side win over three
+/// stamps stacked under full-size titles; `legend` reserves room for a colour bar under each map.
+fn layout(available: Vec2, arenas: usize, (width, height): (usize, usize), legend: bool) -> Layout {
+    let legend_height = if legend { LEGEND_HEIGHT } else { 0.0 };
+    let mut best = Layout {
+        columns: 1,
+        cell: 0.0,
+        title_scale: 1.0,
+    };
     for columns in 1..=arenas.max(1) {
         let rows = arenas.div_ceil(columns);
         let column_width = (available.x - GAP * (columns as f32 - 1.0)) / columns as f32;
-        if columns > 1 && column_width < MIN_BLOCK_WIDTH {
+        let title_scale = (column_width / FULL_TITLE_WIDTH).min(1.0);
+        if columns > 1 && title_scale < MIN_TITLE_SCALE {
             break;
         }
         let cell_w = column_width / width as f32;
-        let cell_h = (available.y - (TITLE_HEIGHT + LEGEND_HEIGHT + GAP) * rows as f32)
-            / (rows * height) as f32;
+        let overhead = TITLE_HEIGHT * title_scale + legend_height + GAP;
+        let cell_h = (available.y - overhead * rows as f32) / (rows * height) as f32;
         let cell = cell_w.min(cell_h).min(MAX_CELL);
-        if cell > best.1 {
-            best = (columns, cell);
+        if cell > best.cell {
+            best = Layout {
+                columns,
+                cell,
+                title_scale: title_scale.max(MIN_TITLE_SCALE),
+            };
         }
     }
     best
@@ -67,11 +91,19 @@ pub fn show(
     };
     let (width, height) = (first.world.width(), first.world.height());
     let area = ui.available_rect_before_wrap();
-    let (columns, cell) = layout(area.size(), arenas.len(), width, height);
+    let Layout {
+        columns,
+        cell,
+        title_scale,
+    } = layout(area.size(), arenas.len(), (width, height), overlays.values);
+    let title_height = TITLE_HEIGHT * title_scale;
+    let legend_height = if overlays.values { LEGEND_HEIGHT } else { 0.0 };
     let grid_size = Vec2::new(cell * width as f32, cell * height as f32);
     let block = Vec2::new(
-        grid_size.x.max(MIN_BLOCK_WIDTH.min(area.width())),
-        TITLE_HEIGHT + grid_size.y + LEGEND_HEIGHT,
+        grid_size
+            .x
+            .max((FULL_TITLE_WIDTH * title_scale).min(area.width())),
+        title_height + grid_size.y + legend_height,
     );
     let rows = arenas.len().div_ceil(columns);
     let used = Vec2::new(
@@ -101,7 +133,7 @@ pub fn show(
         ]);
         // A map narrower than its title is centred under it.
         let inset = (block.x - grid_size.x) / 2.0;
-        let grid_rect = Rect::from_min_size(top_left + Vec2::new(inset, TITLE_HEIGHT), grid_size);
+        let grid_rect = Rect::from_min_size(top_left + Vec2::new(inset, title_height), grid_size);
         let response = ui.interact(
             block_rect,
             ui.id().with(("arena", i)),
@@ -122,7 +154,7 @@ pub fn show(
             .or(response.hover_pos())
             .and_then(to_cell);
         let selected = i == sim.selected;
-        draw_title(ui, arena, block_rect, selected);
+        draw_title(ui, arena, block_rect, selected, title_scale);
         let insight = arena.insight.as_ref().unwrap_or(&no_insight);
         let values = insight.values.as_ref().filter(|_| overlays.values);
         let range = values.and_then(value_range);
@@ -281,7 +313,7 @@ fn interact(
     }
 }
 
-fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
+fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool, scale: f32) {
     // Clip to the arena's own column so long names never run into the next arena.
     let painter = ui.painter_at(rect);
     let colour = if selected {
@@ -298,7 +330,7 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
         rect.left_top(),
         Align2::LEFT_TOP,
         name,
-        FontId::proportional(18.0),
+        FontId::proportional(18.0 * scale),
         colour,
     );
     let (wins, recent) = arena.recent_successes;
@@ -308,15 +340,15 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool) {
         super::group_thousands(arena.steps_in_episode.into()),
     );
     painter.text(
-        rect.left_top() + Vec2::new(0.0, 22.0),
+        rect.left_top() + Vec2::new(0.0, 22.0 * scale),
         Align2::LEFT_TOP,
         line,
-        FontId::proportional(13.5),
+        FontId::proportional(13.5 * scale),
         Color32::from_gray(185),
     );
 }
 
-/// The finite min and max of a value map (min < max).
+/// The finite min and max of a value map (equal when every value is the same).
 fn value_range(values: &ValueMap) -> Option<(f32, f32)> {
     let (lo, hi) = values
         .value
@@ -328,11 +360,16 @@ fn value_range(values: &ValueMap) -> Option<(f32, f32)> {
     if !lo.is_finite() {
         return None;
     }
-    Some(if hi - lo < 1e-6 {
-        (lo - 0.5, hi + 0.5)
+    Some((lo, hi))
+}
+
+/// Where `v` falls in `lo..=hi`, from 0 to 1; the middle when every value is the same.
+fn position(v: f32, (lo, hi): (f32, f32)) -> f32 {
+    if hi - lo < 1e-6 {
+        0.5
     } else {
-        (lo, hi)
-    })
+        (v - lo) / (hi - lo)
+    }
 }
 
 fn cell_rect(grid: Rect, cell: f32, width: usize, index: usize) -> Rect {
@@ -365,7 +402,7 @@ fn draw_grid(
                 .and_then(|v| v.value.get(i).copied())
                 .filter(|v| v.is_finite());
             match (value, range) {
-                (Some(v), Some((lo, hi))) => palette::viridis((v - lo) / (hi - lo)),
+                (Some(v), Some(range)) => palette::viridis(position(v, range)),
                 _ => palette::cell(kind),
             }
         })
@@ -699,14 +736,33 @@ fn draw_agent(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
     );
 }
 
+/// The colour bar under a map; a map of one value has no scale to show, so it says "all" and that
+/// value beside the one colour it is drawn in.
 fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
     let label_w = 52.0;
+    if hi - lo < 1e-6 {
+        let swatch = Rect::from_center_size(
+            Pos2::new(rect.center().x - 30.0, rect.center().y),
+            Vec2::new(rect.height() - 6.0, rect.height() - 6.0),
+        );
+        let painter = ui.painter();
+        painter.rect_filled(swatch, CornerRadius::ZERO, palette::viridis(0.5));
+        painter.text(
+            Pos2::new(swatch.right() + 6.0, swatch.center().y),
+            Align2::LEFT_CENTER,
+            format!("all {}", charts::two_places(lo)),
+            FontId::proportional(13.0),
+            palette::LABEL,
+        );
+        return;
+    }
     let bar = Rect::from_min_max(
         rect.left_top() + Vec2::new(label_w, 3.0),
         rect.right_bottom() - Vec2::new(label_w, 3.0),
     );
     if bar.width() >= 20.0 {
-        charts::colour_bar(ui, bar, &format!("{lo:.2}"), &format!("{hi:.2}"));
+        let (low, high) = charts::range_labels(lo, hi);
+        charts::colour_bar(ui, bar, &low, &high);
     }
 }
 
@@ -731,5 +787,36 @@ fn cell_tooltip(ui: &mut Ui, arena: &ArenaView, index: usize, values: Option<&Va
         if let Some(Some(action)) = values.greedy.get(index) {
             ui.label(format!("greedy move: {action:?}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stage a 1024 x 768 projector at 150 % leaves the showcase's three 11 x 9 mazes: side
+    /// by side with smaller titles, their cells are three times what a column of full titles left.
+    #[test]
+    fn a_cramped_stage_puts_the_mazes_side_by_side() {
+        let stage = Vec2::new(533.0, 353.0);
+        let chosen = layout(stage, 3, (11, 9), true);
+        assert_eq!(chosen.columns, 3);
+        assert!(chosen.title_scale >= MIN_TITLE_SCALE && chosen.title_scale < 1.0);
+        let stacked_cell = (stage.y - (TITLE_HEIGHT + LEGEND_HEIGHT + GAP) * 3.0) / 27.0;
+        assert!(
+            chosen.cell > 3.0 * stacked_cell,
+            "{chosen:?} vs {stacked_cell}"
+        );
+        // Every column fits the stage.
+        assert!(chosen.cell * 11.0 * 3.0 + GAP * 2.0 <= stage.x);
+    }
+
+    /// A roomy stage keeps full-size titles, and no overlay means no legend's room.
+    #[test]
+    fn a_roomy_stage_keeps_full_titles() {
+        let chosen = layout(Vec2::new(1200.0, 700.0), 3, (11, 9), false);
+        assert_eq!(chosen.title_scale, 1.0);
+        let with_legend = layout(Vec2::new(1200.0, 700.0), 3, (11, 9), true);
+        assert!(chosen.cell >= with_legend.cell);
     }
 }

@@ -27,6 +27,29 @@ fn viridis_texture(ctx: &egui::Context) -> egui::TextureId {
     id
 }
 
+/// `v` with `places` decimals, never "-0.00": a value that rounds to zero reads "0.00".
+fn with_places(v: f32, places: usize) -> String {
+    let text = format!("{v:.places$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| matches!(c, '0' | '.')) => rest.to_owned(),
+        _ => text,
+    }
+}
+
+/// A value with two decimals, never "-0.00".
+pub fn two_places(v: f32) -> String {
+    with_places(v, 2)
+}
+
+/// The end labels of a scale from `lo` to `hi` (lo < hi): two decimals, or as many more (up to
+/// five) as it takes for the two ends not to read the same.
+pub fn range_labels(lo: f32, hi: f32) -> (String, String) {
+    (2..=5)
+        .map(|places| (with_places(lo, places), with_places(hi, places)))
+        .find(|(a, b)| a != b)
+        .unwrap_or_else(|| (with_places(lo, 5), with_places(hi, 5)))
+}
+
 /// Paints a viridis colour bar into `bar`, from 0 (left) to 1 (right), with `low` written left of
 /// it and `high` right of it.
 pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
@@ -198,4 +221,20 @@ pub fn move_bars(
             ui.end_row();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_ends_never_read_the_same_or_negative_zero() {
+        assert_eq!(range_labels(0.1, 0.9), ("0.10".into(), "0.90".into()));
+        assert_eq!(
+            range_labels(-0.001, 0.004),
+            ("-0.001".into(), "0.004".into())
+        );
+        assert_eq!(range_labels(-0.0001, 0.5), ("0.00".into(), "0.50".into()));
+        assert_eq!(two_places(-0.0001), "0.00");
+    }
 }

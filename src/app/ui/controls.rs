@@ -60,9 +60,14 @@ pub fn show(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // A combo box does not wrap by itself: on a narrow bar it starts the next row whole.
+        const PICKER_WIDTH: f32 = 220.0;
+        if ui.available_size_before_wrap().x < PICKER_WIDTH + 30.0 {
+            ui.end_row();
+        }
         egui::ComboBox::from_id_salt("scene picker")
             .selected_text(format!("scene: {current}"))
-            .width(220.0)
+            .width(PICKER_WIDTH)
             .show_ui(ui, |ui| {
                 for path in scene_list(&file.path) {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -67,8 +67,9 @@ fn recall_row(
     }
     let colour = if best { palette::BEST } else { palette::LABEL };
     ui.label(RichText::new(header).strong().color(colour));
-    egui::ScrollArea::horizontal().id_salt(("recall", action.index())).show(ui, |ui| {
-        ui.horizontal(|ui| {
+    // Wrapped, not scrolled: every neighbour read shows, none cut at the panel's edge.
+    {
+        ui.horizontal_wrapped(|ui| {
             for memory in &recall.neighbours {
                 ui.vertical(|ui| {
                     thumbnail(ui, world, memory.cell, memory.weight).on_hover_text(format!(
@@ -84,7 +85,7 @@ fn recall_row(
                 });
             }
         });
-    });
+    }
 }
 
 /// Draws the memory panel of arena `arena`; amnesia and the lesion become commands.

@@ -152,7 +152,11 @@ fn draw_window(
         ResMut<super::settings::Settings>,
     ),
     mut curve_settings: Local<CurveSettings>,
-    (mut bars, mut block): (Local<Option<f32>>, ResMut<stage::ArenaBlock>),
+    (mut bars, mut block, mut last_stage): (
+        Local<Option<f32>>,
+        ResMut<stage::ArenaBlock>,
+        Local<stage::Stage>,
+    ),
     mut clock: Local<FrameClock>,
     mut textures: Local<continual_panel::ImportanceTextures>,
     time: Res<Time<Real>>,
@@ -217,6 +221,20 @@ fn draw_window(
         curves: wanted(Panel::Curves),
         chosen_by_slide: presenter.as_deref().is_some_and(|p| p.panels.is_some()),
     });
+    // A panel whose size range changed (the first frames, a zoom, a resize, a slide) opens at its
+    // usual size in the new range: egui would otherwise keep the size it had in the old one (a
+    // first frame drawn before the window had its size kept the curves at their least).
+    for (id, now, before) in [
+        ("curves", stage.curves, last_stage.curves),
+        ("slide", stage.left, last_stage.left),
+        ("agent", stage.left, last_stage.left),
+        ("insight", stage.insight, last_stage.insight),
+    ] {
+        if now != before {
+            ctx.data_mut(|d| d.remove::<egui::containers::panel::PanelState>(egui::Id::new(id)));
+        }
+    }
+    *last_stage = stage.clone();
     egui::Panel::bottom("status").show(&mut root, |ui| {
         status_line(ui, &sim, &file, fps, &stage.gave_way);
     });
@@ -361,11 +379,14 @@ fn status_line(
                 )
             })
             .unwrap_or_default();
-        ui.label(format!(
-            "{}   ·   {selected}   ·   step {}   ·   ",
-            file.path.display(),
-            group_thousands(snapshot.steps),
-        ));
+        // Pieces apart by a gap, not a dot: a wrapped row never starts with a separator.
+        let gap = |ui: &mut egui::Ui| ui.add_space(18.0);
+        ui.label(file.path.display().to_string());
+        gap(ui);
+        ui.label(selected);
+        gap(ui);
+        ui.label(format!("step {}", group_thousands(snapshot.steps)));
+        gap(ui);
         // Lockstep steps per second: every arena takes one step per step.
         let rate = snapshot.steps_per_second / snapshot.arenas.len().max(1) as f64;
         let rate = group_thousands(rate.round() as u64);
@@ -405,7 +426,9 @@ fn status_line(
                 ui.label("paused");
             }
         }
-        ui.label(format!("   ·   {fps:.0} fps   ·   "));
+        gap(ui);
+        ui.label(format!("{fps:.0} fps"));
+        gap(ui);
         let status = file.status();
         if file.errors.is_empty() {
             ui.label(status);
@@ -413,7 +436,8 @@ fn status_line(
             ui.colored_label(palette::ERROR, status);
         }
         if !gave_way.is_empty() {
-            ui.label(format!("   ·   hidden for the mazes: {}", gave_way.join(", ")))
+            gap(ui);
+            ui.label(format!("hidden for the mazes: {}", gave_way.join(", ")))
                 .on_hover_text("At this window size and zoom the arenas would get less than half of the window: these panels give way. Zoom out (Ctrl+-) or widen the window to bring them back; F shows the arenas alone.");
         }
     });
