@@ -64,7 +64,8 @@ impl Sim {
         stepper.receive(ToSim::SetSpeed(speed));
         // The warm-up is the thread's first work: the window opens at once and shows it go.
         stepper.receive(ToSim::WarmUp(warmup));
-        let snapshot = Arc::new(stepper.snapshot());
+        // Insights follow from the thread: on a large map they would hold the window's opening.
+        let snapshot = Arc::new(stepper.bare_snapshot());
         let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
         Self {
             driver: Driver::Thread(SimThread::spawn(stepper, priority)),

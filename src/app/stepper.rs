@@ -524,21 +524,42 @@ impl Stepper {
     /// insight panel is shown (every arena's until the window says) and what the map draws for
     /// the others.
     pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_of(
+            (0..self.experiment.arenas().len())
+                .map(|i| self.view(i, self.detail(i)))
+                .collect(),
+        )
+    }
+
+    /// The present state without any insight.
+    pub fn bare_snapshot(&self) -> Snapshot {
+        self.snapshot_of(
+            (0..self.experiment.arenas().len())
+                .map(|i| self.view(i, Detail::Bare))
+                .collect(),
+        )
+    }
+
+    /// How much of arena `i`'s insight the window needs: the whole of it for the arena whose
+    /// panel is shown, what the map draws for the others.
+    pub fn detail(&self, i: usize) -> Detail {
+        match self.panel {
+            PanelOf::Every => Detail::Full,
+            PanelOf::Arena(shown) if shown == i => Detail::Full,
+            PanelOf::Arena(_) | PanelOf::None => Detail::Map,
+        }
+    }
+
+    /// Arena `i`'s view with `detail` of its insight.
+    pub fn view(&self, i: usize, detail: Detail) -> ArenaView {
+        self.experiment.arenas()[i].view(detail)
+    }
+
+    /// The snapshot of the present state with these views of the arenas.
+    fn snapshot_of(&self, arenas: Vec<ArenaView>) -> Snapshot {
         Snapshot {
             scene: Arc::clone(&self.scene),
-            arenas: self
-                .experiment
-                .arenas()
-                .iter()
-                .enumerate()
-                .map(|(i, arena)| {
-                    arena.view(match self.panel {
-                        PanelOf::Every => Detail::Full,
-                        PanelOf::Arena(shown) if shown == i => Detail::Full,
-                        PanelOf::Arena(_) | PanelOf::None => Detail::Map,
-                    })
-                })
-                .collect(),
+            arenas,
             steps: self.experiment.steps(),
             total_steps: self.experiment.total_steps(),
             playing: self.playing,
@@ -552,6 +573,7 @@ impl Stepper {
             planned_pauses: self.planned_pauses,
             undo_redo: self.experiment.can_undo_redo(),
             waits_for_human: self.experiment.waits_for_human(),
+            insights_every: None,
         }
     }
 
@@ -662,6 +684,9 @@ pub struct Snapshot {
     pub undo_redo: (bool, bool),
     /// Every arena waits for the person's move while one plays.
     pub waits_for_human: bool,
+    /// When the agents' insights are dear (a large map), how far apart fresh ones are; the
+    /// snapshots between show the last ones.
+    pub insights_every: Option<Duration>,
 }
 
 impl Snapshot {
@@ -784,9 +809,14 @@ impl Mailbox {
     }
 
     /// Puts a new snapshot in; the old one is freed outside the lock.
-    fn publish(&self, snapshot: Snapshot) {
-        let old = std::mem::replace(&mut *self.lock(), (Arc::new(snapshot), false));
+    fn publish(&self, snapshot: Arc<Snapshot>) {
+        let old = std::mem::replace(&mut *self.lock(), (snapshot, false));
         drop(old);
+    }
+
+    /// The latest snapshot, not marking it taken.
+    fn peek(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.lock().0)
     }
 
     /// The latest snapshot, marked as taken.
@@ -806,7 +836,8 @@ impl SimThread {
     /// Starts `stepper` on its own thread with `priority`. (A thread may lower its own priority
     /// but, without privileges, not raise it again: a change to "max" starts a new thread.)
     pub fn spawn(stepper: Stepper, priority: Priority) -> Self {
-        let latest = Arc::new(Mailbox::new(stepper.snapshot()));
+        // Without insights: the window opens at once, and the thread computes them at its pace.
+        let latest = Arc::new(Mailbox::new(stepper.bare_snapshot()));
         Self::spawn_into(stepper, priority, latest, Failure::default())
     }
 
@@ -919,11 +950,100 @@ fn noting_failure<T>(failure: &Failure, body: impl FnOnce() -> T) -> Option<T> {
         .ok()
 }
 
+/// How often the thread computes each arena's insight. Most cost well under a millisecond and
+/// are fresh in every snapshot. A dear one (a network's value map over a 64 x 64 map takes about
+/// 2 s) is computed again only after the thread has spent [`InsightPace::SHARE`] times its cost
+/// on other work, so insights take at most a tenth of the thread's time; and a snapshot stops
+/// computing insights once [`InsightPace::BUDGET`] went to them (the others show their last
+/// insight, or none yet, and follow in the next snapshots), so the agents keep stepping and a
+/// pause is answered within one insight's time. Paused, insights are refreshed at once after a
+/// change (within the budget, snapshot after snapshot).
+#[derive(Default)]
+struct InsightPace {
+    /// Per arena: when its insight is next due, the detail it was last computed with, and how
+    /// far apart its fresh insights are.
+    arenas: Vec<(Instant, Detail, Duration)>,
+    /// The stepper's version the insights were last computed for (paused, a change makes every
+    /// insight due).
+    version: u64,
+    /// Some insight in the last snapshot is not what is due: another snapshot is owed.
+    owed: bool,
+}
+
+impl InsightPace {
+    /// Of the thread's time, at most one part in this many goes to insights.
+    const SHARE: u32 = 10;
+    /// A snapshot stops computing insights once this much time has gone to them.
+    const BUDGET: Duration = Duration::from_millis(30);
+    /// Fresh insights further apart than this are said in the window.
+    const SAID: Duration = Duration::from_millis(250);
+
+    /// The snapshot to publish: each arena's insight fresh when due and within the budget, else
+    /// `earlier`'s for the same agent on a map of the same size (else none yet).
+    fn snapshot(&mut self, stepper: &Stepper, earlier: &Snapshot) -> Snapshot {
+        let count = stepper.experiment.arenas().len();
+        let now = Instant::now();
+        if self.arenas.len() != count {
+            self.arenas = vec![(now, Detail::Bare, Duration::ZERO); count];
+        }
+        // Paused, whatever changed is due now; playing, each insight at its own pace.
+        let changed = stepper.version() != self.version;
+        self.version = stepper.version();
+        let mut spent = Duration::ZERO;
+        let mut views = Vec::with_capacity(count);
+        self.owed = false;
+        for i in 0..count {
+            let detail = stepper.detail(i);
+            let (due, had, _) = self.arenas[i];
+            let stale = had != detail || now >= due || (!stepper.playing() && changed);
+            if stale && spent < Self::BUDGET {
+                let started = Instant::now();
+                views.push(stepper.view(i, detail));
+                let cost = started.elapsed();
+                spent += cost;
+                let apart = cost * (Self::SHARE - 1);
+                self.arenas[i] = (Instant::now() + apart, detail, apart + cost);
+                continue;
+            }
+            if stale {
+                self.owed = true;
+                if !stepper.playing() {
+                    // Paused, what is left is due in the next snapshot.
+                    self.arenas[i].0 = now;
+                }
+            }
+            let mut view = stepper.view(i, Detail::Bare);
+            if let Some(before) = earlier.arenas.get(i).filter(|before| {
+                before.name == view.name
+                    && before.brain == view.brain
+                    && before.world.width() == view.world.width()
+                    && before.world.height() == view.world.height()
+            }) {
+                view.insight.clone_from(&before.insight);
+            }
+            views.push(view);
+        }
+        let mut snapshot = stepper.snapshot_of(views);
+        snapshot.insights_every = self
+            .arenas
+            .iter()
+            .map(|&(_, _, every)| every)
+            .filter(|&every| every > Self::SAID)
+            .max();
+        snapshot
+    }
+}
+
 /// The thread's loop: messages, steps, snapshots, until the window hangs up; then the stepper.
 fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepper {
     let mut last_round = Instant::now();
     let mut last_publish = Instant::now();
     let mut published_version = stepper.version();
+    // The first snapshot (made before the thread started) carries no insight: they follow.
+    let mut insights = InsightPace {
+        owed: true,
+        ..InsightPace::default()
+    };
     loop {
         // Wait for a message until the next step is due (at least a couple of milliseconds, so
         // fast speeds step in small batches instead of spinning a core); at "max" only look.
@@ -960,8 +1080,8 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
         let since = last_publish.elapsed();
         let frame_due = since >= PUBLISH_EVERY && latest.taken();
         let due = answered || (slow && taken > 0) || frame_due || since >= PUBLISH_AT_LEAST;
-        if due && stepper.version() != published_version {
-            latest.publish(stepper.snapshot());
+        if due && (stepper.version() != published_version || insights.owed) {
+            latest.publish(Arc::new(insights.snapshot(&stepper, &latest.peek())));
             published_version = stepper.version();
             last_publish = Instant::now();
         }
@@ -971,6 +1091,40 @@ fn run(mut stepper: Stepper, inbox: &Receiver<ToSim>, latest: &Mailbox) -> Stepp
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Playing, an insight not yet due is the earlier snapshot's (the stepping goes on); paused,
+    /// a change makes every insight fresh at once.
+    #[test]
+    fn insights_are_kept_until_due_while_playing_and_fresh_after_a_change_when_paused() {
+        let scene = crate::scene::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/showcase.ron"),
+        )
+        .unwrap()
+        .scene;
+        let mut stepper = Stepper::new(scene, false);
+        let mut pace = InsightPace::default();
+        let first = pace.snapshot(&stepper, &stepper.bare_snapshot());
+        assert!(first.arenas.iter().all(|a| a.insight.is_some()));
+        // Every insight as if it were dear: not due for a minute.
+        for arena in &mut pace.arenas {
+            arena.0 = Instant::now() + Duration::from_secs(60);
+            arena.2 = Duration::from_secs(60);
+        }
+        stepper.receive(ToSim::Play);
+        stepper.advance(1.0, Duration::MAX);
+        assert!(stepper.experiment().steps() > 0);
+        let kept = pace.snapshot(&stepper, &first);
+        // Compared as written: a value map's NaN (a wall) is not equal to itself.
+        let insight = |snapshot: &Snapshot| format!("{:?}", snapshot.arenas[0].insight);
+        assert_eq!(insight(&kept), insight(&first));
+        assert_ne!(insight(&kept), insight(&stepper.snapshot()));
+        assert_eq!(kept.insights_every, Some(Duration::from_secs(60)));
+        // Paused, one step later: fresh.
+        stepper.receive(ToSim::Step);
+        stepper.advance(0.0, Duration::MAX);
+        let fresh = pace.snapshot(&stepper, &kept);
+        assert_eq!(insight(&fresh), insight(&stepper.snapshot()));
+    }
 
     #[test]
     fn a_panic_is_noted_with_its_message_and_a_clean_run_notes_nothing() {

@@ -412,3 +412,33 @@ fn undoing_a_new_size_after_a_fork_keeps_every_arena_one_size() {
         "a cell outside the map moves nobody"
     );
 }
+
+/// A brain whose cost grows with the square of the map takes maps up to 32 x 32: a larger one is
+/// refused, saying why, and the arenas keep their map; the editor's own limit (64 x 64) stays for
+/// the others.
+#[test]
+fn a_map_too_large_for_a_brain_is_refused_saying_why() {
+    for scene in ["continual_red_blue.ron", "meta_hidden_goal.ron"] {
+        let mut experiment = Experiment::new(common::shipped(scene));
+        let (width, height) = (
+            experiment.arenas()[0].world().width(),
+            experiment.arenas()[0].world().height(),
+        );
+        assert_eq!(
+            experiment.apply(Command::Reshape(Map::empty_room(32, 32).rows())),
+            Applied::Done,
+            "{scene}: 32 x 32 fits"
+        );
+        experiment.apply(Command::Undo);
+        let refused = experiment.apply(Command::Reshape(Map::empty_room(33, 32).rows()));
+        assert!(
+            matches!(refused, Applied::Refused(ref m) if m.contains("takes at most 1024") && m.contains("square of the map")),
+            "{scene}: {refused:?}"
+        );
+        assert_eq!(experiment.arenas()[0].world().width(), width);
+        assert_eq!(experiment.arenas()[0].world().height(), height);
+    }
+    let mut experiment = Experiment::new(common::shipped("dyna_maze.ron"));
+    let large = experiment.apply(Command::Reshape(Map::empty_room(64, 64).rows()));
+    assert_eq!(large, Applied::Done);
+}

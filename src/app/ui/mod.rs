@@ -426,6 +426,14 @@ fn status_line(
                 ui.label("paused");
             }
         }
+        if let Some(every) = snapshot.insights_every.filter(|_| snapshot.playing) {
+            gap(ui);
+            ui.colored_label(
+                palette::NOTICE,
+                format!("panels every {:.1} s", every.as_secs_f64()),
+            )
+            .on_hover_text("On a map this large the agents' panels and value maps take long to compute: they are refreshed this often, so the agents keep their speed. Paused, they are always up to date.");
+        }
         gap(ui);
         ui.label(format!("{fps:.0} fps"));
         gap(ui);

@@ -161,6 +161,9 @@ pub trait Brain: Agent + Sized + 'static {
     }
     /// Moves other fields so that changing `changed` cannot create a conflict (the sliders).
     fn constrain(_params: &mut Self::Params, _changed: &str) {}
+    /// The most cells of a map this brain takes, and why, for a brain whose cost grows faster
+    /// than the map; `None`: any map a scene allows.
+    const MOST_CELLS: Option<(usize, &'static str)> = None;
 }
 
 /// The registry: one line per brain kind (`Kind => Agent`); a scene writes it `Kind(field: value)`
@@ -292,6 +295,14 @@ macro_rules! brains {
                         set_clamped(p, name, value);
                         <$agent as Brain>::constrain(p, name);
                     })*
+                }
+            }
+
+            /// The most cells of a map this brain takes, and why (see [`Brain::MOST_CELLS`]).
+            pub fn most_cells(&self) -> Option<(usize, &'static str)> {
+                match self {
+                    $(BrainSpec::$plain)|* => None,
+                    $(BrainSpec::$kind(_) => <$agent as Brain>::MOST_CELLS,)*
                 }
             }
 

@@ -566,6 +566,23 @@ fn validate(scene: &Scene) -> Vec<Finding> {
         for (field, message) in brain_errors(&agent.brain) {
             findings.push(Finding::error(format!("agents.{i}.brain.{field}"), message));
         }
+        let cells = grid.rows.len() * grid.rows.first().map_or(0, |r| r.chars().count());
+        let first_of_kind = scene.agents[..i]
+            .iter()
+            .all(|a| a.brain.kind() != agent.brain.kind());
+        if let Some((most, why)) = agent.brain.most_cells()
+            && cells > most
+            && first_of_kind
+        {
+            findings.push(Finding::error(
+                "world.rows",
+                format!(
+                    "the map has {cells} cells; {} ({}) takes at most {most}: {why}",
+                    agent.name,
+                    agent.brain.kind()
+                ),
+            ));
+        }
     }
     validate_tasks(scene, grid, &mut findings);
     let has_errors = findings.iter().any(|f| f.severity == Severity::Error);
