@@ -65,6 +65,9 @@ struct Cli {
     /// Memory for the timeline's snapshots, in MiB (1 to 65,536).
     #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     history_mib: u32,
+    /// Actions to take at given frames: a RON list of `(frame: N, act: ...)` (the window tests).
+    #[arg(long, hide = true, value_name = "FILE")]
+    script: Option<PathBuf>,
     /// The window's size in pixels, width by height (a projector's resolution, such as 1024x768).
     #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_window_size)]
     window_size: (u32, u32),
@@ -491,6 +494,14 @@ fn main() -> ExitCode {
                 }
                 None => None,
             };
+            let script = match cli.script.as_deref().map(app::script::Script::load) {
+                Some(Err(e)) => {
+                    eprintln!("{}", printable(&e));
+                    return ExitCode::FAILURE;
+                }
+                Some(Ok(script)) => Some(script),
+                None => None,
+            };
             if let Some(refused) = prepare_window() {
                 return refused;
             }
@@ -513,6 +524,7 @@ fn main() -> ExitCode {
                         .clip
                         .map(|path| (path, cli.frames, cli.clip_every, cli.clip_arena)),
                     record: cli.record,
+                    script,
                 },
                 loaded,
             );
@@ -691,6 +703,7 @@ fn present(
             window_size: window.unwrap_or((1280, 800)),
             clip: None,
             record: None,
+            script: None,
         },
         LoadedScene {
             scene,

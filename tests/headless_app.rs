@@ -424,7 +424,16 @@ fn saving_the_map_changes_only_its_rows_and_keeps_the_run_going() {
     );
     // Wait past coarse timestamps so that the save changes the file's modification time.
     std::thread::sleep(Duration::from_millis(1100));
-    tap(&mut app, &[KeyCode::ControlLeft, KeyCode::KeyS]);
+    // A quick Ctrl+S: Ctrl pressed and released within the frame that S is pressed in.
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    input.press(KeyCode::ControlLeft);
+    input.press(KeyCode::KeyS);
+    input.release(KeyCode::ControlLeft);
+    app.update();
+    let mut input = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    input.release(KeyCode::KeyS);
+    input.clear();
+    app.update();
     let saved = std::fs::read_to_string(&path).unwrap();
     assert_ne!(saved, original);
     let changed: Vec<(&str, &str)> = original

@@ -248,3 +248,118 @@ fn presenting_at_150_percent_the_arenas_keep_half_the_window() {
         );
     }
 }
+
+/// Runs the window on `scene` with the actions of `script` (a RON list of `(frame: N, act: ...)`,
+/// sent as the controls send them) for `frames` frames, recording the session; what the window
+/// printed and the recording. `None` (skipped, saying so) without a display.
+fn scripted(
+    test: &str,
+    scene: &std::path::Path,
+    script: &str,
+    frames: u32,
+) -> Option<(String, mindgrid::recording::Recording)> {
+    if !has_display(test) {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("mindgrid-script-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (script_file, record) = (dir.join("script.ron"), dir.join("session.mgrec"));
+    std::fs::write(&script_file, script).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mindgrid"))
+        .arg(scene)
+        .arg("--script")
+        .arg(&script_file)
+        .arg("--record")
+        .arg(&record)
+        .arg("--screenshot")
+        .arg(dir.join("window.png"))
+        .args(["--frames", &frames.to_string()])
+        .env(
+            "WGPU_BACKEND",
+            std::env::var("WGPU_BACKEND").unwrap_or_else(|_| "vulkan".into()),
+        )
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{test}: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some((
+        stdout,
+        mindgrid::recording::Recording::load(&record).unwrap(),
+    ))
+}
+
+/// The number after `prefix` on one of `lines`.
+fn printed(lines: &str, prefix: &str) -> u64 {
+    lines
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no {prefix:?} in {lines}"))
+}
+
+/// Scrubbing after a slider change keeps every step of history: the slider is dragged once,
+/// the run paused, and the timeline's thumb dragged back and forth (before the change too); the
+/// timeline still reaches its live edge and the log holds the one change. (Before, the agent
+/// panel applied the value on screen to the past state it was drawing: a branch, which dropped
+/// the future, and seeks cascaded back towards step 0.)
+#[test]
+fn scrubbing_after_a_slider_change_keeps_every_step_of_history() {
+    let script = "[
+        (frame: 5, act: Select(1)),
+        (frame: 10, act: Set(arena: 1, name: \"epsilon\", value: 0.58)),
+        (frame: 70, act: Pause),
+        (frame: 80, act: Seek(0.5)),
+        (frame: 90, act: Seek(0.25)),
+        (frame: 100, act: Seek(0.9)),
+        (frame: 110, act: Seek(0.02)),
+        (frame: 120, act: Seek(0.6)),
+    ]";
+    let scene = common::scenes_dir().join("showcase.ron");
+    let Some((stdout, recording)) = scripted("scrub", &scene, script, 140) else {
+        return;
+    };
+    let edge = printed(&stdout, "live edge at the first seek: ");
+    assert!(edge > 100, "the run went on before the pause: {stdout}");
+    assert_eq!(
+        printed(&stdout, "timeline: steps 0 to "),
+        edge,
+        "the future was dropped: {stdout}"
+    );
+    assert_eq!(recording.log.len(), 1, "{:?}", recording.log);
+}
+
+/// Switching scenes and reloading give the file's values and an empty log: with the
+/// optimistic Q-learner (epsilon 0.05) selected, another scene opens with its own values (no
+/// command carried over), and after a slider change a reload starts the file afresh.
+#[test]
+fn switching_scenes_and_reloading_give_the_files_values_and_an_empty_log() {
+    let other = common::scenes_dir().join("episodic_dyna_maze.ron");
+    let script = format!(
+        "[
+            (frame: 5, act: Select(0)),
+            (frame: 20, act: Open({:?})),
+            (frame: 50, act: Set(arena: 0, name: \"epsilon\", value: 0.58)),
+            (frame: 70, act: Reload),
+        ]",
+        other.display().to_string()
+    );
+    let scene = common::scenes_dir().join("showcase.ron");
+    let Some((_, recording)) = scripted("switch", &scene, &script, 110) else {
+        return;
+    };
+    assert_eq!(
+        recording.scene,
+        std::fs::read_to_string(&other).unwrap(),
+        "the session ends on the scene switched to"
+    );
+    assert!(recording.log.is_empty(), "{:?}", recording.log);
+}

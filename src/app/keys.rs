@@ -78,12 +78,15 @@ impl Default for Overlays {
 
 /// Whether Ctrl (or the command key) is held: the keys then make edit commands (`edit`).
 pub fn command_held(keys: &ButtonInput<KeyCode>) -> bool {
-    keys.any_pressed([
+    const COMMAND: [KeyCode; 4] = [
         KeyCode::ControlLeft,
         KeyCode::ControlRight,
         KeyCode::SuperLeft,
         KeyCode::SuperRight,
-    ])
+    ];
+    // A quick Ctrl+S can press and release Ctrl within one frame: released this frame, it was
+    // held with the letter.
+    keys.any_pressed(COMMAND) || keys.any_just_released(COMMAND)
 }
 
 fn handle_keys(

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod lesson;
 pub mod pace;
 pub mod scene_file;
+pub mod script;
 pub mod session;
 pub mod settings;
 pub mod sim;
@@ -88,6 +89,8 @@ pub struct WindowOptions {
     pub clip: Option<(PathBuf, u32, u32, Option<usize>)>,
     /// Write the session as a recording here when the window closes.
     pub record: Option<PathBuf>,
+    /// Actions to take at given frames (the window tests).
+    pub script: Option<script::Script>,
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
@@ -112,6 +115,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             capture::plugin,
             clip::plugin,
             pace::plugin,
+            script::plugin,
         ))
         .insert_resource(sim::Sim::threaded_from(
             options
@@ -158,6 +162,9 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     }
     if let Some(path) = options.record {
         app.insert_resource(session::RecordOnExit(path));
+    }
+    if let Some(script) = options.script {
+        app.insert_resource(script);
     }
     if let Some(path) = options.screenshot {
         app.insert_resource(capture::ScreenshotPlan::new(

@@ -204,6 +204,8 @@ pub fn show(
         }
         let frame_colour = if selected {
             palette::SELECTED
+        } else if palette::high_contrast(ui) {
+            Color32::from_gray(200)
         } else {
             Color32::from_gray(70)
         };
@@ -319,7 +321,7 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool, scale: f32
     let colour = if selected {
         palette::SELECTED
     } else {
-        Color32::from_gray(230)
+        palette::secondary(ui, 230)
     };
     let name = if arena.you_play {
         format!("{} · you play", arena.name)
@@ -344,7 +346,7 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool, scale: f32
         Align2::LEFT_TOP,
         line,
         FontId::proportional(13.5 * scale),
-        Color32::from_gray(185),
+        palette::secondary(ui, 185),
     );
 }
 
@@ -417,7 +419,13 @@ fn draw_grid(
     );
     if cell >= 10.0 {
         // Thin gaps between cells.
-        let stroke = Stroke::new(1.0, palette::GRID);
+        // Black in high contrast: the cells stand apart on a projector that washes out greys.
+        let gap = if palette::high_contrast(ui) {
+            Color32::BLACK
+        } else {
+            palette::GRID
+        };
+        let stroke = Stroke::new(1.0, gap);
         for x in 0..=width {
             let at = grid.left() + x as f32 * cell;
             painter.line_segment(

@@ -59,10 +59,24 @@ impl FrameClock {
 
 /// Draws the whole window each frame.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<stage::ArenaBlock>().add_systems(
-        EguiPrimaryContextPass,
-        (edges_for_the_renderer, draw_window).chain(),
-    );
+    app.init_resource::<stage::ArenaBlock>()
+        .add_systems(
+            EguiPrimaryContextPass,
+            (edges_for_the_renderer, draw_window).chain(),
+        )
+        .add_systems(Update, clear_colour);
+}
+
+/// The window's clear colour, which is the panels' background: black in high contrast.
+fn clear_colour(settings: Res<super::settings::Settings>, mut clear: ResMut<ClearColor>) {
+    let wanted = if settings.high_contrast {
+        palette::BACKGROUND_HIGH_CONTRAST
+    } else {
+        palette::BACKGROUND
+    };
+    if clear.0 != wanted {
+        clear.0 = wanted;
+    }
 }
 
 /// On a software renderer (Mesa's lavapipe, which CI and this project's benchmarks use), egui's

@@ -10,6 +10,25 @@ use crate::world::{Cell, Colour};
 /// frame time and the clear is nearly free.
 pub const BACKGROUND: Color = Color::srgb_u8(27, 27, 27);
 
+/// The clear colour in high contrast: black, like the panels' own backgrounds there.
+pub const BACKGROUND_HIGH_CONTRAST: Color = Color::BLACK;
+
+/// Whether the window is in high contrast: the projector style sets white as the text colour of
+/// everything then, and only then.
+pub fn high_contrast(ui: &bevy_egui::egui::Ui) -> bool {
+    ui.visuals().override_text_color == Some(Color32::WHITE)
+}
+
+/// Secondary text (a slide's lesson line, an arena's episode line): grey on the desk, white in
+/// high contrast.
+pub fn secondary(ui: &bevy_egui::egui::Ui, grey: u8) -> Color32 {
+    if high_contrast(ui) {
+        Color32::WHITE
+    } else {
+        Color32::from_gray(grey)
+    }
+}
+
 /// Floor.
 pub const FLOOR: Color32 = Color32::from_rgb(38, 42, 52);
 /// Wall.

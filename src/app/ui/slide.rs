@@ -61,7 +61,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<
             presenter.slides()
         ))
         .size(17.0)
-        .color(Color32::from_gray(170)),
+        .color(palette::secondary(ui, 170)),
     )
     .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave (asks first)");
     if presenter.leaving {
