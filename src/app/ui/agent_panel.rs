@@ -50,6 +50,9 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         ui.label(RichText::new(format!("kind: {}", requested.kind())).strong());
         play_switches(ui, snapshot, selected, commands);
         ui.add_space(4.0);
+        // Sliders give way to their names and values in a narrow panel (a projector's window).
+        let names = parameters_name_width(ui, requested);
+        ui.spacing_mut().slider_width = (ui.available_width() - names - 70.0).clamp(50.0, 150.0);
         let parameters = requested.hyperparameters();
         if parameters.is_empty() {
             ui.label("No hyperparameters: nothing to tune.");
@@ -178,6 +181,23 @@ fn control(ui: &mut Ui, spec: &ParamSpec, value: f64, waiting: bool) -> Option<f
     })
     .inner;
     (operated && v != as_drawn(spec, value)).then_some(v)
+}
+
+/// The width of the longest hyperparameter name, in points.
+fn parameters_name_width(ui: &Ui, brain: &crate::brain::BrainSpec) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    brain
+        .hyperparameters()
+        .iter()
+        .map(|(spec, _)| {
+            ui.ctx().fonts_mut(|fonts| {
+                fonts
+                    .layout_no_wrap(spec.name.to_owned(), font.clone(), palette::LABEL)
+                    .size()
+                    .x
+            })
+        })
+        .fold(0.0, f32::max)
 }
 
 /// "You play": the person takes the arena's place (its agent waits aside), and whether the other

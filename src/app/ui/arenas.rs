@@ -747,7 +747,6 @@ fn draw_agent(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
 /// The colour bar under a map; a map of one value has no scale to show, so it says "all" and that
 /// value beside the one colour it is drawn in.
 fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
-    let label_w = 52.0;
     if hi - lo < 1e-6 {
         let swatch = Rect::from_center_size(
             Pos2::new(rect.center().x - 30.0, rect.center().y),
@@ -764,12 +763,16 @@ fn draw_value_legend(ui: &Ui, rect: Rect, (lo, hi): (f32, f32)) {
         );
         return;
     }
-    let bar = Rect::from_min_max(
-        rect.left_top() + Vec2::new(label_w, 3.0),
-        rect.right_bottom() - Vec2::new(label_w, 3.0),
-    );
-    if bar.width() >= 20.0 {
-        let (low, high) = charts::range_labels(lo, hi);
+    // The labels take what they need (a narrow map on a zoomed stage keeps its scale), the bar
+    // the rest, at most 200 points, centred.
+    let (low, high) = charts::range_labels(lo, hi);
+    let label_w = charts::label_width(ui, &low).max(charts::label_width(ui, &high)) + 6.0;
+    let length = (rect.width() - 2.0 * label_w).min(200.0);
+    if length >= 20.0 {
+        let bar = Rect::from_center_size(
+            rect.center(),
+            Vec2::new(length, (rect.height() - 6.0).max(4.0)),
+        );
         charts::colour_bar(ui, bar, &low, &high);
     }
 }

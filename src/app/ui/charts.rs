@@ -83,19 +83,20 @@ pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
     );
 }
 
+/// The width of a colour bar's end label, in points.
+pub fn label_width(ui: &Ui, text: &str) -> f32 {
+    ui.ctx().fonts_mut(|fonts| {
+        fonts
+            .layout_no_wrap(text.to_owned(), FontId::proportional(13.0), palette::LABEL)
+            .size()
+            .x
+    })
+}
+
 /// A colour bar on its own line of the panel, `width` wide in all: `low` left of the bar, `high`
 /// right of it (the bar takes what the labels leave, at most 160 points).
 pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
-    let font = FontId::proportional(13.0);
-    let text_width = |text: &str| {
-        ui.ctx().fonts_mut(|fonts| {
-            fonts
-                .layout_no_wrap(text.to_owned(), font.clone(), palette::LABEL)
-                .size()
-                .x
-        })
-    };
-    let (left, right) = (text_width(low) + 8.0, text_width(high) + 8.0);
+    let (left, right) = (label_width(ui, low) + 8.0, label_width(ui, high) + 8.0);
     let (line, _) = ui.allocate_exact_size(Vec2::new(width, 18.0), Sense::hover());
     let length = (width - left - right).clamp(40.0, 160.0);
     let bar = Rect::from_min_size(

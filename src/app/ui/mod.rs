@@ -393,20 +393,21 @@ fn status_line(
                 )
             })
             .unwrap_or_default();
-        // Pieces apart by a gap, not a dot: a wrapped row never starts with a separator.
+        // Pieces apart by a gap, not a dot: a wrapped row never starts with a separator; each
+        // piece moves to the next row whole rather than breaking inside.
         let gap = |ui: &mut egui::Ui| ui.add_space(18.0);
-        ui.label(file.path.display().to_string());
+        piece(ui, file.path.display().to_string());
         gap(ui);
-        ui.label(selected);
+        piece(ui, selected);
         gap(ui);
-        ui.label(format!("step {}", group_thousands(snapshot.steps)));
+        piece(ui, format!("step {}", group_thousands(snapshot.steps)));
         gap(ui);
         // Lockstep steps per second: every arena takes one step per step.
         let rate = snapshot.steps_per_second / snapshot.arenas.len().max(1) as f64;
         let rate = group_thousands(rate.round() as u64);
         if !sim.running() {
             let said = sim.failure().unwrap_or_else(|| "no message".to_owned());
-            ui.colored_label(
+            coloured(ui, 
                 palette::ERROR,
                 format!("the simulation stopped on an error: {said}"),
             )
@@ -420,49 +421,59 @@ fn status_line(
             .filter(|_| snapshot.waits_for_human);
         match (snapshot.playing, snapshot.speed()) {
             _ if let Some((index, arena)) = awaited => {
-                ui.colored_label(
+                coloured(ui, 
                     palette::NOTICE,
                     format!("waiting for your move: arena {} ({})", index + 1, arena.name),
                 )
                     .on_hover_text("Every arena waits for the person's move (select their arena, then arrow keys or WASD). Untick \"the other arenas wait\" in the agent panel to let the agents run.");
             }
             (true, Speed::PerSecond(target)) if snapshot.behind => {
-                ui.colored_label(
+                coloured(ui, 
                     palette::NOTICE,
                     format!("behind: {rate} of {} steps/s", group_thousands(target.into())),
                 )
                 .on_hover_text("The agents cannot take steps this fast; the window stays fluid and shows the latest state.");
             }
             (true, _) => {
-                ui.label(format!("{rate} steps/s"));
+                piece(ui, format!("{rate} steps/s"));
             }
             (false, _) => {
-                ui.label("paused");
+                piece(ui, "paused");
             }
         }
         if let Some(every) = snapshot.insights_every.filter(|_| snapshot.playing) {
             gap(ui);
-            ui.colored_label(
+            coloured(ui, 
                 palette::NOTICE,
                 format!("panels every {:.1} s", every.as_secs_f64()),
             )
             .on_hover_text("On a map this large the agents' panels and value maps take long to compute: they are refreshed this often, so the agents keep their speed. Paused, they are always up to date.");
         }
         gap(ui);
-        ui.label(format!("{fps:.0} fps"));
+        piece(ui, format!("{fps:.0} fps"));
         gap(ui);
         let status = file.status();
         if file.errors.is_empty() {
-            ui.label(status);
+            piece(ui, status);
         } else {
-            ui.colored_label(palette::ERROR, status);
+            coloured(ui, palette::ERROR, status);
         }
         if !gave_way.is_empty() {
             gap(ui);
-            ui.label(format!("hidden for the mazes: {}", gave_way.join(", ")))
+            piece(ui, format!("hidden for the mazes: {}", gave_way.join(", ")))
                 .on_hover_text("At this window size and zoom the arenas would get less than half of the window: these panels give way. Zoom out (Ctrl+-) or widen the window to bring them back; F shows the arenas alone.");
         }
     });
+}
+
+/// A piece of the status line, kept on one row.
+fn piece(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).extend())
+}
+
+/// A coloured piece of the status line, kept on one row.
+fn coloured(ui: &mut egui::Ui, colour: Color32, text: impl Into<String>) -> egui::Response {
+    piece(ui, egui::RichText::new(text).color(colour))
 }
 
 /// Recent notices (a refused edit, a save) and a warning when the selected arena's map leaves no
