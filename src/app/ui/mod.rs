@@ -407,7 +407,8 @@ fn status_line(
         let rate = group_thousands(rate.round() as u64);
         if !sim.running() {
             let said = sim.failure().unwrap_or_else(|| "no message".to_owned());
-            coloured(ui, 
+            coloured(
+                ui,
                 palette::ERROR,
                 format!("the simulation stopped on an error: {said}"),
             )
@@ -421,14 +422,16 @@ fn status_line(
             .filter(|_| snapshot.waits_for_human);
         match (snapshot.playing, snapshot.speed()) {
             _ if let Some((index, arena)) = awaited => {
-                coloured(ui, 
+                coloured(
+                    ui,
                     palette::NOTICE,
                     format!("waiting for your move: arena {} ({})", index + 1, arena.name),
                 )
                     .on_hover_text("Every arena waits for the person's move (select their arena, then arrow keys or WASD). Untick \"the other arenas wait\" in the agent panel to let the agents run.");
             }
             (true, Speed::PerSecond(target)) if snapshot.behind => {
-                coloured(ui, 
+                coloured(
+                    ui,
                     palette::NOTICE,
                     format!("behind: {rate} of {} steps/s", group_thousands(target.into())),
                 )
@@ -443,7 +446,8 @@ fn status_line(
         }
         if let Some(every) = snapshot.insights_every.filter(|_| snapshot.playing) {
             gap(ui);
-            coloured(ui, 
+            coloured(
+                ui,
                 palette::NOTICE,
                 format!("panels every {:.1} s", every.as_secs_f64()),
             )
