@@ -324,7 +324,7 @@ fn only_the_shown_insight_panel_is_computed() {
     // The scene reloaded with two arenas: the selection moves to the last, and its panel with it.
     let two: String = original
         .lines()
-        .filter(|line| !line.contains("replay 10%") && !line.contains("SI, c 0.3"))
+        .filter(|line| !line.contains("replay 10%") && !line.contains("SI, c 0.15"))
         .map(|line| format!("{line}\n"))
         .collect();
     std::fs::write(&path, two).unwrap();

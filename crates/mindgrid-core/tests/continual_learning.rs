@@ -1,5 +1,5 @@
 //! Continual learning reproduces the red-then-blue calibration: without protection task A is
-//! forgotten; EWC keeps A while B is learned; replay keeps A too.
+//! forgotten; EWC keeps A while B is learned; replay and Synaptic Intelligence keep A too.
 
 mod common;
 
@@ -32,10 +32,10 @@ fn ewc_prevents_catastrophic_forgetting() {
         })
         .collect();
     eprintln!(
-        "after task B, (A, B) accuracy: no protection {:?}, EWC {:?}, replay {:?}",
-        after[0], after[1], after[2]
+        "after task B, (A, B) accuracy: no protection {:?}, EWC {:?}, replay {:?}, SI {:?}",
+        after[0], after[1], after[2], after[3]
     );
-    let (plain, ewc, replay) = (after[0], after[1], after[2]);
+    let (plain, ewc, replay, si) = (after[0], after[1], after[2], after[3]);
     assert!(
         plain.0 < 0.70,
         "without protection A is forgotten: {plain:?}"
@@ -48,6 +48,10 @@ fn ewc_prevents_catastrophic_forgetting() {
     assert!(
         replay.0 >= 0.85 && replay.1 >= 0.85,
         "replay keeps A and learns B: {replay:?}"
+    );
+    assert!(
+        si.0 >= 0.90 && si.1 >= 0.85,
+        "Synaptic Intelligence keeps A and learns B: {si:?}"
     );
     let insight = experiment.arenas()[1].insight();
     let continual = insight.continual().expect("the panel's data");

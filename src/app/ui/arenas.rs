@@ -221,6 +221,10 @@ pub fn show(
                 Vec2::new(grid_rect.width(), LEGEND_HEIGHT - 8.0),
             );
             draw_value_legend(ui, legend, range);
+            if let Some(values) = values {
+                ui.interact(legend, ui.id().with(("legend", i)), Sense::hover())
+                    .on_hover_text(format!("Colour: {} in each cell", values.meaning));
+            }
         }
         if let Some((x, y)) = pointer_cell.filter(|_| !editing.on && !response.dragged()) {
             let index = y as usize * width + x as usize;
@@ -792,7 +796,7 @@ fn cell_tooltip(ui: &mut Ui, arena: &ArenaView, index: usize, values: Option<&Va
     ui.label(format!("column {x}, row {y}: {kind}"));
     if let Some(values) = values {
         match values.value.get(index).filter(|v| v.is_finite()) {
-            Some(v) => ui.label(format!("value {v:.3}")),
+            Some(v) => ui.label(format!("{} {v:.3}", values.meaning)),
             None => ui.label("no value yet"),
         };
         if let Some(Some(action)) = values.greedy.get(index) {

@@ -39,10 +39,18 @@ pub fn show(
         {
             commands.push(Command::NextTask(arena).into());
         }
+        // Each method's strength under its paper's name: EWC's λ (penalty λ/2 Σ F Δ²), SI's c
+        // (penalty c Σ Ω Δ²: the scene's lambda is 2c, as one penalty serves both).
         ui.label(format!(
-            "λ = {:.0} · {} consolidated",
-            continual.lambda, continual.consolidations
-        ));
+            "{} · {} consolidated",
+            strength(continual),
+            continual.consolidations
+        ))
+        .on_hover_text(if continual.path_integral {
+            "Synaptic Intelligence (Zenke et al. 2017): penalty c Σ Ω (w − w*)², Ω the path integral of each weight's share of the loss's fall. The scene's lambda is 2c."
+        } else {
+            "Elastic Weight Consolidation (Kirkpatrick et al. 2017): penalty λ/2 Σ F (w − w*)², F the Fisher information at the task's end."
+        });
     });
     ui.label(RichText::new("Accuracy on every task (forgetting curves)").strong());
     let curves = continual
@@ -74,7 +82,14 @@ pub fn show(
         ui.label(RichText::new("The floor line: what a network switched entirely to the current task would score on the earlier one. Forgetting falls to it, not to zero: many placements ask the same move of both tasks.").small());
     }
     if !continual.penalty.is_empty() {
-        ui.label(RichText::new("EWC penalty λ/2 Σ F (w − w*)²").strong());
+        ui.label(
+            RichText::new(if continual.path_integral {
+                "SI penalty c Σ Ω (w − w*)²"
+            } else {
+                "EWC penalty λ/2 Σ F (w − w*)²"
+            })
+            .strong(),
+        );
         let style = PlotStyle {
             height: 90.0,
             unit_range: false,
@@ -122,5 +137,15 @@ pub fn show(
             ui.image((handle.id(), Vec2::new(width, height)))
                 .on_hover_text("Rows: units of the layer; columns: their inputs. Bright weights mattered for earlier tasks and are held in place.");
         }
+    }
+}
+
+/// The consolidation's strength as its paper names it: "EWC λ = 50", "SI c = 0.15", or "no
+/// consolidation (λ = 0)".
+fn strength(continual: &ContinualInsight) -> String {
+    match (continual.lambda > 0.0, continual.path_integral) {
+        (false, _) => "no consolidation (λ = 0)".to_owned(),
+        (true, false) => format!("EWC λ = {}", continual.lambda),
+        (true, true) => format!("SI c = {}", continual.lambda / 2.0),
     }
 }

@@ -122,7 +122,7 @@ pub fn show(
     // What the key in use means for recall.
     let key = match memory.key {
         KeyMode::Position => {
-            "Key: the position itself. Memory is a table of the best return seen from each cell: no transfer between cells, and no confusion."
+            "Key: the position itself. A move made from this cell is read back exactly; one never made here is read from the k nearest cells that have one, across walls too, so neighbouring cells share value. Every cell has its own key: no two places are confused."
         }
         KeyMode::Projection => {
             "Key: a random projection of what the agent sees. Similar views give near keys, so memories transfer between places that look alike; places that look the same share a key (alias)."

@@ -24,7 +24,7 @@ pub fn show(
     ));
     if ui
         .button("🎲 new task")
-        .on_hover_text("Hide the goal in a held-out cell, show five labelled cells, and let three copies adapt: meta-learned, pretrained on all goals, from scratch")
+        .on_hover_text(format!("Hide the goal in a held-out cell, show {} labelled cells, and let three copies adapt: meta-learned, pretrained on all goals, from scratch", meta.shots))
         .clicked()
     {
         commands.push(Command::NewTask(arena).into());
@@ -36,7 +36,7 @@ pub fn show(
         ("best without the goal", f64::from(meta.floors[1])),
     ];
     ui.label(
-        RichText::new("Accuracy: the share of cells, other than the five labelled ones, where the preferred move is a shortest-path move.")
+        RichText::new(format!("Accuracy: the share of cells, other than the {} labelled ones, where the preferred move is a shortest-path move.", meta.shots))
             .italics(),
     );
     if let Some((goal, shots, curves)) = &meta.probe {
@@ -63,8 +63,9 @@ pub fn show(
                 (c.start.to_owned(), points)
             })
             .collect();
+        let steps_label = format!("gradient steps on the {} examples", meta.shots);
         let style = PlotStyle {
-            x_label: "gradient steps on the 5 examples",
+            x_label: &steps_label,
             height: 150.0,
             unit_range: true,
             markers: true,
@@ -72,7 +73,12 @@ pub fn show(
         };
         series_plot(ui, ("adaptation", arena), &style, series);
     }
-    ui.label(RichText::new("Held-out accuracy after one step, over meta-training").strong());
+    let after = match meta.adapt_steps {
+        0 => "without adapting".to_owned(),
+        1 => "after one step".to_owned(),
+        n => format!("after {n} steps"),
+    };
+    ui.label(RichText::new(format!("Held-out accuracy {after}, over meta-training")).strong());
     let series = STARTS
         .iter()
         .enumerate()

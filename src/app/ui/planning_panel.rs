@@ -78,8 +78,9 @@ pub fn show(
         }
     } else if !planning.touched.is_empty() {
         ui.label(format!(
-            "{} cells updated by the latest replay (outlined on the map).",
-            planning.touched.len()
+            "{} cells updated by the replays after the last {} real steps (outlined on the map).",
+            planning.touched.len(),
+            crate::brain::OUTLINED_STEPS
         ));
     }
     ui.label(format!(

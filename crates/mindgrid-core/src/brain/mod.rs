@@ -34,6 +34,7 @@ pub use agents::attention::{AttentionAgent, AttentionInsight, AttentionParams};
 pub use agents::continual::{
     Continual, ContinualInsight, ContinualParams, Importance, ImportanceMap, TaskCurve,
 };
+pub use agents::dyna_q::OUTLINED_STEPS;
 pub use agents::dyna_q::{DynaQ, DynaQParams};
 pub use agents::expected_sarsa::{ExpectedSarsa, ExpectedSarsaParams};
 pub use agents::human::HumanAgent;
@@ -76,6 +77,60 @@ pub struct Transition<'a> {
     pub terminal: bool,
     /// The episode was cut off by the step limit (bootstrapping from `next` is still right).
     pub truncated: bool,
+}
+
+/// (Tests) The world of the shipped empty room: the goal is ten steps from the start.
+#[cfg(test)]
+pub(crate) fn room_world() -> GridWorld {
+    crate::scene::parse(
+        include_str!("../../../../scenes/empty_room.ron"),
+        "empty_room.ron",
+    )
+    .expect("the shipped scene parses")
+    .scene
+    .build_world()
+}
+
+/// (Tests) A takeover ("you play") mid-rollout ends what `agent` gathered as an episode's end
+/// does: after three steps in the empty room `held` (what it holds for its next update) is 3, and
+/// after `end_episode` nothing, so its first update afterwards holds no earlier rewards.
+#[cfg(test)]
+pub(crate) fn assert_a_cut_off_episode_leaves_nothing<A: Agent>(
+    build: impl Fn(&GridWorld) -> A,
+    held: impl Fn(&A) -> usize,
+) {
+    use rand::SeedableRng;
+    let mut world = room_world();
+    let mut agent = build(&world);
+    steps_mid_episode(&mut agent, &mut world, 3);
+    assert_eq!(held(&agent), 3, "three steps gathered, fewer than n_steps");
+    agent.end_episode(&mut crate::ArenaRng::seed_from_u64(0));
+    assert_eq!(held(&agent), 0);
+}
+
+/// (Tests) Steps `agent` `n` times in `world`, acting and learning as an arena does, without
+/// ending an episode: for looking at an agent mid-way through what it gathers between updates.
+#[cfg(test)]
+pub(crate) fn steps_mid_episode(agent: &mut dyn Agent, world: &mut GridWorld, n: usize) {
+    use rand::SeedableRng;
+    let mut rng = crate::ArenaRng::seed_from_u64(1);
+    for _ in 0..n {
+        let state = world.agent();
+        let action = agent.act(&Observation::of(world), &mut rng);
+        let outcome = world.step(action, &mut rng);
+        assert!(!outcome.terminal && !outcome.truncated, "an episode ended");
+        agent.learn(
+            &Transition {
+                state,
+                action,
+                reward: outcome.reward,
+                next: Observation::of(world),
+                terminal: false,
+                truncated: false,
+            },
+            &mut rng,
+        );
+    }
 }
 
 /// A learning agent. Everything it knows is reachable from here, without Bevy.
@@ -407,6 +462,9 @@ pub struct ValueMap {
     pub value: Vec<f32>,
     /// The greedy action in each cell, where the agent has one.
     pub greedy: Vec<Option<Action>>,
+    /// What the values are, in words, for the overlay's tooltip and scale ("value estimate",
+    /// "probability of the preferred move").
+    pub meaning: &'static str,
 }
 
 /// What an agent shows the window about its inner state. Panels are functions of this.

@@ -188,6 +188,13 @@ impl Agent for ActorCritic {
         }
     }
 
+    /// An episode ended or was cut off (a person took the arena over): the unfinished n-step
+    /// rollout is dropped, so the next update holds one episode's rewards only. (At a natural
+    /// end `learn` has already spent it.)
+    fn end_episode(&mut self, _rng: &mut ArenaRng) {
+        self.rollout.clear();
+    }
+
     fn insight(&self, _world: &GridWorld) -> Insight {
         Insight {
             action_values: Some(self.last_policy),
@@ -240,5 +247,19 @@ impl Agent for ActorCritic {
         if let BrainSpec::ActorCritic(params) = spec {
             self.params = params.clone();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A takeover ("you play") mid-rollout leaves no rollout behind.
+    #[test]
+    fn a_cut_off_episode_leaves_no_rollout_behind() {
+        crate::brain::assert_a_cut_off_episode_leaves_nothing(
+            |world| ActorCritic::new(Default::default(), world, 2),
+            |agent| agent.rollout.len(),
+        );
     }
 }

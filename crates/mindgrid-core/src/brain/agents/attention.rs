@@ -513,6 +513,13 @@ impl Agent for AttentionAgent {
         }
     }
 
+    /// An episode ended or was cut off (a person took the arena over): the unfinished n-step
+    /// rollout is dropped, so the next update holds one episode's rewards only. (At a natural
+    /// end `learn` has already spent it.)
+    fn end_episode(&mut self, _rng: &mut ArenaRng) {
+        self.rollout.clear();
+    }
+
     fn insight(&self, _world: &GridWorld) -> Insight {
         let side = 2 * self.radius + 1;
         let (heads, cells) = self.last.clone().unwrap_or_default();
@@ -632,6 +639,15 @@ mod tests {
     use rand::Rng;
 
     use super::*;
+
+    /// A takeover ("you play") mid-rollout leaves no rollout behind.
+    #[test]
+    fn a_cut_off_episode_leaves_no_rollout_behind() {
+        crate::brain::assert_a_cut_off_episode_leaves_nothing(
+            |world| AttentionAgent::new(Default::default(), world, 2),
+            |agent| agent.rollout.len(),
+        );
+    }
 
     /// The loss one step's update descends: the policy term with the advantage held fixed, plus
     /// the weighted squared error of the value.

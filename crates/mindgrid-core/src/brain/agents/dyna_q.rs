@@ -47,10 +47,10 @@ hyperparameters! {
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
             help: "Probability of a random move.",
             source: "0.1 (Sutton & Barto, fig. 8.2)";
-        /// Dyna-Q+ exploration bonus weight kappa (0: plain Dyna-Q). Sutton & Barto use a small kappa (1e-3 to 1e-2 here).
+        /// Dyna-Q+ exploration bonus weight kappa (0: plain Dyna-Q). Sutton & Barto give no value.
         kappa: f32 = 0.0, [0.0, 1.0], Live,
             help: "Dyna-Q+ bonus: imagined reward + kappa sqrt(steps since the move was last tried). 0 is plain Dyna-Q.",
-            source: "small, e.g. 1e-3 (Sutton & Barto, ex. 8.4)";
+            source: "0: plain Dyna-Q (Sutton & Barto give no kappa: a scene using Dyna-Q+ calibrates its own, as shortcut_maze.ron does)";
         stochastic_model: bool = false, [0.0, 1.0], OnReset,
             help: "Count every outcome (for slippery worlds) instead of remembering the last one.",
             source: "off: the last outcome, Sutton & Barto's table model (section 8.2)";
@@ -59,6 +59,10 @@ hyperparameters! {
             source: "off: planning on";
     }
 }
+
+/// The map outlines the cells replayed after this many latest real steps: one step's replay
+/// would flicker past at any speed but the slowest.
+pub const OUTLINED_STEPS: u64 = 4;
 
 /// A Dyna-Q agent: a Q-table, a learned model, and replay.
 #[derive(Clone, Serialize, Deserialize)]
@@ -185,7 +189,7 @@ impl Agent for DynaQ {
             }
         }
         let confidence = self.model.confidence_map(world.cell_count());
-        let recently = self.steps.saturating_sub(3);
+        let recently = self.steps.saturating_sub(OUTLINED_STEPS - 1);
         let touched = (0..world.cell_count())
             .filter(|&i| {
                 self.touched[i] > 0 && self.touched[i] >= recently && self.params.planning_steps > 0

@@ -415,6 +415,7 @@ impl Agent for Mfec {
             values: Some(ValueMap {
                 greedy: vec![None; value.len()],
                 value,
+                meaning: "best remembered return of a move from here",
             }),
             action_values,
             action_caption: "Values read from memory",

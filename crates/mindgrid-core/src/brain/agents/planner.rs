@@ -213,7 +213,11 @@ impl Planner {
         }
         let root = tree.get(&(state, depth)).copied().unwrap_or_default();
         self.visits = root.tries;
-        self.returns = std::array::from_fn(|i| (root.tries[i] > 0).then_some(root.returns[i]));
+        // A move the model never saw was valued by its Q alone: not imagined, as expectimax says.
+        self.returns = std::array::from_fn(|i| {
+            (root.tries[i] > 0 && self.model.tried(state, Action::from_index(i)))
+                .then_some(root.returns[i])
+        });
         self.rollouts.clear();
         let total = root.visits.max(1) as f32;
         for action in Action::ALL

@@ -103,6 +103,10 @@ pub struct MetaInsight {
     pub goals: (usize, usize),
     /// Reference levels on held-out goals: chance, and the best policy that ignores the goal.
     pub floors: [f32; 2],
+    /// Labelled cells shown for a new goal (K, the `shots` slider).
+    pub shots: u32,
+    /// Gradient steps taken on them before the held-out score (the `adapt_steps` slider).
+    pub adapt_steps: u32,
 }
 
 /// The three starting points' names, in insight order.
@@ -491,6 +495,8 @@ impl Agent for Reptile {
                 iterations: self.iterations,
                 progress: self.progress.points(),
                 probe: self.probe.clone(),
+                shots: self.params.shots,
+                adapt_steps: self.params.adapt_steps,
                 goals: (self.train.len(), self.held_out.len()),
                 floors: floors(&self.held_out, self.cells),
             })),

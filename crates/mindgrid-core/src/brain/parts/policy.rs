@@ -16,6 +16,7 @@ pub fn confidence_map(
     let mut map = ValueMap {
         value: vec![f32::NAN; cell_count],
         greedy: vec![None; cell_count],
+        meaning: "probability of the preferred move",
     };
     for (row, cell) in probabilities.rows().into_iter().zip(cells) {
         let (best, confidence) = row

@@ -155,7 +155,11 @@ impl QTable {
             let tied = row.iter().filter(|&&v| v == best).count() > 1;
             greedy.push((!tied).then(|| Action::from_index(first)));
         }
-        ValueMap { value, greedy }
+        ValueMap {
+            value,
+            greedy,
+            meaning: "value estimate (best Q)",
+        }
     }
 }
 
