@@ -183,7 +183,8 @@ fn soft_attention() {
     for (a, n) in analytic_v.iter().zip(&numeric_v) {
         assert_close(*a, *n, "dWv");
     }
-    // The lesion: uniform weights, no gradient to the queries.
+    // The lesion: uniform weights, no gradient to the queries or the keys (the read no longer
+    // depends on them), and the values' gradient is the uniform read's.
     let uniform = attention.forward(entities.view(), queries.view(), true);
     assert!(
         uniform
@@ -191,6 +192,37 @@ fn soft_attention() {
             .iter()
             .all(|&w| (w - 1.0 / 9.0).abs() < 1e-6)
     );
+    let mut lesioned = attention.clone();
+    lesioned.zero_grad();
+    let dq = lesioned.backward(entities.view(), queries.view(), &uniform, r.view(), true);
+    assert!(dq.iter().all(|&g| g == 0.0), "no gradient to the queries");
+    assert!(
+        lesioned.key.gw.iter().all(|&g| g == 0.0),
+        "no gradient to the keys"
+    );
+    let lesioned_loss = |a: &Attention, q: &Array2<f32>| {
+        (a.forward(entities.view(), q.view(), true).read * &r).sum()
+    };
+    let mut qs = queries.as_slice().unwrap().to_vec();
+    let numeric_q = numeric_grad(&mut qs, |qs| {
+        lesioned_loss(
+            &lesioned,
+            &Array2::from_shape_vec((2, 4), qs.to_vec()).unwrap(),
+        )
+    });
+    assert!(
+        numeric_q.iter().all(|n| n.abs() < 1e-3),
+        "and indeed the read does not change with them"
+    );
+    let mut wv = lesioned.value.w.as_slice().unwrap().to_vec();
+    let numeric_v = numeric_grad(&mut wv, |wv| {
+        let mut a = lesioned.clone();
+        a.value.w.as_slice_mut().unwrap().copy_from_slice(wv);
+        lesioned_loss(&a, &queries)
+    });
+    for (a, n) in lesioned.value.gw.iter().zip(&numeric_v) {
+        assert_close(*a, *n, "dWv under the lesion");
+    }
 }
 
 #[test]
