@@ -165,6 +165,12 @@ pub enum Measure {
         /// Steps trained first.
         after_steps: u64,
     },
+    /// An episodic controller's share of recalls that were aliased (some move's exact hit was a
+    /// memory made in another cell), over every recall of the run.
+    AliasedRecalls {
+        /// Steps trained first.
+        after_steps: u64,
+    },
 }
 
 impl Measure {
@@ -183,7 +189,8 @@ impl Measure {
         match self {
             Measure::TaskAccuracy { after_steps, .. }
             | Measure::HeldOutAccuracy { after_steps, .. }
-            | Measure::AttentionOnTarget { after_steps } => Some(*after_steps),
+            | Measure::AttentionOnTarget { after_steps }
+            | Measure::AliasedRecalls { after_steps } => Some(*after_steps),
             _ => None,
         }
     }
@@ -194,6 +201,7 @@ impl Measure {
             Measure::TaskAccuracy { .. } => Some("Continual"),
             Measure::HeldOutAccuracy { .. } => Some("Reptile"),
             Measure::AttentionOnTarget { .. } => Some("Attention"),
+            Measure::AliasedRecalls { .. } => Some("Mfec"),
             _ => None,
         }
     }
@@ -217,6 +225,10 @@ impl Measure {
             Measure::AttentionOnTarget { .. } => insight
                 .attention()
                 .map_or(f64::NAN, |a| last(&a.target_mass)),
+            Measure::AliasedRecalls { .. } => insight
+                .memory()
+                .filter(|m| m.aliased.1 > 0)
+                .map_or(f64::NAN, |m| m.aliased.0 as f64 / m.aliased.1 as f64),
             _ => f64::NAN,
         }
     }
@@ -251,6 +263,9 @@ impl Measure {
             }
             Measure::AttentionOnTarget { after_steps } => {
                 return format!("attention on the target after {after_steps} steps");
+            }
+            Measure::AliasedRecalls { after_steps } => {
+                return format!("share of recalls aliased over {after_steps} steps");
             }
         };
         let (first, last) = self.episodes().unwrap_or((1, 1));

@@ -41,7 +41,7 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("continual_red_blue.ron", 2000, 0x9d38bbd88c2824d5),
     ("dyna_maze.ron", 20000, 0x0af82421c5608e86),
     ("empty_room.ron", 20000, 0x071409f0855e3454),
-    ("episodic_aliasing.ron", 20000, 0xced4c21b5401fbad),
+    ("episodic_aliasing.ron", 20000, 0x2b546cdc7e2c4922),
     ("episodic_dyna_maze.ron", 20000, 0x7567e63590a7ad0c),
     ("episodic_one_shot.ron", 20000, 0xcab25bdb5195ea3a),
     ("four_rooms.ron", 20000, 0x68271d103054736c),

@@ -132,6 +132,16 @@ pub fn show(
         }
     };
     ui.label(RichText::new(key).italics());
+    let (aliased, recalls) = memory.aliased;
+    if recalls > 0 {
+        ui.label(format!(
+            "aliased recalls: {} of {} ({:.1} %)",
+            super::group_thousands(aliased),
+            super::group_thousands(recalls),
+            100.0 * aliased as f64 / recalls as f64
+        ))
+        .on_hover_text("A recall is aliased when some move's exact hit is a memory made in another cell: two places share one key, and one's past is read as the other's.");
+    }
     if memory.lesioned {
         ui.colored_label(
             palette::LESIONED,

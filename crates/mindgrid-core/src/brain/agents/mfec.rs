@@ -137,6 +137,9 @@ pub struct MemoryInsight {
     pub lesioned: bool,
     /// (total steps, entries per action) at the end of each episode, kept to a bounded [`crate::brain::Curve`].
     pub size_history: Vec<(u64, [usize; Action::COUNT])>,
+    /// Recalls so far, and how many of them were aliased: some move's exact hit was a memory
+    /// made in another cell (two places with one key).
+    pub aliased: (u64, u64),
 }
 
 /// The MFEC agent: one memory store per action.
@@ -157,6 +160,9 @@ pub struct Mfec {
     neighbours: Vec<Neighbour>,
     size_history: Curve<[usize; Action::COUNT]>,
     episodes: u64,
+    /// Recalls made, and those aliased (an exact hit made in another cell).
+    recalls: u64,
+    aliased_recalls: u64,
 }
 
 impl Mfec {
@@ -190,6 +196,8 @@ impl Mfec {
             neighbours: Vec::new(),
             size_history: Curve::default(),
             episodes: 0,
+            recalls: 0,
+            aliased_recalls: 0,
         }
     }
 
@@ -217,8 +225,20 @@ impl Mfec {
         }
     }
 
+    /// Reads every store for `self.key`, the key of `cell`; fills `self.recall` and counts the
+    /// recall, aliased when some move's exact hit was made in another cell.
+    fn read(&mut self, cell: usize) {
+        self.read_stores();
+        self.recalls = self.recalls.saturating_add(1);
+        let aliased = self
+            .recall
+            .iter()
+            .any(|r| r.exact && r.neighbours.first().is_some_and(|n| n.cell != cell));
+        self.aliased_recalls = self.aliased_recalls.saturating_add(u64::from(aliased));
+    }
+
     /// Reads every store for `self.key`; fills `self.recall`.
-    fn read(&mut self) {
+    fn read_stores(&mut self) {
         let k = self.params.k.max(1) as usize;
         self.recall.clear();
         for store in &mut self.stores {
@@ -346,7 +366,7 @@ impl Agent for Mfec {
         }
         if self.recalled_at != Some(observation.state) {
             self.make_key(observation);
-            self.read();
+            self.read(observation.state);
             self.recalled_at = Some(observation.state);
         }
         let values: Vec<f32> = self.recall.iter().map(|r| r.value).collect();
@@ -363,7 +383,7 @@ impl Agent for Mfec {
         } else {
             // Recall now, where the agent stands (nothing is written before its next move).
             self.make_key(&t.next);
-            self.read();
+            self.read(t.next.state);
             self.recalled_at = Some(t.next.state);
         }
     }
@@ -438,6 +458,7 @@ impl Agent for Mfec {
                 recalled_at: self.recalled_at,
                 lesioned: self.params.lesion,
                 size_history: self.size_history.points(),
+                aliased: (self.aliased_recalls, self.recalls),
             })),
         }
     }
@@ -499,7 +520,9 @@ impl Agent for Mfec {
             || "its recall is damaged".into(),
         )?;
         ensure(
-            self.recalled_at.is_none_or(|c| c < cells) && counters(&[self.steps, self.episodes]),
+            self.recalled_at.is_none_or(|c| c < cells)
+                && counters(&[self.steps, self.episodes, self.recalls])
+                && self.aliased_recalls <= self.recalls,
             || "its counters are damaged".into(),
         )?;
         self.size_history
