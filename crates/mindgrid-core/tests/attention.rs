@@ -1,5 +1,6 @@
 //! The attention agent learns to look at the cued target among distractors, beats a random agent
-//! and the same actor-critic without attention, and loses a clear margin when its attention is
+//! and the same actor-critic without attention (at the control's best setting; over three seeds
+//! it is a claim of the attention lesson), and loses a clear margin when its attention is
 //! lesioned.
 
 mod common;
@@ -54,9 +55,8 @@ fn attention_finds_the_target_and_the_lesion_costs_success() {
         rates[0],
         rates[1]
     );
-    // The fair control: the same actor-critic and budget on the flattened view, no attention.
-    // Measured over seeds 5-9 at 150k steps: attention 0.81-0.82 on four seeds (0.31 on one),
-    // the control 0.23-0.31, as random.
+    // The fair control: the same actor-critic and budget on the flattened view, no attention, at
+    // the best setting of its own sweep (the scene's comment has the table; none learns).
     let control = success_rate(&arenas[3], 300);
     eprintln!("the actor-critic without attention: {control:.2}");
     assert!(
@@ -108,32 +108,4 @@ fn without_a_cue_input_three_heads_learn_to_read_the_cue_tile() {
         "the lesion costs success: {heads} vs {lesioned}"
     );
     assert!(peak >= 0.8, "a head fixes on one cell: {peak}");
-}
-
-/// Attention against its fair control over three seeds (the scene's and the next two, not chosen
-/// for how they come out): the mean success over the last 300 episodes after 150k steps. One seed
-/// in five never fixes its attention within the budget (see the scene's comment), so the assertion
-/// is on the mean, with every seed printed.
-#[test]
-fn attention_beats_its_fair_control_over_three_seeds() {
-    let mut scene = common::shipped("attention_target.ron");
-    // Only the two arenas compared: the same streams, half the work.
-    scene.agents = vec![scene.agents[0].clone(), scene.agents[3].clone()];
-    let seeds: Vec<u64> = (scene.seed..scene.seed + 3).collect();
-    let rates = mindgrid_core::experiment::for_each_seed(&scene, &seeds, 3, |mut experiment| {
-        experiment.step_n(150_000);
-        let arenas = experiment.arenas();
-        (success_rate(&arenas[0], 300), success_rate(&arenas[1], 300))
-    });
-    let (attention, control): (Vec<f32>, Vec<f32>) = rates.into_iter().unzip();
-    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
-    eprintln!(
-        "seeds {}..{}: attention {attention:?}, control {control:?}",
-        scene.seed,
-        scene.seed + 3
-    );
-    assert!(
-        mean(&attention) >= mean(&control) + 0.25,
-        "attention {attention:?} vs the actor-critic without it {control:?}"
-    );
 }

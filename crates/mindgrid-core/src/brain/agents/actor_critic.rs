@@ -34,7 +34,7 @@ hyperparameters! {
     pub struct ActorCriticParams {
         learning_rate: f32 = 3e-3, [1e-5, 0.05], Live,
             help: "Adam step size.",
-            source: "3e-3, as the attention agent (calibrated for the attention scenes)";
+            source: "3e-3, as the attention agent; attention_target.ron sets the best of its own sweep";
         entropy: f32 = 0.01, [0.0, 0.5], Live,
             help: "Entropy bonus: keeps the policy from committing too early.",
             source: "0.01 (Mnih et al. 2016)";
@@ -53,11 +53,14 @@ hyperparameters! {
         cue_input: bool = true, [0.0, 1.0], OnReset,
             help: "Give the target colour as an input. Off: the agent must read a cue tile in the world.",
             source: "on, as the attention agent in attention_target";
-        hidden: u32 = 32, [4.0, 256.0], OnReset,
-            help: "Hidden units.",
-            source: "32, as the attention agent";
+        hidden: u32 = 32, [1.0, 256.0], OnReset,
+            help: "Hidden units. Each takes the whole flattened view: 1 unit is about the attention agent's whole parameter count.",
+            source: "32, as the attention agent; attention_target.ron sets the best of its own sweep";
     }
 }
+
+/// The standard deviation the policy and value heads start with: the attention agent's.
+const HEAD_SCALE: f32 = super::attention::HEAD_SCALE;
 
 /// One step remembered for the update.
 #[derive(Clone, Serialize, Deserialize)]
@@ -88,10 +91,16 @@ impl ActorCritic {
         let radius = view_radius(world);
         let (entities, _) = entities_of(world, world.start(), radius);
         let inputs = entities.len() + 3;
-        let network = Mlp::new(
+        let mut network = Mlp::new(
             &[inputs, params.hidden.max(1) as usize, Action::COUNT + 1],
             &mut rng,
         );
+        // The policy and value heads start as the attention agent's do, at standard deviation
+        // HEAD_SCALE: a near-uniform first policy, not He's (which starts this agent with
+        // preferences the attention agent does not have). The same draws, scaled.
+        let head = network.layers.last_mut().expect("two layers");
+        let he = (2.0 / head.inputs().max(1) as f32).sqrt();
+        head.w.mapv_inplace(|w| w * HEAD_SCALE / he);
         Self {
             adam: Adam::new(params.learning_rate),
             params,
@@ -253,6 +262,22 @@ impl Agent for ActorCritic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The heads start as the attention agent's: the first policy is nearly uniform (He-started
+    /// heads gave it preferences of 0.1 to 0.5 before it had learned anything).
+    #[test]
+    fn the_first_policy_is_nearly_uniform() {
+        for seed in 0..5 {
+            let mut world = crate::brain::room_world();
+            let mut agent = ActorCritic::new(Default::default(), &world, seed);
+            crate::brain::steps_mid_episode(&mut agent, &mut world, 1);
+            assert!(
+                agent.last_policy.iter().all(|p| (p - 0.25).abs() < 0.02),
+                "seed {seed}: {:?}",
+                agent.last_policy
+            );
+        }
+    }
 
     /// A takeover ("you play") mid-rollout leaves no rollout behind.
     #[test]

@@ -158,6 +158,11 @@ pub(crate) fn view_radius(world: &GridWorld) -> usize {
     }
 }
 
+/// The standard deviation the policy and value heads start with: small, so the first policy is
+/// nearly uniform and the first values near zero (a common choice for actor-critic heads; its
+/// control, the actor-critic, starts its heads the same way).
+pub const HEAD_SCALE: f32 = 0.01;
+
 /// The most steps a rollout holds before the update (`n_steps`' largest value).
 pub(crate) const MOST_ROLLOUT: usize = 50;
 
@@ -248,8 +253,13 @@ impl Network {
             },
             attention,
             hidden: Linear::new(heads * dv + 3, params.hidden.max(1) as usize, rng),
-            policy: Linear::with_scale(params.hidden.max(1) as usize, Action::COUNT, 0.01, rng),
-            value: Linear::with_scale(params.hidden.max(1) as usize, 1, 0.01, rng),
+            policy: Linear::with_scale(
+                params.hidden.max(1) as usize,
+                Action::COUNT,
+                HEAD_SCALE,
+                rng,
+            ),
+            value: Linear::with_scale(params.hidden.max(1) as usize, 1, HEAD_SCALE, rng),
         }
     }
 
