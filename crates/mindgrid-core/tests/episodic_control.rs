@@ -70,6 +70,11 @@ fn mfec_learns_the_dyna_maze_in_a_few_episodes() {
     );
     assert!(kernel_steps < 60.0, "MFEC episode 3: {kernel_steps}");
     assert!(q_steps > 200.0, "Q-learning episode 3: {q_steps}");
+    // The figures episodic_dyna_maze.ron's comment gives.
+    assert!(
+        (kernel_steps - 22.3).abs() < 0.05 && (q_steps - 333.7).abs() < 0.05,
+        "the scene says 22.3 and 333.7: {kernel_steps:.2}, {q_steps:.2}"
+    );
     // The plain mean read can be trapped for one episode by values averaged across a wall (a
     // greedy loop); most seeds are still as fast.
     let fast = mean_read.iter().filter(|&&s| s < 60).count();
