@@ -90,9 +90,11 @@ pub fn show(
             })
             .strong(),
         );
+        // The penalty has no floor: the forgetting plot's reference lines are not its own.
         let style = PlotStyle {
             height: 90.0,
             unit_range: false,
+            references: &[],
             ..style
         };
         series_plot(
