@@ -162,22 +162,33 @@ fn recordings_replay_and_checkpoints_continue_to_the_same_bytes() {
 
 /// `lesson verify` exits 0 when every claim holds and 1 naming each claim that fails; `check`
 /// accepts lessons and points at a broken one's line.
+/// Writes at `path` a one-slide lesson on the showcase with one claim on the random walker's mean
+/// steps from episode 1: `says`, the rest of the measure and the seeds (`"last: 5), seeds: 2"`),
+/// and the bound.
+fn one_claim_lesson(
+    path: &std::path::Path,
+    says: &str,
+    to: &str,
+    bound: &str,
+) -> std::path::PathBuf {
+    let scene = scenes_dir().join("showcase.ron");
+    std::fs::write(
+        path,
+        format!(
+            "Lesson(title: \"t\", slides: [(scene: {:?}, claims: [(says: \"{says}\", agent: \"Random\", measure: MeanSteps(first: 1, {to}, bound: {bound})])])",
+            scene.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    path.to_path_buf()
+}
+
 #[test]
 fn lesson_verify_names_the_claims_that_fail() {
     let dir = std::env::temp_dir().join(format!("mindgrid-verify-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let scene = scenes_dir().join("showcase.ron");
     let lesson = |name: &str, bound: &str| {
-        let path = dir.join(name);
-        std::fs::write(
-            &path,
-            format!(
-                "Lesson(title: \"t\", slides: [(scene: {:?}, claims: [(says: \"the walker\", agent: \"Random\", measure: MeanSteps(first: 1, last: 5), seeds: 2, bound: {bound})])])",
-                scene.to_str().unwrap()
-            ),
-        )
-        .unwrap();
-        path
+        one_claim_lesson(&dir.join(name), "the walker", "last: 5), seeds: 2", bound)
     };
     let holds = lesson("holds.ron", "Above(1.0)");
     let fails = lesson("fails.ron", "Below(1.0)");
@@ -294,16 +305,12 @@ fn a_piped_scene_is_read_once_and_seeds_wrap() {
 fn lesson_verify_prints_a_lessons_text_escaped() {
     let dir = std::env::temp_dir().join(format!("mindgrid-escape-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let scene = scenes_dir().join("showcase.ron");
-    let path = dir.join("escape.ron");
-    std::fs::write(
-        &path,
-        format!(
-            "Lesson(title: \"t\", slides: [(scene: {:?}, claims: [(says: \"clear\u{1b}[2Jthe\u{7}screen\", agent: \"Random\", measure: MeanSteps(first: 1, last: 1), seeds: 1, bound: Above(0.5))])])",
-            scene.to_str().unwrap()
-        ),
-    )
-    .unwrap();
+    let path = one_claim_lesson(
+        &dir.join("escape.ron"),
+        "clear\u{1b}[2Jthe\u{7}screen",
+        "last: 1), seeds: 1",
+        "Above(0.5)",
+    );
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_mindgrid"))
         .args(["lesson", "verify"])
         .arg(&path)

@@ -189,14 +189,7 @@ fn parameters_name_width(ui: &Ui, brain: &crate::brain::BrainSpec) -> f32 {
     brain
         .hyperparameters()
         .iter()
-        .map(|(spec, _)| {
-            ui.ctx().fonts_mut(|fonts| {
-                fonts
-                    .layout_no_wrap(spec.name.to_owned(), font.clone(), palette::LABEL)
-                    .size()
-                    .x
-            })
-        })
+        .map(|(spec, _)| super::charts::text_width(ui, spec.name, font.clone()))
         .fold(0.0, f32::max)
 }
 

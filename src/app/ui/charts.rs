@@ -83,14 +83,19 @@ pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
     );
 }
 
-/// The width of a colour bar's end label, in points.
-pub fn label_width(ui: &Ui, text: &str) -> f32 {
+/// The width of `text` in `font`, in points, unwrapped.
+pub fn text_width(ui: &Ui, text: &str, font: FontId) -> f32 {
     ui.ctx().fonts_mut(|fonts| {
         fonts
-            .layout_no_wrap(text.to_owned(), FontId::proportional(13.0), palette::LABEL)
+            .layout_no_wrap(text.to_owned(), font, palette::LABEL)
             .size()
             .x
     })
+}
+
+/// The width of a colour bar's end label, in points.
+pub fn label_width(ui: &Ui, text: &str) -> f32 {
+    text_width(ui, text, FontId::proportional(13.0))
 }
 
 /// A colour bar on its own line of the panel, `width` wide in all: `low` left of the bar, `high`

@@ -53,31 +53,40 @@ impl Key {
 /// in a corner of the plot, which is where the newest data is (the forgetting drop, the end of an
 /// adaptation curve).
 pub fn legend_row(ui: &mut Ui, keys: &[Key]) {
+    const GLYPH: f32 = 18.0;
+    const SIZE: f32 = 12.5;
     ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 6.0;
+        ui.spacing_mut().item_spacing.x = 12.0;
         for key in keys {
-            // A key and its name wrap together.
-            ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(Vec2::new(18.0, 12.0), egui::Sense::hover());
-                let y = rect.center().y;
-                let stroke = Stroke::new(2.5, key.colour);
-                if key.dashed {
-                    for k in 0..3 {
-                        let x = rect.left() + k as f32 * 7.0;
-                        ui.painter()
-                            .line_segment([egui::pos2(x, y), egui::pos2(x + 4.0, y)], stroke);
-                    }
-                } else {
-                    ui.painter()
-                        .line_segment([rect.left_center(), rect.right_center()], stroke);
+            // One rect for the key and its name, so they wrap together. (A nested `horizontal`
+            // would not: it starts where the row's cursor is and never moves to the next row.)
+            let font = egui::FontId::proportional(SIZE);
+            let width = GLYPH + 6.0 + super::charts::text_width(ui, &key.name, font.clone());
+            let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 16.0), egui::Sense::hover());
+            let y = rect.center().y;
+            let stroke = Stroke::new(2.5, key.colour);
+            let painter = ui.painter();
+            if key.dashed {
+                for k in 0..3 {
+                    let x = rect.left() + k as f32 * 7.0;
+                    painter.line_segment([egui::pos2(x, y), egui::pos2(x + 4.0, y)], stroke);
                 }
-                ui.label(
-                    egui::RichText::new(&key.name)
-                        .size(12.5)
-                        .color(palette::LABEL),
+            } else {
+                painter.line_segment(
+                    [
+                        egui::pos2(rect.left(), y),
+                        egui::pos2(rect.left() + GLYPH, y),
+                    ],
+                    stroke,
                 );
-            });
-            ui.add_space(6.0);
+            }
+            painter.text(
+                egui::pos2(rect.left() + GLYPH + 6.0, y),
+                egui::Align2::LEFT_CENTER,
+                &key.name,
+                font,
+                palette::LABEL,
+            );
         }
     });
 }
