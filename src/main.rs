@@ -230,7 +230,7 @@ fn parse_size(text: &str) -> Result<(usize, usize), String> {
 
 /// "max", or steps per second: the rung of the speed ladder, the nearest at or below it.
 fn parse_speed(text: &str) -> Result<usize, String> {
-    use mindgrid::app::stepper::Speed;
+    use mindgrid::stepping::Speed;
     if text.eq_ignore_ascii_case("max") {
         return Ok(Speed::LADDER.len() - 1);
     }

@@ -6,9 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use mindgrid::app::stepper::{Priority, SimThread, Speed, Stepper, ToSim};
+use mindgrid::app::sim_thread::{Priority, SimThread};
 use mindgrid::command::Command;
 use mindgrid::experiment::Experiment;
+use mindgrid::stepping::{Speed, Stepper, ToSim, Transport};
 
 /// The speed ladder's rung for `speed`.
 fn rung(speed: Speed) -> usize {
@@ -27,7 +28,9 @@ fn speed_settings_do_not_change_the_numbers() {
         (60_000, 0.1, 1),
     ] {
         let mut stepper = Stepper::new(scene.clone(), true);
-        stepper.receive(ToSim::SetSpeed(rung(Speed::PerSecond(rate))));
+        stepper.receive(ToSim::Transport(Transport::SetSpeed(rung(
+            Speed::PerSecond(rate),
+        ))));
         for _ in 0..calls {
             stepper.advance(dt, Duration::MAX);
         }
@@ -37,14 +40,14 @@ fn speed_settings_do_not_change_the_numbers() {
     }
     // One step per second, driven by 10 s of frames, then the rest as single steps.
     let mut stepper = Stepper::new(scene, true);
-    stepper.receive(ToSim::SetSpeed(0));
+    stepper.receive(ToSim::Transport(Transport::SetSpeed(0)));
     for _ in 0..600 {
         stepper.advance(1.0 / 60.0, Duration::MAX);
     }
     let taken = stepper.experiment().steps();
     assert!((9..=10).contains(&taken), "{taken}");
     for _ in taken..6_000 {
-        stepper.receive(ToSim::Step);
+        stepper.receive(ToSim::Transport(Transport::Step));
         stepper.advance(0.0, Duration::MAX);
     }
     assert_eq!(stepper.experiment().fingerprint(), reference.fingerprint());
@@ -58,9 +61,13 @@ fn the_simulation_thread_replays_to_identical_bytes() {
     let scene = common::shipped("episodic_dyna_maze.ron");
     let mut thread = SimThread::spawn(Stepper::new(scene.clone(), true), Priority::DrawingFirst);
     let wait = |ms| std::thread::sleep(Duration::from_millis(ms));
-    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(30))));
+    thread.send(ToSim::Transport(Transport::SetSpeed(rung(
+        Speed::PerSecond(30),
+    ))));
     wait(150);
-    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(12_000))));
+    thread.send(ToSim::Transport(Transport::SetSpeed(rung(
+        Speed::PerSecond(12_000),
+    ))));
     wait(100);
     thread.send(ToSim::Command(Command::SetHyperparameter {
         arena: 0,
@@ -69,17 +76,19 @@ fn the_simulation_thread_replays_to_identical_bytes() {
     }));
     thread.send(ToSim::Command(Command::Amnesia(0)));
     wait(100);
-    thread.send(ToSim::SetSpeed(rung(Speed::Max)));
+    thread.send(ToSim::Transport(Transport::SetSpeed(rung(Speed::Max))));
     thread.respawn(Priority::Even);
     assert_eq!(thread.priority(), Priority::Even);
     wait(100);
     thread.send(ToSim::Command(Command::ResetArena(1)));
     wait(100);
-    thread.send(ToSim::SetSpeed(rung(Speed::PerSecond(12_000))));
+    thread.send(ToSim::Transport(Transport::SetSpeed(rung(
+        Speed::PerSecond(12_000),
+    ))));
     thread.respawn(Priority::DrawingFirst);
     wait(50);
-    thread.send(ToSim::TogglePlay);
-    thread.send(ToSim::Step);
+    thread.send(ToSim::Transport(Transport::TogglePlay));
+    thread.send(ToSim::Transport(Transport::Step));
     let stepper = thread.stop().expect("the thread hands back its stepper");
     let threaded = stepper.experiment();
     assert_eq!(threaded.log().len(), 3);
@@ -123,11 +132,13 @@ fn run_command_writes_byte_identical_csv() {
 fn single_steps_are_never_lost() {
     let mut stepper = Stepper::new(common::shipped("dyna_maze.ron"), true);
     for _ in 0..5 {
-        stepper.receive(ToSim::Step);
+        stepper.receive(ToSim::Transport(Transport::Step));
     }
     stepper.advance(0.0, Duration::ZERO); // the budget ends after the first step
     assert_eq!(stepper.experiment().steps(), 1);
-    stepper.receive(ToSim::SetSpeed(rung(Speed::PerSecond(1))));
+    stepper.receive(ToSim::Transport(Transport::SetSpeed(rung(
+        Speed::PerSecond(1),
+    ))));
     stepper.advance(0.0, Duration::MAX);
     assert_eq!(stepper.experiment().steps(), 5);
     assert!(!stepper.playing());

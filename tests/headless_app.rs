@@ -9,16 +9,17 @@ use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
-use mindgrid::app::command::AppCommand;
-use mindgrid::app::edit::{Editing, Notices};
-use mindgrid::app::keys::Typing;
+use mindgrid::app::command::{AppCommand, FileCommand, SlideCommand, ViewCommand};
+use mindgrid::app::edit::Editing;
+use mindgrid::app::notices::Notices;
 use mindgrid::app::scene_file::SceneFile;
 use mindgrid::app::sim::Sim;
 use mindgrid::app::simulation_plugin;
-use mindgrid::app::stepper::{Snapshot, Speed};
+use mindgrid::app::view::Typing;
 use mindgrid::command::Command;
 use mindgrid::edit::{Reach, Tile};
 use mindgrid::experiment::Experiment;
+use mindgrid::stepping::{Frame, Speed, Transport};
 use mindgrid::world::Cell;
 
 fn paint(reach: Reach, stroke: u64, tile: Tile, cells: &[(u32, u32)]) -> AppCommand {
@@ -61,8 +62,8 @@ fn set_speed(app: &mut App, speed: Speed) {
     app.world_mut().resource_mut::<Sim>().set_speed(rung);
 }
 
-fn snapshot(app: &App) -> &Snapshot {
-    app.world().resource::<Sim>().snapshot()
+fn frame(app: &App) -> &Frame {
+    app.world().resource::<Sim>().frame()
 }
 
 /// The experiment the inline stepping runs (the tests' window steps inline).
@@ -75,7 +76,7 @@ fn experiment(app: &App) -> &Experiment {
 }
 
 fn steps(app: &App) -> u64 {
-    snapshot(app).total_steps
+    frame(app).total_steps
 }
 
 #[test]
@@ -104,7 +105,7 @@ fn keys_pause_step_and_change_speed() {
     press(&mut app, KeyCode::Space);
     app.update();
     let paused_at = steps(&app);
-    assert!(!snapshot(&app).playing);
+    assert!(!frame(&app).playing);
     app.world_mut()
         .resource_mut::<ButtonInput<KeyCode>>()
         .clear();
@@ -115,7 +116,7 @@ fn keys_pause_step_and_change_speed() {
     assert_eq!(steps(&app), paused_at + 2, "one step in each of two arenas");
     press(&mut app, KeyCode::Equal);
     app.update();
-    assert_eq!(snapshot(&app).speed(), Speed::PerSecond(1_200));
+    assert_eq!(frame(&app).speed(), Speed::PerSecond(1_200));
     press(&mut app, KeyCode::KeyR);
     app.update();
     assert_eq!(steps(&app), 0, "R resets every agent");
@@ -141,7 +142,7 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
     for _ in 0..4 {
         app.update(); // 100 ms per update: the 250 ms poll fires within a second
     }
-    assert_eq!(snapshot(&app).scene.title, "Edited room");
+    assert_eq!(frame(&app).scene.title, "Edited room");
     assert!(app.world().resource::<SceneFile>().errors.is_empty());
 
     // A broken edit: the error is kept, with its position, and the edited scene keeps running.
@@ -163,7 +164,7 @@ fn saving_the_scene_reloads_it_and_a_broken_edit_keeps_the_last_good_scene() {
         file.errors[0]
     );
     assert!(file.status().starts_with("hot reload: error at "));
-    assert_eq!(snapshot(&app).scene.title, "Edited room");
+    assert_eq!(frame(&app).scene.title, "Edited room");
     assert!(steps(&app) > before, "the last good scene keeps running");
 }
 
@@ -177,20 +178,20 @@ fn script() -> Vec<(u32, AppCommand)> {
         })
     };
     vec![
-        (2, AppCommand::SetSpeed(12)),
+        (2, AppCommand::Transport(Transport::SetSpeed(12))),
         (4, set(0, "epsilon", 0.3)),
         (5, set(2, "lesion", 1.0)),
-        (6, AppCommand::ChangeSpeed(-4)),
+        (6, AppCommand::Transport(Transport::ChangeSpeed(-4))),
         (7, AppCommand::Experiment(Command::Amnesia(1))),
         (8, set(1, "key", 2.0)),
         (9, AppCommand::Experiment(Command::ResetArena(1))),
-        (10, AppCommand::TogglePlay),
-        (11, AppCommand::Step),
-        (12, AppCommand::Step),
-        (13, AppCommand::TogglePlay),
+        (10, AppCommand::Transport(Transport::TogglePlay)),
+        (11, AppCommand::Transport(Transport::Step)),
+        (12, AppCommand::Transport(Transport::Step)),
+        (13, AppCommand::Transport(Transport::TogglePlay)),
         (14, AppCommand::Experiment(Command::NextTask(2))),
         (15, set(2, "lesion", 0.0)),
-        (16, AppCommand::SetSpeed(13)),
+        (16, AppCommand::Transport(Transport::SetSpeed(13))),
         (18, AppCommand::Experiment(Command::ResetArena(0))),
         (19, set(0, "initial_value", 1.0)),
         (20, AppCommand::Experiment(Command::ResetArena(0))),
@@ -269,7 +270,7 @@ fn a_scene_file_that_disappears_is_reported_and_picked_up_again() {
     }
     let file = app.world().resource::<SceneFile>();
     assert!(!file.missing);
-    assert_eq!(snapshot(&app).scene.title, "Back again");
+    assert_eq!(frame(&app).scene.title, "Back again");
 }
 
 #[test]
@@ -281,7 +282,7 @@ fn keys_are_letters_while_a_number_is_typed() {
         .press(KeyCode::Space);
     app.update();
     assert!(
-        snapshot(&app).playing,
+        frame(&app).playing,
         "Space typed into a field does not pause"
     );
 }
@@ -296,7 +297,7 @@ fn only_the_shown_insight_panel_is_computed() {
     let path = temp_scene("panel", &original);
     let mut app = create_app(&path);
     let panels = |app: &App| -> Vec<bool> {
-        let arenas = &snapshot(app).arenas;
+        let arenas = &frame(app).arenas;
         assert!(
             arenas
                 .iter()
@@ -310,15 +311,15 @@ fn only_the_shown_insight_panel_is_computed() {
     };
     app.update();
     assert_eq!(panels(&app), [true, false, false, false]);
-    send(&mut app, AppCommand::Select(2));
+    send(&mut app, AppCommand::View(ViewCommand::Select(2)));
     app.update();
     assert_eq!(panels(&app), [false, false, true, false]);
     // Paused, the change still shows at once.
-    send(&mut app, AppCommand::TogglePlay);
-    send(&mut app, AppCommand::InsightPanel(false));
+    send(&mut app, AppCommand::Transport(Transport::TogglePlay));
+    send(&mut app, AppCommand::View(ViewCommand::InsightPanel(false)));
     app.update();
     assert_eq!(panels(&app), [false; 4]);
-    send(&mut app, AppCommand::InsightPanel(true));
+    send(&mut app, AppCommand::View(ViewCommand::InsightPanel(true)));
     app.update();
     assert_eq!(panels(&app), [false, false, true, false]);
     // The scene reloaded with two arenas: the selection moves to the last, and its panel with it.
@@ -328,7 +329,7 @@ fn only_the_shown_insight_panel_is_computed() {
         .map(|line| format!("{line}\n"))
         .collect();
     std::fs::write(&path, two).unwrap();
-    send(&mut app, AppCommand::Reload);
+    send(&mut app, AppCommand::File(FileCommand::Reload));
     app.update();
     app.update();
     assert_eq!(panels(&app), [false, true]);
@@ -354,7 +355,7 @@ fn tap(app: &mut App, keys: &[KeyCode]) {
 }
 
 fn cell_at(app: &App, arena: usize, x: usize, y: usize) -> Cell {
-    let world = &snapshot(app).arenas[arena].world;
+    let world = &frame(app).arenas[arena].world;
     world.cell(y * world.width() + x)
 }
 
@@ -397,7 +398,8 @@ fn painting_undo_redo_and_dragging_the_agent_go_through_commands_and_keys() {
     let (_, text, error) = notices.recent.back().expect("a notice");
     assert!(*error && text.contains("wall"), "{text}");
     set_speed(&mut app, Speed::PerSecond(1));
-    app.world_mut().write_message(AppCommand::TogglePlay);
+    app.world_mut()
+        .write_message(AppCommand::Transport(Transport::TogglePlay));
     send(
         &mut app,
         AppCommand::Experiment(Command::PlaceAgent {
@@ -406,7 +408,7 @@ fn painting_undo_redo_and_dragging_the_agent_go_through_commands_and_keys() {
             y: 5,
         }),
     );
-    for arena in &snapshot(&app).arenas {
+    for arena in &frame(&app).arenas {
         assert_eq!(arena.world.xy(arena.world.agent()), (8, 5));
     }
 }
@@ -463,7 +465,7 @@ fn saving_the_map_changes_only_its_rows_and_keeps_the_run_going() {
 
     // Changed on disk meanwhile: Save refuses to overwrite it, and says so.
     std::fs::write(&path, saved.replace("Dyna maze", "Dyna maze (theirs)")).unwrap();
-    send(&mut app, AppCommand::Save);
+    send(&mut app, AppCommand::File(FileCommand::Save));
     let text = &app.world().resource::<Notices>().recent.back().unwrap().1;
     assert!(text.contains("changed on disk"), "{text}");
     assert!(std::fs::read_to_string(&path).unwrap().contains("(theirs)"));
@@ -475,10 +477,16 @@ fn saving_the_map_changes_only_its_rows_and_keeps_the_run_going() {
     for _ in 0..4 {
         app.update(); // the outside edit reloads: a fresh run on the saved map
     }
-    send(&mut app, AppCommand::SaveAs(copy.clone()));
+    send(
+        &mut app,
+        AppCommand::File(FileCommand::SaveAs(copy.clone())),
+    );
     assert_eq!(app.world().resource::<SceneFile>().path, copy);
     assert!(mindgrid::scene::load(&copy).unwrap().scene.rows()[5] == "....##...");
-    send(&mut app, AppCommand::SaveAs(path.clone()));
+    send(
+        &mut app,
+        AppCommand::File(FileCommand::SaveAs(path.clone())),
+    );
     let text = &app.world().resource::<Notices>().recent.back().unwrap().1;
     assert!(text.contains("exists"), "{text}");
 }
@@ -490,18 +498,18 @@ fn a_person_arena_steps_only_on_their_keys() {
     for _ in 0..5 {
         app.update();
     }
-    assert_eq!(snapshot(&app).steps, 0, "every arena waits for the person");
-    assert!(snapshot(&app).arenas[0].awaiting_move);
+    assert_eq!(frame(&app).steps, 0, "every arena waits for the person");
+    assert!(frame(&app).arenas[0].awaiting_move);
     tap(&mut app, &[KeyCode::ArrowDown]);
-    assert_eq!(snapshot(&app).steps, 1, "one key, one step of every arena");
+    assert_eq!(frame(&app).steps, 1, "one key, one step of every arena");
     tap(&mut app, &[KeyCode::KeyD]);
-    let you = &snapshot(&app).arenas[0];
+    let you = &frame(&app).arenas[0];
     assert_eq!(you.world.xy(you.world.agent()), (1, 3), "down, then right");
     assert!(
-        snapshot(&app).playing,
+        frame(&app).playing,
         "Right moves the person; it is not a single step"
     );
-    assert_eq!(snapshot(&app).steps, 2);
+    assert_eq!(frame(&app).steps, 2);
     // Running free, the agents step on their own while the person thinks.
     send(
         &mut app,
@@ -510,8 +518,8 @@ fn a_person_arena_steps_only_on_their_keys() {
     for _ in 0..3 {
         app.update();
     }
-    assert!(snapshot(&app).steps > 20);
-    assert_eq!(snapshot(&app).arenas[0].total_steps, 2);
+    assert!(frame(&app).steps > 20);
+    assert_eq!(frame(&app).arenas[0].total_steps, 2);
 }
 
 /// The timeline through the window's systems: seeking back shows the step exactly as it was (the
@@ -541,23 +549,23 @@ fn seeking_the_timeline_shows_past_steps_exactly_and_branches() {
         .unwrap()
         .scene;
     let target = live.0 / 3;
-    send(&mut app, AppCommand::Seek(target));
-    assert_eq!(snapshot(&app).steps, target);
-    assert!(!snapshot(&app).playing, "a seek pauses");
-    assert_eq!(snapshot(&app).timeline.frontier, live.0);
+    send(&mut app, AppCommand::Transport(Transport::Seek(target)));
+    assert_eq!(frame(&app).steps, target);
+    assert!(!frame(&app).playing, "a seek pauses");
+    assert_eq!(frame(&app).timeline.frontier, live.0);
     let past = experiment(&app).fingerprint();
     let replayed = Experiment::replay(scene.clone(), &live.2, target);
     assert_eq!(past, replayed.fingerprint(), "step {target} exactly");
     tap(&mut app, &[KeyCode::ArrowLeft]);
-    assert_eq!(snapshot(&app).steps, target - 1, "Left: one step back");
+    assert_eq!(frame(&app).steps, target - 1, "Left: one step back");
     // Back to the live edge: the recorded future (the edit included) is replayed.
-    send(&mut app, AppCommand::SeekLive);
+    send(&mut app, AppCommand::Transport(Transport::SeekLive));
     let at_edge = experiment(&app).fingerprint();
     assert_eq!(at_edge, live.1);
     // A new command in the past cuts the future there.
-    send(&mut app, AppCommand::Seek(target));
+    send(&mut app, AppCommand::Transport(Transport::Seek(target)));
     send(&mut app, AppCommand::Experiment(Command::ResetAll));
-    assert_eq!(snapshot(&app).timeline.frontier, target);
+    assert_eq!(frame(&app).timeline.frontier, target);
 }
 
 /// Writes `lesson` to a temporary file, opens the app in presenter mode on its first slide and
@@ -589,29 +597,29 @@ fn a_lesson_opens_its_slides_and_takes_their_steps() {
     );
     let mut app = present("lesson", &lesson);
     assert_eq!(
-        snapshot(&app).scene.title,
+        frame(&app).scene.title,
         "The Dyna maze (Sutton & Barto, fig. 8.2)"
     );
-    assert!(snapshot(&app).steps > 50, "{}", snapshot(&app).steps);
+    assert!(frame(&app).steps > 50, "{}", frame(&app).steps);
     assert_eq!(
         cell_at(&app, 1, 4, 5),
         Cell::Wall,
         "the scheduled wall, in every arena"
     );
-    let epsilon = snapshot(&app).arenas[0]
+    let epsilon = frame(&app).arenas[0]
         .brain
         .hyperparameters()
         .into_iter()
         .find(|(spec, _)| spec.name == "epsilon")
         .map(|(_, value)| value);
     assert_eq!(epsilon, Some(0.3f32 as f64));
-    send(&mut app, AppCommand::NextSlide);
+    send(&mut app, AppCommand::Slide(SlideCommand::Next));
     app.update();
     assert_eq!(
-        snapshot(&app).scene.title,
+        frame(&app).scene.title,
         "Showcase: learning to find the goal"
     );
-    assert!(!snapshot(&app).playing, "the second slide starts paused");
+    assert!(!frame(&app).playing, "the second slide starts paused");
 }
 
 /// A lesson's scheduled command that changes nothing (an undo with nothing to undo) is dropped,
@@ -624,7 +632,7 @@ fn a_scheduled_command_that_does_not_apply_never_stops_the_run() {
         scenes.join("dyna_maze.ron").to_str().unwrap(),
     );
     let app = present("ignored", &lesson);
-    assert!(snapshot(&app).steps > 50, "{}", snapshot(&app).steps);
+    assert!(frame(&app).steps > 50, "{}", frame(&app).steps);
 }
 
 /// `--record`: when the app exits, the session (every command with its step) is written as a
@@ -654,7 +662,7 @@ fn the_session_is_recorded_when_the_app_exits() {
     // The update that takes the exit still steps (the recording runs to its end).
     app.world_mut().write_message(AppExit::Success);
     app.update();
-    let steps = snapshot(&app).steps;
+    let steps = frame(&app).steps;
     let recording = mindgrid::recording::Recording::load(&record).unwrap();
     assert_eq!(recording.log.len(), 1, "{:?}", recording.log);
     assert!(matches!(
@@ -666,5 +674,5 @@ fn the_session_is_recorded_when_the_app_exits() {
     assert!(replayed.metrics_csv().starts_with(&live));
     // After the exit nothing steps.
     app.update();
-    assert_eq!(snapshot(&app).steps, steps);
+    assert_eq!(frame(&app).steps, steps);
 }

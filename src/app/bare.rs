@@ -22,7 +22,7 @@ pub enum BareCamera {
 /// rate and saves a screenshot to `path`.
 pub fn run_bare_window(path: PathBuf, frames: u32, warmup: u32, camera: BareCamera) -> AppExit {
     App::new()
-        .add_plugins(super::window_plugins("bare egui".into()))
+        .add_plugins(super::window::window_plugins("bare egui".into()))
         .add_plugins(EguiPlugin::default())
         .insert_resource(ScreenshotPlan::new(path, frames, warmup))
         .add_systems(Startup, move |mut commands: Commands| match camera {
@@ -30,7 +30,7 @@ pub fn run_bare_window(path: PathBuf, frames: u32, warmup: u32, camera: BareCame
                 commands.spawn(Camera2d);
             }
             BareCamera::Mindgrid => {
-                commands.spawn(super::camera());
+                commands.spawn(super::window::camera());
             }
         })
         .add_systems(EguiPrimaryContextPass, two_windows)

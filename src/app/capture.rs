@@ -5,7 +5,14 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
-use super::keys::KeyRequests;
+/// A screenshot was asked for (F12, or the script): taken at the end of this frame.
+#[derive(Resource, Debug, Default)]
+pub struct ScreenshotAsked(pub bool);
+
+/// The share of the window the arenas' block had on the last frame drawn (printed with
+/// `--screenshot`, and measured by the window test).
+#[derive(Resource, Debug, Default, Clone, Copy)]
+pub struct ArenaBlock(pub f32);
 
 /// A screenshot to take after a number of frames, after which the app exits; the frame rate of
 /// the frames after a warm-up is printed (`rendered N frames in S s: F fps`).
@@ -35,11 +42,13 @@ impl ScreenshotPlan {
 
 /// Takes screenshots on request.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, (take_requested_screenshot, take_planned_screenshot));
+    app.init_resource::<ScreenshotAsked>()
+        .init_resource::<ArenaBlock>()
+        .add_systems(Update, (take_requested_screenshot, take_planned_screenshot));
 }
 
-fn take_requested_screenshot(mut commands: Commands, mut requests: ResMut<KeyRequests>) {
-    if !std::mem::take(&mut requests.screenshot) {
+fn take_requested_screenshot(mut commands: Commands, mut asked: ResMut<ScreenshotAsked>) {
+    if !std::mem::take(&mut asked.0) {
         return;
     }
     let path = (1..)
@@ -56,7 +65,7 @@ fn take_requested_screenshot(mut commands: Commands, mut requests: ResMut<KeyReq
 pub fn take_planned_screenshot(
     mut commands: Commands,
     plan: Option<ResMut<ScreenshotPlan>>,
-    block: Option<Res<super::ui::stage::ArenaBlock>>,
+    block: Option<Res<ArenaBlock>>,
 ) {
     let Some(mut plan) = plan else {
         return;

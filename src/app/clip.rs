@@ -8,7 +8,11 @@ use std::thread::JoinHandle;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
-use super::edit::Notices;
+use super::notices::Notices;
+
+/// Frames a clip from the window's button holds (every other rendered frame: about ten seconds
+/// at this machine's frame rates).
+pub const CLIP_FRAMES: u32 = 150;
 
 /// One captured frame: width, height, RGBA pixels, and how long it stays on screen (1/100 s).
 struct Frame {

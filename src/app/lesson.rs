@@ -1,16 +1,15 @@
 //! Presenter mode: a lesson's slides one after another, each opening its scene and taking its
-//! steps; a clicker's keys (Page Down / Page Up, Space, arrows) move between slides, B blanks the
-//! screen, Esc asks before leaving (Esc again leaves, any other key stays).
+//! steps; the slides' commands (a clicker's keys are in the key table: Page Down / Page Up, Space,
+//! arrows move between slides, B blanks the screen, Esc asks before leaving).
 
 use bevy::prelude::*;
 
-use super::command::AppCommand;
-use super::keys::Typing;
+use super::command::{AppCommand, SlideCommand};
 use super::scene_file::{self, SceneFile};
 use super::sim::Sim;
-use super::stepper::{Speed, ToSim};
 use crate::lesson::{LoadedLesson, Step, schedule};
 use crate::scene::Panel;
+use crate::stepping::{Speed, ToSim, Transport};
 
 /// The lesson being presented.
 #[derive(Resource)]
@@ -70,82 +69,52 @@ impl Presenter {
 pub fn plugin(app: &mut App) {
     app.add_systems(
         Update,
-        (
-            presenter_keys.in_set(super::AppSystems::Input),
-            (follow_commands, open_slide, reveal_on_pause)
-                .chain()
-                .in_set(super::AppSystems::Apply)
-                .after(super::command::apply_commands),
-        ),
+        (follow_commands, open_slide, reveal_on_pause)
+            .chain()
+            .in_set(super::order::AppSystems::Present),
     );
 }
 
-fn presenter_keys(
-    keys: Option<Res<ButtonInput<KeyCode>>>,
-    typing: Res<Typing>,
+/// Carries out the slides' commands (after the executor, which leaves them to presenter mode).
+fn follow_commands(
+    mut messages: MessageReader<AppCommand>,
     presenter: Option<ResMut<Presenter>>,
-    mut commands: MessageWriter<AppCommand>,
+    mut sim: Option<ResMut<Sim>>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    let (Some(keys), Some(mut presenter)) = (keys.filter(|_| !typing.0), presenter) else {
-        return;
-    };
-    // A stray Esc in front of a class must not end the lecture: the first asks, the second leaves,
-    // any other key stays (and does nothing else).
-    if presenter.leaving {
-        if keys.just_pressed(KeyCode::Escape) {
-            exit.write(AppExit::Success);
-        } else if keys.get_just_pressed().next().is_some() {
-            presenter.leaving = false;
-        }
-        return;
-    }
-    if keys.just_pressed(KeyCode::Escape) {
-        presenter.leaving = true;
-        return;
-    }
-    let next = [
-        KeyCode::PageDown,
-        KeyCode::Space,
-        KeyCode::ArrowRight,
-        KeyCode::ArrowDown,
-    ];
-    let previous = [KeyCode::PageUp, KeyCode::ArrowLeft, KeyCode::ArrowUp];
-    if keys.any_just_pressed(next) {
-        commands.write(AppCommand::NextSlide);
-    }
-    if keys.any_just_pressed(previous) {
-        commands.write(AppCommand::PreviousSlide);
-    }
-    if keys.just_pressed(KeyCode::KeyB) {
-        commands.write(AppCommand::ToggleBlank);
-    }
-    if keys.just_pressed(KeyCode::KeyP) {
-        commands.write(AppCommand::TogglePlay);
-    }
-}
-
-fn follow_commands(mut messages: MessageReader<AppCommand>, presenter: Option<ResMut<Presenter>>) {
     let Some(mut presenter) = presenter else {
         messages.clear();
         return;
     };
     for message in messages.read() {
-        match message {
-            AppCommand::NextSlide => {
+        let AppCommand::Slide(slide) = message else {
+            continue; // the executor's
+        };
+        match slide {
+            SlideCommand::Next => {
                 let next = presenter.slide + 1;
                 presenter.go(next);
             }
-            AppCommand::PreviousSlide => {
+            SlideCommand::Previous => {
                 let previous = presenter.slide.saturating_sub(1);
                 presenter.go(previous);
             }
-            AppCommand::GoToSlide(slide) => presenter.go(*slide),
-            AppCommand::ToggleBlank => presenter.blank = !presenter.blank,
-            AppCommand::Choose(choice) => presenter.chosen = Some(*choice),
-            AppCommand::RevealAnswer => presenter.revealed = true,
-            AppCommand::StayPresenting => presenter.leaving = false,
-            _ => {}
+            SlideCommand::GoTo(slide) => presenter.go(*slide),
+            SlideCommand::ToggleBlank => presenter.blank = !presenter.blank,
+            SlideCommand::Choose(choice) => presenter.chosen = Some(*choice),
+            SlideCommand::RevealAnswer => {
+                presenter.revealed = true;
+                if let Some(sim) = sim.as_deref_mut() {
+                    sim.transport(Transport::Play);
+                }
+            }
+            // A stray Esc in front of a class must not end the lecture: the first asks, the
+            // second leaves.
+            SlideCommand::Leave if presenter.leaving => {
+                exit.write(AppExit::Success);
+            }
+            SlideCommand::Leave => presenter.leaving = true,
+            SlideCommand::Stay => presenter.leaving = false,
         }
     }
 }
@@ -172,10 +141,10 @@ fn open_slide(
     scene_file::reload(file, sim);
     presenter.chosen = None;
     presenter.revealed = false;
-    presenter.pauses_at_open = sim.snapshot().planned_pauses;
+    presenter.pauses_at_open = sim.frame().planned_pauses;
     let slide = presenter.lesson.lesson.slides[index].clone();
     presenter.panels = None;
-    sim.send(ToSim::Play);
+    sim.transport(Transport::Play);
     sim.send(ToSim::Schedule(schedule(&slide)));
     for step in &slide.steps {
         match step {
@@ -184,7 +153,7 @@ fn open_slide(
             Step::Select(arena) => sim.selected = *arena,
             Step::PauseAt(step) => sim.send(ToSim::PauseAt(*step)),
             Step::PauseAtSuccess(arena) => sim.send(ToSim::PauseAtSuccess(*arena)),
-            Step::Paused => sim.send(ToSim::Pause),
+            Step::Paused => sim.transport(Transport::Pause),
             Step::Panels(panels) => presenter.panels = Some(panels.clone()),
             Step::Set { .. } | Step::At { .. } => {}
         }
@@ -192,7 +161,7 @@ fn open_slide(
     // A slide that asks the class first keeps its secret: it opens paused (its warm-ups still
     // run) until the presenter plays or reveals the answer.
     if slide.prediction.is_some() {
-        sim.send(ToSim::Pause);
+        sim.transport(Transport::Pause);
     }
 }
 
@@ -210,7 +179,7 @@ fn reveal_on_pause(presenter: Option<ResMut<Presenter>>, sim: Option<Res<Sim>>) 
     let (Some(mut presenter), Some(sim)) = (presenter, sim) else {
         return;
     };
-    if !presenter.pending && sim.snapshot().planned_pauses > presenter.pauses_at_open {
+    if !presenter.pending && sim.frame().planned_pauses > presenter.pauses_at_open {
         presenter.revealed = true;
     }
 }

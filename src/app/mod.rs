@@ -1,4 +1,10 @@
 //! The Bevy shell: drives the experiment and draws it with egui. Only this module imports Bevy.
+//!
+//! Its modules stand in layers, each importing only those below it (`tests/layers.rs` checks):
+//! leaves (`order`, `command`, `view`, `settings`, `sim_thread`, `display`, `window`), the state
+//! and its owners (`sim`, `scene_file`, `notices`, `edit`, `capture`, `clip`, `session`, `pace`),
+//! presenter mode (`lesson`), the key table (`keys`), the one executor (`execute`), the panels
+//! (`ui`), the window tests' scripts (`script`); this file plugs them together.
 
 pub mod bare;
 pub mod capture;
@@ -6,47 +12,40 @@ pub mod clip;
 pub mod command;
 pub mod display;
 pub mod edit;
+pub mod execute;
 pub mod keys;
 pub mod lesson;
+pub mod notices;
+pub mod order;
 pub mod pace;
 pub mod scene_file;
 pub mod script;
 pub mod session;
 pub mod settings;
 pub mod sim;
-pub mod stepper;
+pub mod sim_thread;
 pub mod ui;
+pub mod view;
+pub mod window;
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
-use bevy::window::{MonitorSelection, PresentMode, WindowMode, WindowResolution};
+use bevy::window::{MonitorSelection, WindowMode};
 use bevy_egui::EguiPlugin;
 
 use crate::scene::LoadedScene;
 
-/// System sets of every frame, in order: input becomes commands, commands go to the simulation,
-/// the latest snapshot (with the agents' insights) is taken; drawing follows in egui's pass.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AppSystems {
-    /// Keys and file watching write commands.
-    Input,
-    /// Commands go to the simulation, which applies them at its next step boundary.
-    Apply,
-    /// The simulation steps (inline) or its latest snapshot is taken (threaded).
-    Step,
-}
-
 /// The parts of the app that need no window: input, commands, hot reload, stepping and insights.
 /// Headless tests add this to `MinimalPlugins`.
 pub fn simulation_plugin(app: &mut App) {
-    app.configure_sets(
-        Update,
-        (AppSystems::Input, AppSystems::Apply, AppSystems::Step).chain(),
-    )
-    .add_plugins((
+    app.add_plugins((
+        order::plugin,
         command::plugin,
+        view::plugin,
+        notices::plugin,
         edit::plugin,
+        execute::plugin,
         lesson::plugin,
         sim::plugin,
         scene_file::plugin,
@@ -98,7 +97,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     let title = format!("mindgrid: {}", loaded.scene.title);
     let mut app = App::new();
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
-        .add_plugins(window_plugins_in(
+        .add_plugins(window::window_plugins_in(
             title,
             options.window_size,
             if options.presenter.is_some() && !options.windowed {
@@ -122,7 +121,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
                 .start
                 .unwrap_or_else(|| crate::experiment::Experiment::new(loaded.scene)),
             options.warmup,
-            options.speed.unwrap_or(stepper::Speed::DEFAULT),
+            options.speed.unwrap_or(crate::stepping::Speed::DEFAULT),
             options.history_mib.map(|mib| mib.saturating_mul(1 << 20)),
         ));
     match options.recording {
@@ -134,7 +133,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             };
             app.world_mut()
                 .resource_mut::<sim::Sim>()
-                .send(stepper::ToSim::Recording {
+                .send(crate::stepping::ToSim::Recording {
                     log: recording.log,
                     steps,
                 });
@@ -173,7 +172,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             options.warmup_frames,
         ));
     }
-    app.add_systems(Startup, spawn_camera);
+    app.add_systems(Startup, window::spawn_camera);
     let failure = app
         .world()
         .get_resource::<sim::Sim>()
@@ -188,44 +187,4 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         }
         None => exit,
     }
-}
-
-/// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
-/// window and the bare baseline window, so their frame rates compare.
-pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
-    window_plugins_in(title, (1280, 800), WindowMode::Windowed)
-}
-
-/// [`window_plugins`] of a given size in pixels and mode (presenter mode opens full screen).
-fn window_plugins_in(
-    title: String,
-    (width, height): (u32, u32),
-    mode: WindowMode,
-) -> bevy::app::PluginGroupBuilder {
-    DefaultPlugins
-        .set(WindowPlugin {
-            primary_window: Some(Window {
-                title,
-                resolution: WindowResolution::new(width, height),
-                present_mode: PresentMode::AutoVsync,
-                mode,
-                ..default()
-            }),
-            ..default()
-        })
-        .set(bevy::log::LogPlugin {
-            filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".to_owned(),
-            ..default()
-        })
-}
-
-fn spawn_camera(mut commands: Commands) {
-    commands.spawn(camera());
-}
-
-/// The window's camera. It draws nothing itself (egui paints everything, without multisampling),
-/// so it does not multisample: Bevy's default 4x multisampling clears and resolves a 4x-sized
-/// image every frame for nothing, which costs a software renderer about 40 % of its frames.
-pub fn camera() -> impl Bundle {
-    (Camera2d, Msaa::Off)
 }

@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use bevy::render::renderer::RenderAdapterInfo;
 
 use super::sim::Sim;
-use super::stepper::Speed;
+use crate::stepping::Speed;
 
 /// The shortest frame at "max" on a software renderer: 30 frames a second. On two cores, with
 /// Mesa's lavapipe drawing 47 frames a second, the window stepped the Dyna maze at 78 % of the
@@ -35,7 +35,7 @@ fn pace_frames(
 ) {
     let capped = adapter.is_some_and(|adapter| software_renderer(&adapter))
         && sim.is_some_and(|sim| {
-            let snapshot = sim.snapshot();
+            let snapshot = sim.frame();
             snapshot.playing && snapshot.speed() == Speed::Max
         });
     if capped && let Some(began) = *last {

@@ -5,10 +5,10 @@ use std::time::{Duration, SystemTime};
 
 use bevy::prelude::*;
 
-use super::command::AppCommand;
+use super::command::{AppCommand, FileCommand};
 use super::sim::Sim;
-use super::stepper::ToSim;
 use crate::scene::{self, Diagnostic};
+use crate::stepping::ToSim;
 
 /// How often the scene file's modification time is checked.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -115,7 +115,10 @@ pub fn scene_list(current: &Path) -> Vec<PathBuf> {
 
 /// Watches the scene file and asks for a reload when it changes.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, watch_scene_file.in_set(super::AppSystems::Input));
+    app.add_systems(
+        Update,
+        watch_scene_file.in_set(super::order::AppSystems::Input),
+    );
 }
 
 fn watch_scene_file(
@@ -147,7 +150,7 @@ fn watch_scene_file(
         file.modified = modified;
         let ours = file.text.is_some() && read_scene_text(&file.path) == file.text;
         if file.missing || !ours {
-            commands.write(AppCommand::Reload);
+            commands.write(FileCommand::Reload.into());
         }
         file.missing = false;
     }

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use serde::Deserialize;
 
-use super::command::AppCommand;
+use super::command::{AppCommand, FileCommand, ViewCommand};
 use super::sim::Sim;
 use crate::command::Command;
+use crate::stepping::Transport;
 
 /// One scripted action, as a lecturer would do it with the mouse or the keys.
 #[derive(Clone, Debug, Deserialize)]
@@ -25,7 +26,7 @@ pub enum Act {
         /// The value it is dragged to.
         value: f64,
     },
-    /// Pause, if playing (Space).
+    /// Pause (what Space does while playing).
     Pause,
     /// Drag the timeline's thumb to this share of the way from its earliest step to its live
     /// edge (0 to 1).
@@ -71,14 +72,18 @@ impl Script {
 
 /// Plays the script, and prints what the tests read when the app exits.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, play.run_if(resource_exists::<Script>))
-        .add_systems(Last, report.run_if(resource_exists::<Script>));
+    app.add_systems(
+        Update,
+        play.run_if(resource_exists::<Script>)
+            .in_set(super::order::AppSystems::Input),
+    )
+    .add_systems(Last, report.run_if(resource_exists::<Script>));
 }
 
 fn play(mut script: ResMut<Script>, sim: Res<Sim>, mut writer: MessageWriter<AppCommand>) {
     script.frame += 1;
     let frame = script.frame;
-    let snapshot = sim.snapshot();
+    let shown = sim.frame();
     let due: Vec<Act> = script
         .cues
         .iter()
@@ -87,20 +92,20 @@ fn play(mut script: ResMut<Script>, sim: Res<Sim>, mut writer: MessageWriter<App
         .collect();
     for act in due {
         let command = match act {
-            Act::Select(i) => AppCommand::Select(i),
+            Act::Select(i) => ViewCommand::Select(i).into(),
             Act::Set { arena, name, value } => {
                 Command::SetHyperparameter { arena, name, value }.into()
             }
-            Act::Pause if snapshot.playing => AppCommand::TogglePlay,
-            Act::Pause => continue,
+            Act::Pause => Transport::Pause.into(),
             Act::Seek(share) => {
-                let timeline = &snapshot.timeline;
+                let timeline = &shown.timeline;
                 script.edge_at_first_seek.get_or_insert(timeline.frontier);
                 let span = timeline.frontier.saturating_sub(timeline.earliest) as f64;
-                AppCommand::Seek(timeline.earliest + (span * share.clamp(0.0, 1.0)).round() as u64)
+                let step = timeline.earliest + (span * share.clamp(0.0, 1.0)).round() as u64;
+                Transport::Seek(step).into()
             }
-            Act::Open(path) => AppCommand::OpenScene(path),
-            Act::Reload => AppCommand::Reload,
+            Act::Open(path) => FileCommand::OpenScene(path).into(),
+            Act::Reload => FileCommand::Reload.into(),
         };
         writer.write(command);
     }
@@ -111,12 +116,12 @@ fn report(mut exits: MessageReader<AppExit>, script: Res<Script>, sim: Res<Sim>)
     if exits.read().count() == 0 {
         return;
     }
-    let timeline = &sim.snapshot().timeline;
+    let timeline = &sim.frame().timeline;
     println!(
         "timeline: steps {} to {}, at step {}",
         timeline.earliest,
         timeline.frontier,
-        sim.snapshot().steps
+        sim.frame().steps
     );
     if let Some(edge) = script.edge_at_first_seek {
         println!("live edge at the first seek: {edge}");

@@ -1,14 +1,15 @@
 //! The simulation as the window sees it: a handle that sends messages to the stepping (on its own
-//! thread in the window, or inline for headless tests) and holds the latest snapshot to draw.
+//! thread in the window, or inline for headless tests) and holds the latest frame to draw.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::stepper::{PanelOf, Priority, SimThread, Snapshot, Speed, Stepper, ToSim};
+use super::sim_thread::{Failure, Priority, SimThread};
 use crate::experiment::Experiment;
 use crate::scene::Scene;
+use crate::stepping::{Frame, PanelOf, Speed, Stepper, ToSim, Transport};
 
 /// Where the stepping happens.
 enum Driver {
@@ -17,7 +18,7 @@ enum Driver {
     /// In the frame's own update, `elapsed` seconds at a time (headless tests, which need to know
     /// exactly how many steps an update takes).
     Inline(Box<Stepper>),
-    /// Stopped because the window is closing ([`Sim::finish`]): the last snapshot stays.
+    /// Stopped because the window is closing ([`Sim::finish`]): the last frame stays.
     Finished,
 }
 
@@ -25,12 +26,12 @@ enum Driver {
 #[derive(Resource)]
 pub struct Sim {
     driver: Driver,
-    snapshot: Arc<Snapshot>,
-    /// The speed last asked for (the snapshot shows it once the stepping took it).
+    frame: Arc<Frame>,
+    /// The speed last asked for (the frame shows it once the stepping took it).
     speed: usize,
     /// The arena whose agent the side panels show.
     pub selected: usize,
-    /// Whether the window shows the insight panel (only the selected arena's snapshot then
+    /// Whether the window shows the insight panel (only the selected arena's frame then
     /// carries the panel's part of the insight; with the panel closed, none does).
     pub insight_panel: bool,
     /// What the stepping was last told about the panel.
@@ -61,15 +62,15 @@ impl Sim {
         if let Some(bytes) = history {
             stepper.receive(ToSim::Budget(bytes));
         }
-        stepper.receive(ToSim::SetSpeed(speed));
+        stepper.receive(ToSim::Transport(Transport::SetSpeed(speed)));
         // The warm-up is the thread's first work: the window opens at once and shows it go.
         stepper.receive(ToSim::WarmUp(warmup));
         // Insights follow from the thread: on a large map they would hold the window's opening.
-        let snapshot = Arc::new(stepper.bare_snapshot());
+        let frame = Arc::new(stepper.bare_frame());
         let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
         Self {
             driver: Driver::Thread(SimThread::spawn(stepper, priority)),
-            snapshot,
+            frame,
             speed,
             selected: 0,
             insight_panel: true,
@@ -106,7 +107,7 @@ impl Sim {
 
     /// Where the simulation thread notes what stopped it (the window's exit code reads it after
     /// the window closes).
-    pub fn failure_note(&self) -> Option<super::stepper::Failure> {
+    pub fn failure_note(&self) -> Option<Failure> {
         match &self.driver {
             Driver::Thread(thread) => Some(thread.failure()),
             Driver::Inline(_) | Driver::Finished => None,
@@ -117,7 +118,7 @@ impl Sim {
     pub fn inline(scene: Scene) -> Self {
         let stepper = Stepper::new(scene, true);
         Self {
-            snapshot: Arc::new(stepper.snapshot()),
+            frame: Arc::new(stepper.frame()),
             driver: Driver::Inline(Box::new(stepper)),
             speed: Speed::DEFAULT,
             selected: 0,
@@ -127,8 +128,32 @@ impl Sim {
     }
 
     /// What the window draws: the latest state published.
-    pub fn snapshot(&self) -> &Snapshot {
-        &self.snapshot
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// Whether the selected arena is played by a person (its arrows are moves, not single steps).
+    pub fn person_selected(&self) -> bool {
+        self.frame
+            .arenas
+            .get(self.selected)
+            .is_some_and(|a| a.human)
+    }
+
+    /// Carries out a transport control. A change of speed goes through [`Sim::set_speed`], which
+    /// moves the stepping to a thread of the priority the speed needs.
+    pub fn transport(&mut self, transport: Transport) {
+        match transport {
+            Transport::SetSpeed(index) => self.set_speed(index),
+            Transport::ChangeSpeed(by) => self.change_speed(by),
+            Transport::Play
+            | Transport::Pause
+            | Transport::TogglePlay
+            | Transport::Step
+            | Transport::StepBack
+            | Transport::Seek(_)
+            | Transport::SeekLive => self.send(ToSim::Transport(transport)),
+        }
     }
 
     /// The inline stepper, when stepping happens in the update (tests read the experiment there).
@@ -142,7 +167,7 @@ impl Sim {
     /// Asks for rung `index` of [`Speed::LADDER`].
     pub fn set_speed(&mut self, index: usize) {
         self.speed = index.min(Speed::LADDER.len() - 1);
-        self.send(ToSim::SetSpeed(self.speed));
+        self.send(ToSim::Transport(Transport::SetSpeed(self.speed)));
         // Into or out of "max": the stepping moves to a thread of the priority it now needs,
         // after it has taken every message sent so far.
         let priority = Priority::at(Speed::LADDER[self.speed]);
@@ -173,7 +198,7 @@ impl Sim {
 
     /// Shows arena `index` in the side panels.
     pub fn select(&mut self, index: usize) {
-        self.selected = index.min(self.snapshot.arenas.len().saturating_sub(1));
+        self.selected = index.min(self.frame.arenas.len().saturating_sub(1));
     }
 
     /// Tells the stepping whose insight panel is shown, when that changed.
@@ -189,10 +214,10 @@ impl Sim {
         }
     }
 
-    /// Steps inline for `elapsed` seconds, or takes the thread's latest snapshot.
+    /// Steps inline for `elapsed` seconds, or takes the thread's latest frame.
     fn update(&mut self, elapsed: f64) {
         self.show_panel();
-        let snapshot = match &mut self.driver {
+        let frame = match &mut self.driver {
             Driver::Thread(thread) => thread.latest(),
             Driver::Inline(stepper) => {
                 let budget = if stepper.speed() == Speed::Max {
@@ -201,25 +226,26 @@ impl Sim {
                     Duration::MAX
                 };
                 stepper.advance(elapsed, budget);
-                if stepper.version() == self.snapshot.version {
+                if stepper.version() == self.frame.version {
                     return;
                 }
-                Arc::new(stepper.snapshot())
+                Arc::new(stepper.frame())
             }
             Driver::Finished => return,
         };
-        self.snapshot = snapshot;
-        self.selected = self
-            .selected
-            .min(self.snapshot.arenas.len().saturating_sub(1));
+        self.frame = frame;
+        self.selected = self.selected.min(self.frame.arenas.len().saturating_sub(1));
         // A scene with fewer arenas moved the selection: the panel follows it now.
         self.show_panel();
     }
 }
 
-/// Each frame: step inline, or take the thread's latest snapshot.
+/// Each frame: step inline, or take the thread's latest published frame.
 pub fn plugin(app: &mut App) {
-    app.add_systems(Update, advance_simulation.in_set(super::AppSystems::Step));
+    app.add_systems(
+        Update,
+        advance_simulation.in_set(super::order::AppSystems::Step),
+    );
 }
 
 fn advance_simulation(time: Res<Time>, sim: Option<ResMut<Sim>>) {

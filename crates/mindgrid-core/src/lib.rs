@@ -7,11 +7,13 @@ pub mod command;
 pub mod edit;
 pub mod episodes;
 pub mod experiment;
+pub mod figures;
 pub mod lesson;
 pub mod limits;
 pub mod recording;
 pub mod scene;
 pub mod snapshot;
+pub mod stepping;
 pub mod timeline;
 pub mod world;
 

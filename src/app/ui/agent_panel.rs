@@ -5,17 +5,16 @@ use bevy_egui::egui::{self, RichText, Ui};
 
 use super::palette;
 
-use crate::app::command::AppCommand;
-use crate::app::scene_file::SceneFile;
-use crate::app::sim::Sim;
+use super::shown::Shown;
+use crate::app::command::{AppCommand, ViewCommand};
 use crate::brain::{Apply, ParamKind, ParamSpec};
 use crate::command::Command;
 
 /// Draws the scene text and the selected agent's hyperparameters; changes become commands.
-pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppCommand>) {
+pub fn show(ui: &mut Ui, shown: &Shown, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
-        let snapshot = sim.snapshot();
-        let scene = &snapshot.scene;
+        let (frame, file) = (shown.frame, shown.file);
+        let scene = &frame.scene;
         ui.heading(&scene.title);
         if !scene.text.is_empty() {
             ui.label(RichText::new(scene.text.trim()).size(14.5));
@@ -27,8 +26,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         ui.add_space(8.0);
         ui.separator();
         ui.heading("Agent");
-        let arenas = &snapshot.arenas;
-        let mut selected = sim.selected.min(arenas.len().saturating_sub(1));
+        let arenas = &frame.arenas;
+        let mut selected = shown.selected.min(arenas.len().saturating_sub(1));
         egui::ComboBox::from_id_salt("agent picker")
             .selected_text(arenas.get(selected).map_or("", |a| a.name.as_str()))
             .width(200.0)
@@ -39,8 +38,8 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
             })
             .response
             .on_hover_text("The agent the side panels show (or click its arena; Tab cycles)");
-        if selected != sim.selected {
-            commands.push(AppCommand::Select(selected));
+        if selected != shown.selected {
+            commands.push(ViewCommand::Select(selected).into());
         }
         let Some(arena) = arenas.get(selected) else {
             return;
@@ -48,7 +47,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, file: &SceneFile, commands: &mut Vec<AppComm
         let requested = &arena.requested;
         let pending = &arena.pending;
         ui.label(RichText::new(format!("kind: {}", requested.kind())).strong());
-        play_switches(ui, snapshot, selected, commands);
+        play_switches(ui, frame, selected, commands);
         ui.add_space(4.0);
         // Sliders give way to their names and values in a narrow panel (a projector's window).
         let names = parameters_name_width(ui, requested);
@@ -197,11 +196,11 @@ fn parameters_name_width(ui: &Ui, brain: &crate::brain::BrainSpec) -> f32 {
 /// arenas wait for their moves.
 fn play_switches(
     ui: &mut Ui,
-    snapshot: &crate::app::stepper::Snapshot,
+    frame: &crate::stepping::Frame,
     selected: usize,
     commands: &mut Vec<AppCommand>,
 ) {
-    let Some(arena) = snapshot.arenas.get(selected) else {
+    let Some(arena) = frame.arenas.get(selected) else {
         return;
     };
     let by_scene = arena.human && !arena.you_play;
@@ -219,8 +218,8 @@ fn play_switches(
             .into(),
         );
     }
-    if snapshot.arenas.iter().any(|a| a.human) {
-        let mut wait = snapshot.waits_for_human;
+    if frame.arenas.iter().any(|a| a.human) {
+        let mut wait = frame.waits_for_human;
         if ui
             .checkbox(&mut wait, "the other arenas wait for your move")
             .on_hover_text("On: one step of every arena per move (a fair race). Off: the agents run at the chosen speed while you play.")

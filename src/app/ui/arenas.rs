@@ -5,12 +5,11 @@ use bevy_egui::egui::{
     Vec2,
 };
 
+use super::shown::Shown;
 use super::{charts, palette};
 use crate::app::clip::ArenaRects;
-use crate::app::command::AppCommand;
+use crate::app::command::{AppCommand, ViewCommand};
 use crate::app::edit::Editing;
-use crate::app::keys::Overlays;
-use crate::app::sim::Sim;
 use crate::brain::{AttentionInsight, Insight, MemoryInsight, PlanningInsight, ValueMap};
 use crate::command::Command;
 use crate::edit::Tile;
@@ -73,17 +72,16 @@ fn layout(available: Vec2, arenas: usize, (width, height): (usize, usize), legen
     best
 }
 
-/// Draws every arena from the latest snapshot; a click on one selects it, a drag of its agent
+/// Draws every arena from the latest frame; a click on one selects it, a drag of its agent
 /// moves the agent, and in edit mode the mouse paints the map (right button: floor).
 pub fn show(
     ui: &mut Ui,
-    sim: &Sim,
-    overlays: &Overlays,
+    shown: &Shown,
     editing: &mut Editing,
     rects: &mut ArenaRects,
     commands: &mut Vec<AppCommand>,
 ) {
-    let arenas = &sim.snapshot().arenas;
+    let (arenas, overlays) = (&shown.frame.arenas, shown.overlays);
     let pixels = ui.ctx().pixels_per_point();
     rects.0.clear();
     let Some(first) = arenas.first() else {
@@ -116,9 +114,9 @@ pub fn show(
     let mut clicked = None;
     let no_insight = Insight::default();
     // The agent can be caught only when it stands still enough: paused, or every step drawn.
-    let snapshot = sim.snapshot();
-    let still = !snapshot.playing
-        || matches!(snapshot.speed(), crate::app::stepper::Speed::PerSecond(rate) if rate <= 30);
+    let frame = shown.frame;
+    let still = !frame.playing
+        || matches!(frame.speed(), crate::stepping::Speed::PerSecond(rate) if rate <= 30);
     for (i, arena) in arenas.iter().enumerate() {
         let (col, row) = (i % columns, i / columns);
         let top_left =
@@ -153,7 +151,7 @@ pub fn show(
             .interact_pointer_pos()
             .or(response.hover_pos())
             .and_then(to_cell);
-        let selected = i == sim.selected;
+        let selected = i == shown.selected;
         draw_title(ui, arena, block_rect, selected, title_scale);
         let insight = arena.insight.as_ref().unwrap_or(&no_insight);
         let values = insight.values.as_ref().filter(|_| overlays.values);
@@ -180,7 +178,7 @@ pub fn show(
             &to_cell,
             editing,
             commands,
-            (still, snapshot.next_stroke),
+            (still, frame.next_stroke),
         );
         if editing.on
             && let Some((x, y)) = pointer_cell
@@ -233,8 +231,8 @@ pub fn show(
             });
         }
     }
-    if let Some(i) = clicked.filter(|&i| i != sim.selected) {
-        commands.push(AppCommand::Select(i));
+    if let Some(i) = clicked.filter(|&i| i != shown.selected) {
+        commands.push(ViewCommand::Select(i).into());
     }
     // A stroke ends when the buttons are up.
     if !ui.input(|input| input.pointer.any_down()) {
@@ -342,8 +340,8 @@ fn draw_title(ui: &Ui, arena: &ArenaView, rect: Rect, selected: bool, scale: f32
     let (wins, recent) = arena.recent_successes;
     let line = format!(
         "episode {} · step {} · goal {wins}/{recent}",
-        super::group_thousands(u64::from(arena.episodes) + 1),
-        super::group_thousands(arena.steps_in_episode.into()),
+        crate::figures::group_thousands(u64::from(arena.episodes) + 1),
+        crate::figures::group_thousands(arena.steps_in_episode.into()),
     );
     painter.text(
         rect.left_top() + Vec2::new(0.0, 22.0 * scale),

@@ -2,58 +2,62 @@
 
 use bevy_egui::egui::{self, RichText, Ui};
 
-use crate::app::command::AppCommand;
-use crate::app::keys::Overlays;
-use crate::app::scene_file::{SceneFile, scene_list};
-use crate::app::sim::Sim;
-use crate::app::stepper::Speed;
+use super::shown::Shown;
+use crate::app::command::{AppCommand, FileCommand, ViewCommand};
+use crate::app::keys::{hint, key_of};
+use crate::app::scene_file::scene_list;
 use crate::command::Command;
+use crate::stepping::Speed;
+use crate::stepping::Transport;
 
 /// Draws the control bar; what the user changes becomes commands.
 pub fn show(
     ui: &mut Ui,
-    sim: &Sim,
-    file: &SceneFile,
-    overlays: &Overlays,
+    shown: &Shown,
     (editing, high_contrast): (bool, bool),
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
-        let snapshot = sim.snapshot();
-        let (label, tip) = if snapshot.playing {
-            ("⏸ pause", "Pause the simulation (Space)")
+        let (frame, file, overlays) = (shown.frame, shown.file, shown.overlays);
+        let (label, tip) = if frame.playing {
+            ("⏸ pause", "Pause the simulation")
         } else {
-            ("▶ play", "Run the simulation (Space)")
+            ("▶ play", "Run the simulation")
         };
+        let tip = hint(tip, Transport::TogglePlay);
         // One width for both labels, so the bar (and the arenas under it) does not move when
         // the label changes.
         let play = egui::Button::new(RichText::new(label).strong()).min_size(egui::vec2(76.0, 0.0));
         if ui.add(play).on_hover_text(tip).clicked() {
-            commands.push(AppCommand::TogglePlay);
+            commands.push(Transport::TogglePlay.into());
         }
-        if ui.button("⏭ step").on_hover_text("Take one step in every arena, then pause (Right arrow)").clicked() {
-            commands.push(AppCommand::Step);
+        if ui.button("⏭ step").on_hover_text(hint("Take one step in every arena, then pause", Transport::Step)).clicked() {
+            commands.push(Transport::Step.into());
         }
         ui.separator();
         ui.label("speed");
         let last = Speed::LADDER.len() - 1;
-        let mut speed = snapshot.speed;
+        let mut speed = frame.speed;
         let moved = ui.add(
             egui::Slider::new(&mut speed, 0..=last)
                 .show_value(false)
-                .text(snapshot.speed().label()),
+                .text(frame.speed().label()),
         )
-        .on_hover_text("Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: + and -. The numbers learned are the same at every speed.")
+        .on_hover_text(format!(
+            "Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: {} and {}. The numbers learned are the same at every speed.",
+            key_of(&Transport::ChangeSpeed(1).into()).unwrap_or_default(),
+            key_of(&Transport::ChangeSpeed(-1).into()).unwrap_or_default(),
+        ))
         .changed();
-        if moved && speed != snapshot.speed {
-            commands.push(AppCommand::SetSpeed(speed));
+        if moved && speed != frame.speed {
+            commands.push(Transport::SetSpeed(speed).into());
         }
         ui.separator();
-        if ui.button("⟲ reset").on_hover_text("Forget everything: fresh agents with the current hyperparameters (R)").clicked() {
+        if ui.button("⟲ reset").on_hover_text(hint("Forget everything: fresh agents with the current hyperparameters", Command::ResetAll)).clicked() {
             commands.push(Command::ResetAll.into());
         }
         if ui.button("⟳ reload").on_hover_text("Read the scene file again (it also reloads by itself when saved)").clicked() {
-            commands.push(AppCommand::Reload);
+            commands.push(FileCommand::Reload.into());
         }
         let current = file
             .path
@@ -72,7 +76,7 @@ pub fn show(
                 for path in scene_list(&file.path) {
                     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                     if ui.selectable_label(name == current, &name).clicked() {
-                        commands.push(AppCommand::OpenScene(path));
+                        commands.push(FileCommand::OpenScene(path).into());
                     }
                 }
             })
@@ -80,22 +84,22 @@ pub fn show(
             .on_hover_text("Open another scene from scenes/");
         ui.separator();
         let mut values = overlays.values;
-        if ui.checkbox(&mut values, "values").on_hover_text("Colour each cell by the agent's value estimate and draw its greedy move (V)").changed() {
-            commands.push(AppCommand::ToggleValues);
+        if ui.checkbox(&mut values, "values").on_hover_text(hint("Colour each cell by the agent's value estimate and draw its greedy move", ViewCommand::ToggleValues)).changed() {
+            commands.push(ViewCommand::ToggleValues.into());
         }
         let mut trail = overlays.trail;
-        if ui.checkbox(&mut trail, "trail").on_hover_text("Draw the agent's recent path, fading with age (T)").changed() {
-            commands.push(AppCommand::ToggleTrail);
+        if ui.checkbox(&mut trail, "trail").on_hover_text(hint("Draw the agent's recent path, fading with age", ViewCommand::ToggleTrail)).changed() {
+            commands.push(ViewCommand::ToggleTrail.into());
         }
         ui.separator();
-        if ui.selectable_label(editing, "✏ edit").on_hover_text("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save (E)").clicked() {
-            commands.push(AppCommand::ToggleEdit);
+        if ui.selectable_label(editing, "✏ edit").on_hover_text(hint("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save", ViewCommand::ToggleEdit)).clicked() {
+            commands.push(ViewCommand::ToggleEdit.into());
         }
         if ui.selectable_label(high_contrast, "contrast").on_hover_text("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: Ctrl+= / Ctrl+- / Ctrl+0)").clicked() {
-            commands.push(AppCommand::ToggleContrast);
+            commands.push(ViewCommand::ToggleContrast.into());
         }
-        if ui.button("? keys").on_hover_text("Keyboard shortcuts (H)").clicked() {
-            commands.push(AppCommand::ToggleHelp);
+        if ui.button("? keys").on_hover_text(hint("Keyboard shortcuts", ViewCommand::ToggleHelp)).clicked() {
+            commands.push(ViewCommand::ToggleHelp.into());
         }
     });
 }

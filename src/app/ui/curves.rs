@@ -5,7 +5,7 @@ use egui_plot::{Line, LineStyle, PlotPoints, Points, VLine};
 
 use super::palette;
 use super::plots::{Key, frame, legend_row};
-use crate::app::sim::Sim;
+use super::shown::Shown;
 use crate::experiment::{EpisodeBucket, EpisodeCurve};
 
 /// How the curves are drawn.
@@ -57,8 +57,8 @@ pub const MAX_PLOTTED: usize = 128;
 
 /// Draws the two plots side by side under one legend row (the agents, a person's own episodes,
 /// task switches), each titled above its plot rather than along its ticks.
-pub fn show(ui: &mut Ui, sim: &Sim, settings: &mut CurveSettings) {
-    let arenas = &sim.snapshot().arenas;
+pub fn show(ui: &mut Ui, shown: &Shown, settings: &mut CurveSettings) {
+    let arenas = &shown.frame.arenas;
     let mut switches: Vec<f64> = arenas
         .iter()
         .flat_map(|a| a.switches.iter().map(|&e| f64::from(e) + 0.5))

@@ -3,18 +3,19 @@
 
 use bevy_egui::egui::{self, Color32, CornerRadius, Rect, RichText, Sense, Stroke, Ui, Vec2};
 
+use super::shown::Shown;
 use super::{arenas, palette};
-use crate::app::command::AppCommand;
+use crate::app::command::{AppCommand, FileCommand};
 use crate::app::edit::Editing;
-use crate::app::sim::Sim;
+use crate::app::keys::hint;
 use crate::command::Command;
 use crate::edit::{MAX_SIDE, MIN_SIDE, Map, Tile};
 
 /// Draws the edit bar; what the user picks changes `editing`, what changes the world becomes
 /// commands.
-pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<AppCommand>) {
-    let snapshot = sim.snapshot();
-    let Some(arena) = snapshot.arenas.get(sim.selected) else {
+pub fn show(ui: &mut Ui, shown: &Shown, editing: &mut Editing, commands: &mut Vec<AppCommand>) {
+    let frame = shown.frame;
+    let Some(arena) = shown.selected_arena() else {
         return;
     };
     ui.horizontal_wrapped(|ui| {
@@ -34,11 +35,11 @@ pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<Ap
         ui.radio_value(&mut editing.all_arenas, false, "this arena")
             .on_hover_text("Edits change only the arena painted on");
         ui.separator();
-        let (undo, redo) = snapshot.undo_redo;
-        if ui.add_enabled(undo, egui::Button::new("undo")).on_hover_text("Take back the last stroke (Ctrl+Z)").clicked() {
+        let (undo, redo) = frame.undo_redo;
+        if ui.add_enabled(undo, egui::Button::new("undo")).on_hover_text(hint("Take back the last stroke", Command::Undo)).clicked() {
             commands.push(Command::Undo.into());
         }
-        if ui.add_enabled(redo, egui::Button::new("redo")).on_hover_text("Do it again (Ctrl+Y)").clicked() {
+        if ui.add_enabled(redo, egui::Button::new("redo")).on_hover_text(hint("Do it again", Command::Redo)).clicked() {
             commands.push(Command::Redo.into());
         }
         ui.separator();
@@ -49,11 +50,11 @@ pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<Ap
         .response
         .on_hover_text("Resize the map or start a new one. A new size gives every arena the new map and fresh agents (their states are the cells); undo brings the old map back");
         ui.separator();
-        if ui.button("💾 save").on_hover_text("Write this arena's map into the scene file: only the map's rows change (Ctrl+S)").clicked() {
-            commands.push(AppCommand::Save);
+        if ui.button("💾 save").on_hover_text(hint("Write this arena's map into the scene file: only the map's rows change", FileCommand::Save)).clicked() {
+            commands.push(FileCommand::Save.into());
         }
-        if ui.button("save as…").on_hover_text("Write the scene with this map to a new file (Ctrl+Shift+S)").clicked() {
-            commands.push(AppCommand::AskSaveAs);
+        if ui.button("save as…").on_hover_text(hint("Write the scene with this map to a new file", FileCommand::AskSaveAs)).clicked() {
+            commands.push(FileCommand::AskSaveAs.into());
         }
     });
     if let Some(path) = editing.save_as.as_mut() {
@@ -67,7 +68,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, editing: &mut Editing, commands: &mut Vec<Ap
             cancel = ui.button("cancel").clicked();
         });
         if submit {
-            commands.push(AppCommand::SaveAs(path.trim().into()));
+            commands.push(FileCommand::SaveAs(path.trim().into()).into());
         }
         if cancel {
             editing.save_as = None;

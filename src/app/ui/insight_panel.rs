@@ -5,22 +5,20 @@ use bevy_egui::egui::{self, RichText, Ui};
 
 use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
+use super::shown::Shown;
 use super::{attention_panel, memory_panel, meta_panel, planning_panel};
 use crate::app::command::AppCommand;
-use crate::app::sim::Sim;
 use crate::brain::Mechanism;
-use crate::command::Command;
 
 /// Draws the selected agent's insight; buttons and switches become commands.
 pub fn show(
     ui: &mut Ui,
-    sim: &Sim,
+    shown: &Shown,
     textures: &mut ImportanceTextures,
     commands: &mut Vec<AppCommand>,
 ) {
-    let selected = sim.selected;
-    let snapshot = sim.snapshot();
-    let Some(arena) = snapshot.arenas.get(selected) else {
+    let selected = shown.selected;
+    let Some(arena) = shown.selected_arena() else {
         return;
     };
     let Some(insight) = &arena.insight else {
@@ -80,7 +78,7 @@ pub fn show(
             let summary = format!("{} steps, return {:.2}", last.steps, last.episode_return);
             facts.push(("last episode", summary));
         }
-        facts.push(("task", snapshot.scene.task_name(arena.task)));
+        facts.push(("task", shown.frame.scene.task_name(arena.task)));
         // Values get what the widest label leaves (at least half the panel), and both columns
         // wrap past that: the grid never outgrows the panel.
         let font = egui::TextStyle::Body.resolve(ui.style());
@@ -110,26 +108,4 @@ pub fn show(
                 }
             });
     });
-}
-
-/// A mechanism's lesion checkbox: a change becomes the command that sets arena `arena`'s `lesion`.
-pub fn lesion_switch(
-    ui: &mut Ui,
-    arena: usize,
-    lesioned: bool,
-    label: &str,
-    tip: &str,
-    commands: &mut Vec<AppCommand>,
-) {
-    let mut on = lesioned;
-    if ui.checkbox(&mut on, label).on_hover_text(tip).changed() {
-        commands.push(
-            Command::SetHyperparameter {
-                arena,
-                name: "lesion".into(),
-                value: f64::from(u8::from(on)),
-            }
-            .into(),
-        );
-    }
 }

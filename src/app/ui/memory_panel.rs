@@ -3,7 +3,7 @@
 
 use bevy_egui::egui::{self, CornerRadius, RichText, Stroke, StrokeKind, Ui, Vec2};
 
-use super::insight_panel::lesion_switch;
+use super::lesion::lesion_switch;
 use super::plots::{PlotStyle, series_plot};
 use super::{charts, palette};
 use crate::app::command::AppCommand;
@@ -136,8 +136,8 @@ pub fn show(
     if recalls > 0 {
         ui.label(format!(
             "aliased recalls: {} of {} ({:.1} %)",
-            super::group_thousands(aliased),
-            super::group_thousands(recalls),
+            crate::figures::group_thousands(aliased),
+            crate::figures::group_thousands(recalls),
             100.0 * aliased as f64 / recalls as f64
         ))
         .on_hover_text("A recall is aliased when some move's exact hit is a memory made in another cell: two places share one key, and one's past is read as the other's.");

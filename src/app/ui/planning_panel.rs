@@ -3,7 +3,7 @@
 
 use bevy_egui::egui::{RichText, Ui};
 
-use super::insight_panel::lesion_switch;
+use super::lesion::lesion_switch;
 use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::brain::PlanningInsight;

@@ -5,7 +5,7 @@ use bevy_egui::egui::{self, Color32, FontId, RichText, TextFormat, Ui};
 use egui::text::LayoutJob;
 
 use super::palette;
-use crate::app::command::AppCommand;
+use crate::app::command::{AppCommand, SlideCommand};
 use crate::app::lesson::Presenter;
 
 /// Caption text size, in points: readable from the back of a lecture room on a projector.
@@ -73,7 +73,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<
                     .strong(),
             );
             if ui.button(RichText::new("stay").size(size * 0.7)).clicked() {
-                commands.push(AppCommand::StayPresenting);
+                commands.push(SlideCommand::Stay.into());
             }
         });
     }
@@ -96,7 +96,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<
                     _ => text,
                 };
                 if ui.selectable_label(picked, text).clicked() {
-                    commands.push(AppCommand::Choose(i));
+                    commands.push(SlideCommand::Choose(i).into());
                 }
             }
             if presenter.revealed {
@@ -111,7 +111,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<
                 .on_hover_text("Show the answer and play the run that shows it")
                 .clicked()
             {
-                commands.push(AppCommand::RevealAnswer);
+                commands.push(SlideCommand::RevealAnswer.into());
             }
         });
     }

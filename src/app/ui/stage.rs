@@ -2,8 +2,6 @@
 //! half of it at any zoom and window size (side panels and curves give way first), and the
 //! arenas-only view (F, or a slide's `Panels([])`).
 
-use bevy::prelude::Resource;
-
 /// The share of the window the arenas may fill, at least, on a stage (presenting, or a window
 /// smaller than [`ROOMY`]); panels give way before it shrinks.
 pub const ARENA_SHARE: f32 = 0.5;
@@ -100,11 +98,6 @@ impl Stage {
         stage
     }
 }
-
-/// The share of the window the arenas' block had on the last frame drawn (printed with
-/// `--screenshot`, and measured by the window test).
-#[derive(Resource, Debug, Default, Clone, Copy)]
-pub struct ArenaBlock(pub f32);
 
 #[cfg(test)]
 mod tests {

@@ -5,27 +5,30 @@ use bevy_egui::egui::{
     self, Align2, Color32, CornerRadius, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2,
 };
 
-use super::{group_thousands, palette};
-use crate::app::command::AppCommand;
-use crate::app::sim::Sim;
+use super::palette;
+use super::shown::Shown;
+use crate::app::command::{AppCommand, FileCommand};
+use crate::app::keys::hint;
+use crate::figures::group_thousands;
+use crate::stepping::Transport;
 
 /// Height of the rail, in points.
 const RAIL: f32 = 22.0;
 
 /// Draws the timeline and its buttons; a drag or click on the rail becomes a seek.
-pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec<AppCommand>) {
-    let snapshot = sim.snapshot();
-    let view = &snapshot.timeline;
-    let now = snapshot.steps;
+pub fn show(ui: &mut Ui, shown: &Shown, clip: Option<(u32, u32)>, commands: &mut Vec<AppCommand>) {
+    let frame = shown.frame;
+    let view = &frame.timeline;
+    let now = frame.steps;
     let frontier = view.frontier.max(now).max(1);
     // Wrapped: at a large zoom the buttons go to a second row instead of past the edge.
     ui.horizontal_wrapped(|ui| {
         if ui
-            .add_enabled(!snapshot.playing && now > 0, egui::Button::new("◀ back"))
-            .on_hover_text("One step back in time (Left, when paused)")
+            .add_enabled(!frame.playing && now > 0, egui::Button::new("◀ back"))
+            .on_hover_text(hint("One step back in time, when paused", Transport::StepBack))
             .clicked()
         {
-            commands.push(AppCommand::StepBack);
+            commands.push(Transport::StepBack.into());
         }
         let live = now >= view.frontier;
         if ui
@@ -33,7 +36,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
             .on_hover_text("Back to the live edge: the furthest step reached")
             .clicked()
         {
-            commands.push(AppCommand::SeekLive);
+            commands.push(Transport::SeekLive.into());
         }
         let width = (ui.available_width() - 660.0).max(160.0);
         let (rect, response) = ui.allocate_exact_size(Vec2::new(width, RAIL), Sense::click_and_drag());
@@ -43,7 +46,7 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
             let step = (f64::from(t) * frontier as f64).round() as u64;
             let step = step.max(view.earliest);
             if step != now {
-                commands.push(AppCommand::Seek(step));
+                commands.push(Transport::Seek(step).into());
             }
         }
         response.on_hover_text("Drag to any past step: maps and panels show that moment, exactly. Play or step from there and the recorded future is replayed; change anything (a slider, the map, a lesion) and the future is recomputed from there (a branch).");
@@ -65,22 +68,22 @@ pub fn show(ui: &mut Ui, sim: &Sim, clip: Option<(u32, u32)>, commands: &mut Vec
             group_thousands(crate::timeline::MOST_POINTS as u64)
         ));
         if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
-            commands.push(AppCommand::SaveCheckpoint);
+            commands.push(FileCommand::SaveCheckpoint.into());
         }
         // While a clip records, its buttons wait, looking as they always do: a counter here would
         // be recorded into the clip itself. The notice says when it is saved.
         let free = clip.is_none();
         let busy = "A clip is being recorded; a notice says when it is saved";
         if ui.add_enabled(free, egui::Button::new("clip")).on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").on_disabled_hover_text(busy).clicked() {
-            commands.push(AppCommand::Clip { arena: false });
+            commands.push(FileCommand::Clip { arena: false }.into());
         }
         if ui.add_enabled(free, egui::Button::new("clip arena")).on_hover_text("The same, of the selected arena only").on_disabled_hover_text(busy).clicked() {
-            commands.push(AppCommand::Clip { arena: true });
+            commands.push(FileCommand::Clip { arena: true }.into());
         }
         {
         }
         if ui.button("recording").on_hover_text("Save this session (scene, seed, every command with its step) next to the scene file; `mindgrid replay FILE` runs it again to the same numbers").clicked() {
-            commands.push(AppCommand::SaveRecording);
+            commands.push(FileCommand::SaveRecording.into());
         }
     });
 }

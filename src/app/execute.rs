@@ -1,0 +1,179 @@
+//! The one executor of the window's commands: it sits above everything a command touches (the
+//! simulation, the scene file, the view, edit mode, clips, settings) and carries each group out in
+//! order, at a step boundary. Presenter mode carries out the slides' group (`lesson`).
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+
+use super::capture::ScreenshotAsked;
+use super::clip::{CLIP_FRAMES, ClipPlan};
+use super::command::{AppCommand, FileCommand, ViewCommand};
+use super::edit::Editing;
+use super::notices::Notices;
+use super::scene_file::{self, SceneFile};
+use super::settings::Settings;
+use super::sim::Sim;
+use super::view::Overlays;
+use crate::stepping::ToSim;
+
+/// Runs the executor after the input and before the stepping.
+pub fn plugin(app: &mut App) {
+    app.init_resource::<ScreenshotAsked>().add_systems(
+        Update,
+        apply_commands.in_set(super::order::AppSystems::Apply),
+    );
+}
+
+/// What the window's commands change, apart from the simulation.
+#[derive(SystemParam)]
+pub struct Targets<'w, 's> {
+    file: Option<ResMut<'w, SceneFile>>,
+    overlays: ResMut<'w, Overlays>,
+    screenshot: ResMut<'w, ScreenshotAsked>,
+    editing: ResMut<'w, Editing>,
+    notices: ResMut<'w, Notices>,
+    settings: Option<ResMut<'w, Settings>>,
+    clip: Option<Res<'w, ClipPlan>>,
+    time: Res<'w, Time<Real>>,
+    world: Commands<'w, 's>,
+}
+
+/// Applies the window's commands in order.
+fn apply_commands(
+    mut commands: MessageReader<AppCommand>,
+    mut sim: Option<ResMut<Sim>>,
+    mut targets: Targets,
+) {
+    // The button and the file watcher in one frame read the file once.
+    let mut reloaded = false;
+    for command in commands.read() {
+        match command {
+            AppCommand::Experiment(command) => {
+                if let Some(sim) = sim.as_deref_mut() {
+                    sim.send(ToSim::Command(command.clone()));
+                }
+            }
+            AppCommand::Transport(transport) => {
+                if let Some(sim) = sim.as_deref_mut() {
+                    sim.transport(*transport);
+                }
+            }
+            AppCommand::View(view) => targets.view(view, sim.as_deref_mut()),
+            AppCommand::File(file) => targets.file(file, sim.as_deref_mut(), &mut reloaded),
+            // Presenter mode's, carried out by `lesson` after this.
+            AppCommand::Slide(_) => {}
+        }
+    }
+}
+
+impl Targets<'_, '_> {
+    /// What the window shows (a selection needs the simulation; the rest does not).
+    fn view(&mut self, command: &ViewCommand, sim: Option<&mut Sim>) {
+        let overlays = &mut self.overlays;
+        match command {
+            ViewCommand::ToggleValues => overlays.values = !overlays.values,
+            ViewCommand::ToggleTrail => overlays.trail = !overlays.trail,
+            ViewCommand::ToggleArenasOnly => overlays.arenas_only = !overlays.arenas_only,
+            ViewCommand::ToggleHelp => overlays.help = !overlays.help,
+            ViewCommand::ToggleContrast => {
+                if let Some(settings) = self.settings.as_deref_mut() {
+                    settings.high_contrast = !settings.high_contrast;
+                }
+            }
+            ViewCommand::ToggleEdit => {
+                self.editing.on = !self.editing.on;
+                self.editing.stroke = None;
+            }
+            ViewCommand::Select(index) => {
+                if let Some(sim) = sim {
+                    sim.select(*index);
+                }
+            }
+            ViewCommand::SelectNext => {
+                if let Some(sim) = sim {
+                    let next = (sim.selected + 1) % sim.frame().arenas.len().max(1);
+                    sim.select(next);
+                }
+            }
+            ViewCommand::InsightPanel(shown) => {
+                if let Some(sim) = sim {
+                    sim.insight_panel = *shown;
+                }
+            }
+        }
+    }
+
+    /// Files: the scene file, checkpoints, recordings, screenshots and clips.
+    fn file(&mut self, command: &FileCommand, sim: Option<&mut Sim>, reloaded: &mut bool) {
+        if let FileCommand::Screenshot = command {
+            self.screenshot.0 = true;
+            return;
+        }
+        if let FileCommand::AskSaveAs = command {
+            if let Some(file) = self.file.as_deref() {
+                let suggestion = scene_file::save_as_suggestion(&file.path);
+                self.editing.save_as = Some(suggestion.display().to_string());
+            }
+            return;
+        }
+        let (Some(sim), Some(file)) = (sim, self.file.as_deref_mut()) else {
+            return;
+        };
+        match command {
+            FileCommand::Screenshot | FileCommand::AskSaveAs => {}
+            FileCommand::Reload => {
+                if !*reloaded {
+                    scene_file::reload(file, sim);
+                    *reloaded = true;
+                }
+            }
+            FileCommand::OpenScene(path) => {
+                file.path = path.clone();
+                scene_file::reload(file, sim);
+                *reloaded = true;
+            }
+            FileCommand::Save | FileCommand::SaveAs(_) => {
+                let Some(arena) = sim.frame().arenas.get(sim.selected) else {
+                    return;
+                };
+                let to = match command {
+                    FileCommand::SaveAs(path) => Some(path.as_path()),
+                    _ => None,
+                };
+                let now = self.time.elapsed_secs_f64();
+                match scene_file::save(file, &arena.map.rows(), to) {
+                    Ok(message) => {
+                        info!("{message}");
+                        self.notices.push(now, message, false);
+                        if to.is_some() {
+                            self.editing.save_as = None;
+                        }
+                    }
+                    Err(reason) => {
+                        warn!("{reason}");
+                        self.notices.push(now, reason, true);
+                    }
+                }
+            }
+            FileCommand::SaveCheckpoint => {
+                let path = scene_file::beside(&file.path, "checkpoint", "ckpt");
+                sim.send(ToSim::SaveCheckpoint(path));
+            }
+            FileCommand::SaveRecording => {
+                let path = scene_file::beside(&file.path, "recording", "mgrec");
+                let scene_text = file.built_from().unwrap_or_default().to_owned();
+                sim.send(ToSim::SaveRecording { path, scene_text });
+            }
+            FileCommand::Clip { arena } => {
+                if self.clip.is_some() {
+                    return; // one clip at a time
+                }
+                let tag = if *arena { "arena-clip" } else { "clip" };
+                let path = scene_file::beside(&file.path, tag, "gif");
+                let arena = arena.then_some(sim.selected);
+                self.world
+                    .insert_resource(ClipPlan::new(path, CLIP_FRAMES, 2, arena, false));
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Bevy's window plugins and camera, the same for mindgrid's window and the bare baseline window,
+//! so their frame rates compare.
+
+use bevy::prelude::*;
+use bevy::window::{PresentMode, WindowMode, WindowResolution};
+
+/// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
+/// window and the bare baseline window, so their frame rates compare.
+pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
+    window_plugins_in(title, (1280, 800), WindowMode::Windowed)
+}
+
+/// [`window_plugins`] of a given size in pixels and mode (presenter mode opens full screen).
+pub fn window_plugins_in(
+    title: String,
+    (width, height): (u32, u32),
+    mode: WindowMode,
+) -> bevy::app::PluginGroupBuilder {
+    DefaultPlugins
+        .set(WindowPlugin {
+            primary_window: Some(Window {
+                title,
+                resolution: WindowResolution::new(width, height),
+                present_mode: PresentMode::AutoVsync,
+                mode,
+                ..default()
+            }),
+            ..default()
+        })
+        .set(bevy::log::LogPlugin {
+            filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_winit=warn".to_owned(),
+            ..default()
+        })
+}
+
+/// Spawns the window's [`camera`].
+pub fn spawn_camera(mut commands: Commands) {
+    commands.spawn(camera());
+}
+
+/// The window's camera. It draws nothing itself (egui paints everything, without multisampling),
+/// so it does not multisample: Bevy's default 4x multisampling clears and resolves a 4x-sized
+/// image every frame for nothing, which costs a software renderer about 40 % of its frames.
+pub fn camera() -> impl Bundle {
+    (Camera2d, Msaa::Off)
+}
