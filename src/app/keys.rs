@@ -221,35 +221,171 @@ fn handle_keys(
     let Some(keys) = keys.filter(|_| !typing.0) else {
         return;
     };
+    let situation = Situation {
+        presenting: presenter.is_some(),
+        leaving: presenter.as_deref().is_some_and(|p| p.leaving),
+        person: sim.as_deref().is_some_and(Sim::person_selected),
+        selected: sim.map_or(0, |sim| sim.selected),
+    };
+    commands.write_batch(commands_for(&keys, situation));
+}
+
+/// What the keys act on.
+#[derive(Clone, Copy, Debug, Default)]
+struct Situation {
+    /// A lesson is presented.
+    presenting: bool,
+    /// Presenting, Esc was pressed once (a second leaves, any other key stays).
+    leaving: bool,
+    /// The selected arena is played by a person.
+    person: bool,
+    /// The selected arena.
+    selected: usize,
+}
+
+/// The commands the keys pressed this frame write, by the table.
+fn commands_for(keys: &ButtonInput<KeyCode>, situation: Situation) -> Vec<AppCommand> {
     // A stray Esc in front of a class must not end the lecture: after the first, any other key
     // stays (and does nothing else).
-    if presenter.as_ref().is_some_and(|p| p.leaving)
-        && keys.get_just_pressed().any(|&key| key != KeyCode::Escape)
-    {
-        commands.write(SlideCommand::Stay.into());
-        return;
+    if situation.leaving && keys.get_just_pressed().any(|&key| key != KeyCode::Escape) {
+        return vec![SlideCommand::Stay.into()];
     }
-    let presenting = presenter.is_some();
-    let person = sim.as_deref().is_some_and(Sim::person_selected);
-    let chord = chord_held(&keys);
+    let chord = chord_held(keys);
+    let mut commands = Vec::new();
     for binding in BINDINGS {
-        if binding.chord != chord || !binding.when.holds(presenting, person) {
+        if binding.chord != chord || !binding.when.holds(situation.presenting, situation.person) {
             continue;
         }
         for &key in binding.keys.iter().filter(|&&key| keys.just_pressed(key)) {
             match &binding.does {
                 Does::Command(command) => {
-                    commands.write(command.clone());
+                    commands.push(command.clone());
                     break; // once, however many of its keys went down together
                 }
                 Does::Move => {
-                    if let (Some(sim), Some(action)) = (sim.as_deref(), move_of(key)) {
-                        let arena = sim.selected;
-                        commands.write(Command::Move { arena, action }.into());
+                    if let Some(action) = move_of(key) {
+                        let arena = situation.selected;
+                        commands.push(Command::Move { arena, action }.into());
                     }
                 }
                 Does::Egui => {}
             }
         }
+    }
+    commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every situation: (presenting, person).
+    const SITUATIONS: [(bool, bool); 4] =
+        [(false, false), (false, true), (true, false), (true, true)];
+
+    fn pressed(chord: Chord, key: KeyCode) -> ButtonInput<KeyCode> {
+        let mut keys = ButtonInput::default();
+        if chord != Chord::Plain {
+            keys.press(KeyCode::ControlLeft);
+        }
+        if chord == Chord::CtrlShift {
+            keys.press(KeyCode::ShiftLeft);
+        }
+        keys.press(key);
+        keys
+    }
+
+    /// Each key of each binding, pressed where the binding holds, writes that binding's command
+    /// and nothing else: the table is what the keys do, and no key does two things.
+    #[test]
+    fn every_key_of_the_table_does_what_its_help_says_and_nothing_else() {
+        let mut checked = 0;
+        for (presenting, person) in SITUATIONS {
+            let situation = Situation {
+                presenting,
+                person,
+                selected: 2,
+                ..Situation::default()
+            };
+            for binding in BINDINGS.iter().filter(|b| b.when.holds(presenting, person)) {
+                for &key in binding.keys {
+                    let wrote = commands_for(&pressed(binding.chord, key), situation);
+                    let expected = match &binding.does {
+                        Does::Command(command) => vec![command.clone()],
+                        Does::Move => vec![
+                            Command::Move {
+                                arena: 2,
+                                action: move_of(key).expect("a move key"),
+                            }
+                            .into(),
+                        ],
+                        Does::Egui => Vec::new(),
+                    };
+                    assert_eq!(
+                        wrote, expected,
+                        "{} ({key:?}) in {situation:?}",
+                        binding.label
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 60, "{checked} keys checked");
+    }
+
+    /// Every binding can be found: it has keys (or is egui's own), a label and a line of help,
+    /// and every situation's help has something in it.
+    #[test]
+    fn every_binding_has_keys_a_label_and_help() {
+        for binding in BINDINGS {
+            assert!(!binding.label.is_empty() && !binding.help.is_empty());
+            assert_eq!(
+                binding.keys.is_empty(),
+                binding.does == Does::Egui,
+                "{}",
+                binding.label
+            );
+        }
+        for when in When::ALL {
+            assert!(
+                BINDINGS.iter().any(|b| b.when == when),
+                "{when:?} has no keys"
+            );
+        }
+    }
+
+    /// Presenting, the first Esc asks, the second leaves, and any other key stays.
+    #[test]
+    fn a_second_escape_leaves_and_any_other_key_stays() {
+        let presenting = Situation {
+            presenting: true,
+            ..Situation::default()
+        };
+        let escape = pressed(Chord::Plain, KeyCode::Escape);
+        assert_eq!(
+            commands_for(&escape, presenting),
+            vec![SlideCommand::Leave.into()]
+        );
+        let leaving = Situation {
+            leaving: true,
+            ..presenting
+        };
+        assert_eq!(
+            commands_for(&escape, leaving),
+            vec![SlideCommand::Leave.into()]
+        );
+        let other = pressed(Chord::Plain, KeyCode::Space);
+        assert_eq!(
+            commands_for(&other, leaving),
+            vec![SlideCommand::Stay.into()]
+        );
+    }
+
+    /// The controls' tooltips name the table's keys.
+    #[test]
+    fn tooltips_name_the_keys_of_the_table() {
+        assert_eq!(hint("Run", Transport::TogglePlay), "Run (Space)");
+        assert_eq!(hint("Save", FileCommand::Save), "Save (Ctrl+S)");
+        assert_eq!(hint("Clip", FileCommand::Clip { arena: true }), "Clip");
     }
 }

@@ -16,6 +16,8 @@ mod lesion;
 mod memory_panel;
 mod meta_panel;
 pub mod palette;
+#[cfg(test)]
+mod panel_tests;
 mod planning_panel;
 mod plots;
 mod shown;

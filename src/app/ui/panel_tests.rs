@@ -1,0 +1,242 @@
+//! Every mechanism panel drawn headless (egui_kittest) from a frame its scene published: its
+//! heading, its numbers as the insight holds them and its controls are found in the rendered UI by
+//! their accessible labels; redrawing sends nothing, and a click sends its one command.
+
+use std::path::Path;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use super::continual_panel::ImportanceTextures;
+use super::insight_panel;
+use super::shown::Shown;
+use crate::app::command::AppCommand;
+use crate::app::scene_file::SceneFile;
+use crate::app::view::Overlays;
+use crate::brain::Mechanism;
+use crate::command::Command;
+use crate::stepping::{Frame, Stepper, ToSim};
+
+/// What the harness draws from, and what the panel wrote.
+struct Drawn {
+    frame: Frame,
+    file: SceneFile,
+    overlays: Overlays,
+    selected: usize,
+    textures: ImportanceTextures,
+    commands: Vec<AppCommand>,
+}
+
+/// The frame of shipped scene `name` after `steps` steps, with the insight panel of the first
+/// arena whose agent has the mechanism `pick` accepts.
+fn drawn(name: &str, steps: u64, pick: fn(&Mechanism) -> bool) -> Drawn {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenes")
+        .join(name);
+    let loaded = crate::scene::load(&path).expect("a shipped scene");
+    let mut stepper = Stepper::new(loaded.scene, false);
+    stepper.receive(ToSim::WarmUp(steps));
+    stepper.finish_work();
+    let frame = stepper.frame();
+    let selected = frame
+        .arenas
+        .iter()
+        .position(|a| {
+            a.insight
+                .as_ref()
+                .and_then(|i| i.mechanism.as_ref())
+                .is_some_and(pick)
+        })
+        .expect("an arena with the mechanism");
+    Drawn {
+        frame,
+        file: SceneFile::new(path, loaded.warnings, loaded.text),
+        overlays: Overlays::default(),
+        selected,
+        textures: ImportanceTextures::default(),
+        commands: Vec::new(),
+    }
+}
+
+/// A harness drawing the insight panel of `drawn`, run until it settles.
+fn harness(drawn: Drawn) -> Harness<'static, Drawn> {
+    let mut harness = Harness::builder()
+        .with_size([420.0, 2400.0])
+        .build_ui_state(
+            |ui, drawn: &mut Drawn| {
+                let shown = Shown {
+                    frame: &drawn.frame,
+                    selected: drawn.selected,
+                    overlays: &drawn.overlays,
+                    file: &drawn.file,
+                };
+                insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands);
+            },
+            drawn,
+        );
+    harness.run();
+    harness
+}
+
+/// The mechanism view of the selected arena.
+fn mechanism(drawn: &Drawn) -> &Mechanism {
+    drawn.frame.arenas[drawn.selected]
+        .insight
+        .as_ref()
+        .and_then(|i| i.mechanism.as_ref())
+        .expect("a mechanism")
+}
+
+/// Redrawn many times, the panel sent nothing; a click on `button` sends `expected` alone.
+fn click_sends(mut harness: Harness<'static, Drawn>, button: &str, expected: Command) {
+    assert_eq!(
+        harness.state().commands,
+        Vec::new(),
+        "drawing sends nothing"
+    );
+    harness.get_by_label(button).click();
+    harness.run();
+    assert_eq!(harness.state().commands, vec![AppCommand::from(expected)]);
+}
+
+#[test]
+fn the_memory_panel_shows_its_store_and_its_recall() {
+    let drawn = drawn("episodic_aliasing.ron", 300, |m| {
+        matches!(m, Mechanism::Memory(_))
+    });
+    let Mechanism::Memory(memory) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let arena = drawn.selected;
+    let harness = harness(drawn);
+    harness.get_by_label("Episodic memory");
+    let total: usize = memory.sizes.iter().sum();
+    assert!(total > 0);
+    harness.get_by_label(&format!(
+        "{total} memories · capacity {} per move · read: {}",
+        memory.capacity, memory.read_mode
+    ));
+    let (aliased, recalls) = memory.aliased;
+    assert!(recalls > 0);
+    harness.get_by_label_contains(&format!("aliased recalls: {aliased} of {recalls}"));
+    harness.get_by_label("lesion");
+    click_sends(harness, "🗑 amnesia", Command::Amnesia(arena));
+}
+
+#[test]
+fn the_planning_panel_shows_its_model_and_its_replays() {
+    let drawn = drawn(
+        "planning_dyna_maze.ron",
+        300,
+        |m| matches!(m, Mechanism::Planning(p) if !p.touched.is_empty()),
+    );
+    let Mechanism::Planning(planning) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let arena = drawn.selected;
+    let harness = harness(drawn);
+    harness.get_by_label("Imagination and planning");
+    harness.get_by_label(&format!(
+        "model error (recent): {:.1}%",
+        100.0 * planning.model_error
+    ));
+    harness.get_by_label_contains(&format!(
+        "{} cells updated by the replays",
+        planning.touched.len()
+    ));
+    click_sends(
+        harness,
+        "lesion (no planning)",
+        Command::SetHyperparameter {
+            arena,
+            name: "lesion".into(),
+            value: 1.0,
+        },
+    );
+}
+
+#[test]
+fn the_attention_panel_shows_each_head() {
+    let drawn = drawn("attention_cue.ron", 50, |m| {
+        matches!(m, Mechanism::Attention(_))
+    });
+    let Mechanism::Attention(attention) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let harness = harness(drawn);
+    harness.get_by_label("Attention");
+    assert!(!attention.heads.is_empty());
+    for head in 1..=attention.heads.len() {
+        let side = attention.side;
+        harness.get_by_label(&format!(
+            "head {head}: where it looks ({side} x {side} view, agent at the centre)"
+        ));
+    }
+    assert_eq!(
+        harness.state().commands,
+        Vec::new(),
+        "drawing sends nothing"
+    );
+}
+
+#[test]
+fn the_continual_panel_shows_its_consolidations_and_curves() {
+    let drawn = drawn(
+        "continual_red_blue.ron",
+        50,
+        |m| matches!(m, Mechanism::Continual(c) if c.lambda > 0.0),
+    );
+    let Mechanism::Continual(continual) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let arena = drawn.selected;
+    let harness = harness(drawn);
+    harness.get_by_label("Learning task after task");
+    harness.get_by_label_contains(&format!("{} consolidated", continual.consolidations));
+    harness.get_by_label("Accuracy on every task (forgetting curves)");
+    click_sends(harness, "⏩ next task", Command::NextTask(arena));
+}
+
+#[test]
+fn the_meta_panel_shows_its_training_and_its_goals() {
+    let drawn = drawn("meta_hidden_goal.ron", 20, |m| {
+        matches!(m, Mechanism::Meta(_))
+    });
+    let Mechanism::Meta(meta) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let arena = drawn.selected;
+    let harness = harness(drawn);
+    harness.get_by_label("Learning to learn");
+    harness.get_by_label(&format!(
+        "{} meta-iterations · {} training goals · {} held out",
+        meta.iterations, meta.goals.0, meta.goals.1
+    ));
+    click_sends(harness, "🎲 new task", Command::NewTask(arena));
+}
+
+/// The help (H) lists every binding that works in the situation, by its keys and its line, and
+/// nothing else: it is drawn from the key table.
+#[test]
+fn the_help_lists_every_binding_that_works_now() {
+    use crate::app::keys::{BINDINGS, When};
+    for (presenting, person) in [(false, false), (false, true), (true, false)] {
+        let mut harness = Harness::builder()
+            .with_size([900.0, 1400.0])
+            .build_ui(move |ui| {
+                let mut open = true;
+                super::help::show(ui.ctx(), &mut open, presenting, person);
+            });
+        harness.run();
+        for binding in BINDINGS {
+            let found = |text: &str| harness.query_all_by_label(text).next().is_some();
+            let holds = binding.when.holds(presenting, person);
+            assert!(found(binding.label) || !holds, "{} missing", binding.label);
+            assert!(found(binding.help) || !holds, "{} missing", binding.help);
+        }
+        for when in When::ALL {
+            let listed = harness.query_by_label(when.heading()).is_some();
+            assert_eq!(listed, when.holds(presenting, person), "{when:?}");
+        }
+    }
+}
