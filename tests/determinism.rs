@@ -16,43 +16,6 @@ fn rung(speed: Speed) -> usize {
     Speed::LADDER.iter().position(|&s| s == speed).unwrap()
 }
 
-#[test]
-fn speed_settings_do_not_change_the_numbers() {
-    let scene = common::shipped("slippery_room.ron");
-    let mut reference = Experiment::new(scene.clone());
-    reference.step_n(6_000);
-    // (steps per second, seconds per call, calls): 6,000 steps each way.
-    for (rate, dt, calls) in [
-        (60, 1.0 / 60.0, 6_000),
-        (1_200, 0.05, 100),
-        (60_000, 0.1, 1),
-    ] {
-        let mut stepper = Stepper::new(scene.clone(), true);
-        stepper.receive(ToSim::Transport(Transport::SetSpeed(rung(
-            Speed::PerSecond(rate),
-        ))));
-        for _ in 0..calls {
-            stepper.advance(dt, Duration::MAX);
-        }
-        let experiment = stepper.experiment();
-        assert_eq!(experiment.steps(), 6_000, "{rate} steps/s");
-        assert_eq!(experiment.fingerprint(), reference.fingerprint(), "{rate}");
-    }
-    // One step per second, driven by 10 s of frames, then the rest as single steps.
-    let mut stepper = Stepper::new(scene, true);
-    stepper.receive(ToSim::Transport(Transport::SetSpeed(0)));
-    for _ in 0..600 {
-        stepper.advance(1.0 / 60.0, Duration::MAX);
-    }
-    let taken = stepper.experiment().steps();
-    assert!((9..=10).contains(&taken), "{taken}");
-    for _ in taken..6_000 {
-        stepper.receive(ToSim::Transport(Transport::Step));
-        stepper.advance(0.0, Duration::MAX);
-    }
-    assert_eq!(stepper.experiment().fingerprint(), reference.fingerprint());
-}
-
 /// The window's path: the experiment on its own thread, driven at changing speeds (slow, fast,
 /// "max", each change into or out of "max" moving it to a thread of another priority) with
 /// commands in between, gives the numbers a headless replay of its log gives.
@@ -124,24 +87,6 @@ fn run_command_writes_byte_identical_csv() {
         Some("agent,episode,task,steps,return,success")
     );
     assert_eq!(lines.count(), 180, "60 episodes for each of 3 agents");
-}
-
-/// Single steps asked for while paused are all taken, even when the budget cuts a round short
-/// and the speed changes in between.
-#[test]
-fn single_steps_are_never_lost() {
-    let mut stepper = Stepper::new(common::shipped("dyna_maze.ron"), true);
-    for _ in 0..5 {
-        stepper.receive(ToSim::Transport(Transport::Step));
-    }
-    stepper.advance(0.0, Duration::ZERO); // the budget ends after the first step
-    assert_eq!(stepper.experiment().steps(), 1);
-    stepper.receive(ToSim::Transport(Transport::SetSpeed(rung(
-        Speed::PerSecond(1),
-    ))));
-    stepper.advance(0.0, Duration::MAX);
-    assert_eq!(stepper.experiment().steps(), 5);
-    assert!(!stepper.playing());
 }
 
 /// However long the work the thread was given (the longest warm-up a lesson may ask for, on the
