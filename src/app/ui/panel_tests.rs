@@ -1,4 +1,4 @@
-//! Every mechanism panel drawn headless (egui_kittest) from a frame its scene published: its
+//! Every mechanism panel drawn headless (`egui_kittest`) from a frame its scene published: its
 //! heading, its numbers as the insight holds them and its controls are found in the rendered UI by
 //! their accessible labels; redrawing sends nothing, and a click sends its one command.
 
