@@ -45,9 +45,9 @@ pub enum When {
 impl When {
     /// Every situation, for the help's headings, in the order they are shown.
     pub const ALL: [When; 5] = [
-        When::Always,
         When::Watching,
         When::Stepping,
+        When::Always,
         When::Playing,
         When::Presenting,
     ];
@@ -68,10 +68,10 @@ impl When {
     pub fn heading(self) -> &'static str {
         match self {
             When::Always => "Anywhere",
-            When::Watching => "Watching (not presenting)",
-            When::Stepping => "Watching an agent",
-            When::Playing => "Playing an arena yourself",
-            When::Presenting => "Presenting a lesson",
+            When::Watching => "When not presenting",
+            When::Stepping => "When an agent's arena is selected",
+            When::Playing => "When you play the selected arena",
+            When::Presenting => "When presenting a lesson",
         }
     }
 }
@@ -147,7 +147,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[K::KeyS], CtrlShift, When::Always, send(AppCommand::File(FileCommand::AskSaveAs)), "Ctrl+Shift+S", "save as a new scene file"),
     bind(&[], Ctrl, When::Always, Does::Egui, "Ctrl+= / Ctrl+- / Ctrl+0", "zoom in / out / back to 100 % (remembered)"),
     bind(&[K::F12], Plain, When::Always, send(AppCommand::File(FileCommand::Screenshot)), "F12", "save a screenshot (mindgrid-N.png)"),
-    bind(&[K::KeyH], Plain, When::Always, send(AppCommand::View(ViewCommand::ToggleHelp)), "H", "this help"),
+    bind(&[K::KeyH], Plain, When::Always, send(AppCommand::View(ViewCommand::ToggleHelp)), "H", "this help: the keys that work now"),
     bind(&[K::ArrowUp, K::ArrowRight, K::ArrowDown, K::ArrowLeft, K::KeyW, K::KeyD, K::KeyS, K::KeyA], Plain, When::Playing, Does::Move, "Arrows / WASD", "move"),
     bind(&[K::PageDown, K::Space, K::ArrowRight, K::ArrowDown], Plain, When::Presenting, send(AppCommand::Slide(SlideCommand::Next)), "Page Down / Space / Right / Down", "next slide"),
     bind(&[K::PageUp, K::ArrowLeft, K::ArrowUp], Plain, When::Presenting, send(AppCommand::Slide(SlideCommand::Previous)), "Page Up / Left / Up", "previous slide"),
@@ -181,6 +181,22 @@ pub fn hint(text: &str, command: impl Into<AppCommand>) -> String {
         Some(keys) => format!("{text} ({keys})"),
         None => text.to_owned(),
     }
+}
+
+/// The key table as the README prints it (a test keeps the two the same).
+pub fn markdown_table() -> String {
+    let mut table = String::from("| key | action | when |\n|---|---|---|\n");
+    for when in When::ALL {
+        for binding in BINDINGS.iter().filter(|b| b.when == when) {
+            table.push_str(&format!(
+                "| {} | {} | {} |\n",
+                binding.label,
+                binding.help,
+                when.heading().to_lowercase()
+            ));
+        }
+    }
+    table
 }
 
 /// Reads the keyboard each frame.
@@ -379,6 +395,19 @@ mod tests {
             commands_for(&other, leaving),
             vec![SlideCommand::Stay.into()]
         );
+    }
+
+    /// The README's key table is the table's own.
+    #[test]
+    fn the_readme_lists_the_key_table() {
+        let readme = include_str!("../../README.md");
+        let section = readme.split("### Keys\n\n").nth(1).expect("a Keys section");
+        let listed: String = section
+            .lines()
+            .take_while(|line| line.starts_with('|'))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(listed, markdown_table(), "paste this table into the README");
     }
 
     /// The controls' tooltips name the table's keys.
