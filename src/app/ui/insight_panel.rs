@@ -18,10 +18,16 @@ pub fn show(
     commands: &mut Vec<AppCommand>,
 ) {
     let selected = shown.selected;
+    // The panel keeps the width it opened at: an empty first frame would open it at its least.
+    ui.set_min_width(ui.available_width());
     let Some(arena) = shown.selected_arena() else {
         return;
     };
     let Some(insight) = &arena.insight else {
+        // The first frames (and a large map's first seconds) carry no insight yet.
+        ui.heading("Inside the agent");
+        ui.label(RichText::new(&arena.name).strong().size(17.0));
+        ui.label(RichText::new("working out what the agent knows…").italics());
         return;
     };
     egui::ScrollArea::vertical().show(ui, |ui| {
