@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use bevy_egui::egui;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -239,4 +240,51 @@ fn the_help_lists_every_binding_that_works_now() {
             assert_eq!(listed, when.holds(presenting, person), "{when:?}");
         }
     }
+}
+
+/// The insight panel opens at its usual width even when its first frame carries no insight yet
+/// (the thread's first frame is bare), and keeps it when the insight comes.
+#[test]
+fn the_insight_panel_opens_at_its_usual_width_before_the_first_insight() {
+    let mut drawn = drawn("planning_dyna_maze.ron", 0, |m| {
+        matches!(m, Mechanism::Planning(_))
+    });
+    let full = std::mem::replace(&mut drawn.frame, {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/planning_dyna_maze.ron");
+        Stepper::new(crate::scene::load(&path).unwrap().scene, false).bare_frame()
+    });
+    assert!(drawn.frame.arenas[0].insight.is_none());
+    let widths = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let noted = std::rc::Rc::clone(&widths);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            move |ui, drawn: &mut Drawn| {
+                let shown = Shown {
+                    frame: &drawn.frame,
+                    selected: drawn.selected,
+                    overlays: &drawn.overlays,
+                    file: &drawn.file,
+                };
+                let panel = egui::Panel::right("insight")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .size_range(260.0..=480.0)
+                    .show(ui, |ui| {
+                        insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands)
+                    });
+                noted.borrow_mut().push(panel.response.rect.width());
+            },
+            drawn,
+        );
+    harness.run();
+    harness.get_by_label("working out what the agent knows…");
+    harness.state_mut().frame = full;
+    harness.run();
+    harness.get_by_label("Imagination and planning");
+    let widths = widths.borrow();
+    assert!(
+        widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
+        "{widths:?}"
+    );
 }
