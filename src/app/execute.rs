@@ -2,6 +2,8 @@
 //! simulation, the scene file, the view, edit mode, clips, settings) and carries each group out in
 //! order, at a step boundary. Presenter mode carries out the slides' group (`lesson`).
 
+use std::path::PathBuf;
+
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
@@ -132,29 +134,8 @@ impl Targets<'_, '_> {
                 scene_file::reload(file, sim);
                 *reloaded = true;
             }
-            FileCommand::Save | FileCommand::SaveAs(_) => {
-                let Some(arena) = sim.frame().arenas.get(sim.selected) else {
-                    return;
-                };
-                let to = match command {
-                    FileCommand::SaveAs(path) => Some(path.as_path()),
-                    _ => None,
-                };
-                let now = self.time.elapsed_secs_f64();
-                match scene_file::save(file, &arena.map.rows(), to) {
-                    Ok(message) => {
-                        info!("{message}");
-                        self.notices.push(now, message, false);
-                        if to.is_some() {
-                            self.editing.save_as = None;
-                        }
-                    }
-                    Err(reason) => {
-                        warn!("{reason}");
-                        self.notices.push(now, reason, true);
-                    }
-                }
-            }
+            FileCommand::Save => self.save(sim, None),
+            FileCommand::SaveAs(path) => self.save(sim, Some(path)),
             FileCommand::SaveCheckpoint => {
                 let path = scene_file::beside(&file.path, "checkpoint", "ckpt");
                 sim.send(ToSim::SaveCheckpoint(path));
@@ -173,6 +154,30 @@ impl Targets<'_, '_> {
                 let arena = arena.then_some(sim.selected);
                 self.world
                     .insert_resource(ClipPlan::new(path, CLIP_FRAMES, 2, arena, false));
+            }
+        }
+    }
+
+    /// Writes the selected arena's map into the scene file, or `to` a new one; says how it went.
+    fn save(&mut self, sim: &Sim, to: Option<&PathBuf>) {
+        let (Some(file), Some(arena)) = (
+            self.file.as_deref_mut(),
+            sim.frame().arenas.get(sim.selected),
+        ) else {
+            return;
+        };
+        let now = self.time.elapsed_secs_f64();
+        match scene_file::save(file, &arena.map.rows(), to.map(PathBuf::as_path)) {
+            Ok(message) => {
+                info!("{message}");
+                self.notices.push(now, message, false);
+                if to.is_some() {
+                    self.editing.save_as = None;
+                }
+            }
+            Err(reason) => {
+                warn!("{reason}");
+                self.notices.push(now, reason, true);
             }
         }
     }
