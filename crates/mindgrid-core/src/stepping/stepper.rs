@@ -200,32 +200,19 @@ impl Stepper {
             }
             ToSim::Transport(transport) => self.transport(transport),
             ToSim::SaveCheckpoint(path) => {
-                match crate::snapshot::save_checkpoint(&path, &self.experiment) {
-                    Ok(()) => self.tell(
-                        format!(
-                            "saved a checkpoint of step {} to {}",
-                            self.experiment.steps(),
-                            path.display()
-                        ),
-                        false,
-                    ),
-                    Err(e) => self.tell(e, true),
-                }
+                let saved = crate::snapshot::save_checkpoint(&path, &self.experiment);
+                let steps = self.experiment.steps();
+                self.tell_saved(saved, &format!("a checkpoint of step {steps}"), &path);
             }
             ToSim::SaveRecording { path, scene_text } => {
                 let recording =
                     crate::recording::Recording::of_session(&scene_text, &self.experiment);
-                match recording.save(&path) {
-                    Ok(()) => self.tell(
-                        format!(
-                            "saved a recording of {} steps to {}",
-                            self.experiment.steps(),
-                            path.display()
-                        ),
-                        false,
-                    ),
-                    Err(e) => self.tell(e, true),
-                }
+                let steps = self.experiment.steps();
+                self.tell_saved(
+                    recording.save(&path),
+                    &format!("a recording of {steps} steps"),
+                    &path,
+                );
             }
             // Like every message, it counts as a change: a new frame, with the panel's
             // insight, goes out even while paused.
@@ -378,6 +365,14 @@ impl Stepper {
             self.planned_pauses += 1;
         }
         at_step || at_success
+    }
+
+    /// A notice for the window of a file saved (`what` to `path`), or why it was not.
+    fn tell_saved(&mut self, saved: Result<(), String>, what: &str, path: &std::path::Path) {
+        match saved {
+            Ok(()) => self.tell(format!("saved {what} to {}", path.display()), false),
+            Err(e) => self.tell(e, true),
+        }
     }
 
     /// A notice for the window.
