@@ -333,6 +333,15 @@ fn only_the_shown_insight_panel_is_computed() {
     app.update();
     app.update();
     assert_eq!(panels(&app), [false, true]);
+    // Another scene opens on its first arena: the selection does not carry over.
+    let other = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes/showcase.ron");
+    send(&mut app, AppCommand::File(FileCommand::OpenScene(other)));
+    app.update();
+    assert_eq!(app.world().resource::<Sim>().selected, 0);
+    assert_eq!(
+        frame(&app).scene.title,
+        "Showcase: learning to find the goal"
+    );
 }
 
 fn send(app: &mut App, command: AppCommand) {

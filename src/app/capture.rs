@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
 
-/// A screenshot was asked for (F12, or the script): taken at the end of this frame.
+/// A screenshot was asked for (F12): taken in this frame or the next.
 #[derive(Resource, Debug, Default)]
 pub struct ScreenshotAsked(pub bool);
 

@@ -131,7 +131,10 @@ impl Targets<'_, '_> {
             }
             FileCommand::OpenScene(path) => {
                 file.path = path.clone();
-                scene_file::reload(file, sim);
+                // Another scene starts from its first arena: no selection carries over.
+                if scene_file::reload(file, sim) {
+                    sim.select(0);
+                }
                 *reloaded = true;
             }
             FileCommand::Save => self.save(sim, None),

@@ -33,11 +33,11 @@ pub enum When {
     /// Always.
     Always,
     /// Not presenting (in presenter mode a clicker's Space and arrows move between slides).
-    Watching,
+    NotPresenting,
     /// Not presenting, and the selected arena is an agent's (a person's arrows are moves).
-    Stepping,
+    AgentSelected,
     /// Not presenting, and the selected arena is played by a person.
-    Playing,
+    PersonSelected,
     /// Presenting a lesson.
     Presenting,
 }
@@ -45,10 +45,10 @@ pub enum When {
 impl When {
     /// Every situation, for the help's headings, in the order they are shown.
     pub const ALL: [When; 5] = [
-        When::Watching,
-        When::Stepping,
+        When::NotPresenting,
+        When::AgentSelected,
         When::Always,
-        When::Playing,
+        When::PersonSelected,
         When::Presenting,
     ];
 
@@ -57,9 +57,9 @@ impl When {
     pub fn holds(self, presenting: bool, person: bool) -> bool {
         match self {
             When::Always => true,
-            When::Watching => !presenting,
-            When::Stepping => !presenting && !person,
-            When::Playing => !presenting && person,
+            When::NotPresenting => !presenting,
+            When::AgentSelected => !presenting && !person,
+            When::PersonSelected => !presenting && person,
             When::Presenting => presenting,
         }
     }
@@ -68,9 +68,9 @@ impl When {
     pub fn heading(self) -> &'static str {
         match self {
             When::Always => "Anywhere",
-            When::Watching => "When not presenting",
-            When::Stepping => "When an agent's arena is selected",
-            When::Playing => "When you play the selected arena",
+            When::NotPresenting => "When not presenting",
+            When::AgentSelected => "When an agent's arena is selected",
+            When::PersonSelected => "When you play the selected arena",
             When::Presenting => "When presenting a lesson",
         }
     }
@@ -129,9 +129,9 @@ const fn send(command: AppCommand) -> Does {
 /// Every shortcut of the window, a line each.
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    bind(&[K::Space], Plain, When::Watching, send(AppCommand::Transport(Transport::TogglePlay)), "Space", "play / pause"),
-    bind(&[K::ArrowRight], Plain, When::Stepping, send(AppCommand::Transport(Transport::Step)), "Right", "one step (pauses)"),
-    bind(&[K::ArrowLeft], Plain, When::Stepping, send(AppCommand::Transport(Transport::StepBack)), "Left", "one step back in time (when paused)"),
+    bind(&[K::Space], Plain, When::NotPresenting, send(AppCommand::Transport(Transport::TogglePlay)), "Space", "play / pause"),
+    bind(&[K::ArrowRight], Plain, When::AgentSelected, send(AppCommand::Transport(Transport::Step)), "Right", "one step (pauses)"),
+    bind(&[K::ArrowLeft], Plain, When::AgentSelected, send(AppCommand::Transport(Transport::StepBack)), "Left", "one step back in time (when paused)"),
     bind(&[K::Equal, K::NumpadAdd], Plain, When::Always, send(AppCommand::Transport(Transport::ChangeSpeed(1))), "+", "faster"),
     bind(&[K::Minus, K::NumpadSubtract], Plain, When::Always, send(AppCommand::Transport(Transport::ChangeSpeed(-1))), "-", "slower"),
     bind(&[K::KeyR], Plain, When::Always, send(AppCommand::Experiment(Command::ResetAll)), "R", "reset every agent"),
@@ -148,7 +148,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(&[], Ctrl, When::Always, Does::Egui, "Ctrl+= / Ctrl+- / Ctrl+0", "zoom in / out / back to 100 % (remembered)"),
     bind(&[K::F12], Plain, When::Always, send(AppCommand::File(FileCommand::Screenshot)), "F12", "save a screenshot (mindgrid-N.png)"),
     bind(&[K::KeyH], Plain, When::Always, send(AppCommand::View(ViewCommand::ToggleHelp)), "H", "this help: the keys that work now"),
-    bind(&[K::ArrowUp, K::ArrowRight, K::ArrowDown, K::ArrowLeft, K::KeyW, K::KeyD, K::KeyS, K::KeyA], Plain, When::Playing, Does::Move, "Arrows / WASD", "move"),
+    bind(&[K::ArrowUp, K::ArrowRight, K::ArrowDown, K::ArrowLeft, K::KeyW, K::KeyD, K::KeyS, K::KeyA], Plain, When::PersonSelected, Does::Move, "Arrows / WASD", "move"),
     bind(&[K::PageDown, K::Space, K::ArrowRight, K::ArrowDown], Plain, When::Presenting, send(AppCommand::Slide(SlideCommand::Next)), "Page Down / Space / Right / Down", "next slide"),
     bind(&[K::PageUp, K::ArrowLeft, K::ArrowUp], Plain, When::Presenting, send(AppCommand::Slide(SlideCommand::Previous)), "Page Up / Left / Up", "previous slide"),
     bind(&[K::KeyP], Plain, When::Presenting, send(AppCommand::Transport(Transport::TogglePlay)), "P", "play / pause"),
@@ -167,20 +167,52 @@ pub fn move_of(key: KeyCode) -> Option<Action> {
     }
 }
 
-/// The keys that write `command` outside presenter mode, as the help writes them ("Space").
-pub fn key_of(command: &AppCommand) -> Option<&'static str> {
+/// The keys that write `command` in `situation`, as the help writes them ("Space").
+pub fn key_of(command: &AppCommand, situation: Situation) -> Option<&'static str> {
     BINDINGS
         .iter()
-        .find(|b| b.when != When::Presenting && b.does == Does::Command(command.clone()))
+        .find(|b| {
+            b.when.holds(situation.presenting, situation.person)
+                && b.does == Does::Command(command.clone())
+        })
         .map(|b| b.label)
 }
 
-/// A tooltip that ends with the keys of `command`, if it has any: "Run the simulation (Space)".
-pub fn hint(text: &str, command: impl Into<AppCommand>) -> String {
-    match key_of(&command.into()) {
+/// A tooltip that ends with the keys of `command` in `situation`, if it has any there: "Run the
+/// simulation (Space)" (in presenter mode Space moves to the next slide, and P plays).
+pub fn hint(text: &str, command: impl Into<AppCommand>, situation: Situation) -> String {
+    match key_of(&command.into(), situation) {
         Some(keys) => format!("{text} ({keys})"),
         None => text.to_owned(),
     }
+}
+
+/// The label of the first binding that `does` what `pick` accepts ("Arrows / WASD" for a move).
+fn label_where(pick: impl Fn(&Does) -> bool) -> &'static str {
+    BINDINGS
+        .iter()
+        .find(|b| pick(&b.does))
+        .map_or("", |b| b.label)
+}
+
+/// The keys a person moves with ("Arrows / WASD").
+pub fn move_keys() -> &'static str {
+    label_where(|does| *does == Does::Move)
+}
+
+/// egui's zoom keys ("Ctrl+= / Ctrl+- / Ctrl+0").
+pub fn zoom_keys() -> &'static str {
+    label_where(|does| *does == Does::Egui)
+}
+
+/// Every binding of `when` in one line, "keys: help · keys: help" (presenter mode's caption).
+pub fn summary(when: When) -> String {
+    BINDINGS
+        .iter()
+        .filter(|b| b.when == when)
+        .map(|b| format!("{}: {}", b.label, b.help))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The key table as the README prints it (a test keeps the two the same).
@@ -246,17 +278,17 @@ fn handle_keys(
     commands.write_batch(commands_for(&keys, situation));
 }
 
-/// What the keys act on.
-#[derive(Clone, Copy, Debug, Default)]
-struct Situation {
+/// What the keys act on: the situation the bindings hold in, and the arena a move is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Situation {
     /// A lesson is presented.
-    presenting: bool,
+    pub presenting: bool,
     /// Presenting, Esc was pressed once (a second leaves, any other key stays).
-    leaving: bool,
+    pub leaving: bool,
     /// The selected arena is played by a person.
-    person: bool,
+    pub person: bool,
     /// The selected arena.
-    selected: usize,
+    pub selected: usize,
 }
 
 /// The commands the keys pressed this frame write, by the table.
@@ -267,7 +299,7 @@ fn commands_for(keys: &ButtonInput<KeyCode>, situation: Situation) -> Vec<AppCom
         return vec![SlideCommand::Stay.into()];
     }
     let chord = chord_held(keys);
-    let mut commands = Vec::new();
+    let mut commands: Vec<AppCommand> = Vec::new();
     for binding in BINDINGS {
         if binding.chord != chord || !binding.when.holds(situation.presenting, situation.person) {
             continue;
@@ -279,9 +311,11 @@ fn commands_for(keys: &ButtonInput<KeyCode>, situation: Situation) -> Vec<AppCom
                     break; // once, however many of its keys went down together
                 }
                 Does::Move => {
-                    if let Some(action) = move_of(key) {
-                        let arena = situation.selected;
-                        commands.push(Command::Move { arena, action }.into());
+                    let arena = situation.selected;
+                    let step = move_of(key).map(|action| Command::Move { arena, action }.into());
+                    // Up and W together are one move up.
+                    if let Some(step) = step.filter(|step| !commands.contains(step)) {
+                        commands.push(step);
                     }
                 }
                 Does::Egui => {}
@@ -312,9 +346,10 @@ mod tests {
     }
 
     /// Each key of each binding, pressed where the binding holds, writes that binding's command
-    /// and nothing else: the table is what the keys do, and no key does two things.
+    /// and nothing else: the table is what the keys do, and no key does two things. (That each
+    /// label names its keys is `every_label_names_its_keys`.)
     #[test]
-    fn every_key_of_the_table_does_what_its_help_says_and_nothing_else() {
+    fn every_key_of_the_table_sends_its_command_and_nothing_else() {
         let mut checked = 0;
         for (presenting, person) in SITUATIONS {
             let situation = Situation {
@@ -410,11 +445,84 @@ mod tests {
         assert_eq!(listed, markdown_table(), "paste this table into the README");
     }
 
-    /// The controls' tooltips name the table's keys.
+    /// The controls' tooltips name the table's keys that work in the situation.
     #[test]
-    fn tooltips_name_the_keys_of_the_table() {
-        assert_eq!(hint("Run", Transport::TogglePlay), "Run (Space)");
-        assert_eq!(hint("Save", FileCommand::Save), "Save (Ctrl+S)");
-        assert_eq!(hint("Clip", FileCommand::Clip { arena: true }), "Clip");
+    fn tooltips_name_the_keys_that_work_now() {
+        let watching = Situation::default();
+        let presenting = Situation {
+            presenting: true,
+            ..watching
+        };
+        let person = Situation {
+            person: true,
+            ..watching
+        };
+        assert_eq!(hint("Run", Transport::TogglePlay, watching), "Run (Space)");
+        assert_eq!(hint("Run", Transport::TogglePlay, presenting), "Run (P)");
+        assert_eq!(hint("Step", Transport::Step, watching), "Step (Right)");
+        assert_eq!(hint("Step", Transport::Step, person), "Step");
+        assert_eq!(hint("Save", FileCommand::Save, watching), "Save (Ctrl+S)");
+        assert_eq!(
+            hint("Clip", FileCommand::Clip { arena: true }, watching),
+            "Clip"
+        );
+    }
+
+    /// Each label names every key of its binding (and its chord), so the help and the README,
+    /// which print the labels, say which keys really do it.
+    #[test]
+    fn every_label_names_its_keys() {
+        let name = |key: KeyCode| -> &[&str] {
+            match key {
+                K::Space => &["Space"],
+                K::ArrowRight => &["Right", "Arrows"],
+                K::ArrowLeft => &["Left", "Arrows"],
+                K::ArrowUp => &["Up", "Arrows"],
+                K::ArrowDown => &["Down", "Arrows"],
+                K::Equal | K::NumpadAdd => &["+"],
+                K::Minus | K::NumpadSubtract => &["-"],
+                K::PageDown => &["Page Down"],
+                K::PageUp => &["Page Up"],
+                K::Escape => &["Esc"],
+                K::Tab => &["Tab"],
+                K::F12 => &["F12"],
+                K::KeyW => &["W"],
+                K::KeyA => &["A"],
+                K::KeyS => &["S"],
+                K::KeyD => &["D"],
+                K::KeyR => &["R"],
+                K::KeyV => &["V"],
+                K::KeyT => &["T"],
+                K::KeyF => &["F"],
+                K::KeyE => &["E"],
+                K::KeyZ => &["Z"],
+                K::KeyY => &["Y"],
+                K::KeyH => &["H"],
+                K::KeyP => &["P"],
+                K::KeyB => &["B"],
+                other => panic!("no name for {other:?}: add it here"),
+            }
+        };
+        for binding in BINDINGS {
+            for &key in binding.keys {
+                assert!(
+                    name(key).iter().any(|n| binding.label.contains(n)),
+                    "{:?} is not named in {:?}",
+                    key,
+                    binding.label
+                );
+            }
+            let chord = match binding.chord {
+                Chord::Plain => None,
+                Chord::Ctrl => Some("Ctrl+"),
+                Chord::CtrlShift => Some("Ctrl+Shift+"),
+            };
+            assert_eq!(
+                chord.is_some_and(|c| binding.label.contains(c)),
+                chord.is_some(),
+                "{}",
+                binding.label
+            );
+        }
     }
 }

@@ -35,8 +35,8 @@ fn pace_frames(
 ) {
     let capped = adapter.is_some_and(|adapter| software_renderer(&adapter))
         && sim.is_some_and(|sim| {
-            let snapshot = sim.frame();
-            snapshot.playing && snapshot.speed() == Speed::Max
+            let frame = sim.frame();
+            frame.playing && frame.speed() == Speed::Max
         });
     if capped && let Some(began) = *last {
         let rest = FRAME_AT_MAX.saturating_sub(began.elapsed());

@@ -162,8 +162,8 @@ fn read_scene_text(path: &Path) -> Option<String> {
 }
 
 /// Loads the scene file: on success the experiment restarts with it; on failure the errors are
-/// kept for the banner and the last good scene keeps running.
-pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
+/// kept for the banner and the last good scene keeps running. Says whether it loaded.
+pub fn reload(file: &mut SceneFile, sim: &mut Sim) -> bool {
     file.modified = modified_time(&file.path);
     file.missing = file.modified.is_none();
     match scene::load(&file.path) {
@@ -176,12 +176,14 @@ pub fn reload(file: &mut SceneFile, sim: &mut Sim) {
             file.errors.clear();
             file.warnings = loaded.warnings;
             file.loads += 1;
+            true
         }
         Err(errors) => {
             for e in &errors {
                 warn!("{e}");
             }
             file.errors = errors;
+            false
         }
     }
 }

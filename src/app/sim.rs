@@ -180,8 +180,7 @@ impl Sim {
 
     /// Asks for a speed `by` rungs faster (negative: slower) than the last asked for.
     pub fn change_speed(&mut self, by: i32) {
-        let last = Speed::LADDER.len() as i32 - 1;
-        self.set_speed((self.speed as i32 + by).clamp(0, last) as usize);
+        self.set_speed(Speed::rung_after(self.speed, by));
     }
 
     /// Sends a message to the stepping; it applies at the next step boundary.

@@ -207,7 +207,7 @@ fn play_switches(
     let mut playing = arena.human;
     let switch = ui
         .add_enabled(!by_scene, egui::Checkbox::new(&mut playing, "🎮 you play this arena"))
-        .on_hover_text("Take the agent's place: move with the arrow keys or WASD while this arena is selected. The agent waits aside and takes over again, with what it learned, when you stop. Your episodes appear in the curves as \"you\".")
+        .on_hover_text(format!("Take the agent's place: move with {} while this arena is selected. The agent waits aside and takes over again, with what it learned, when you stop. Your episodes appear in the curves as \"you\".", crate::app::keys::move_keys()))
         .on_disabled_hover_text("The scene makes a person this arena's agent");
     if switch.changed() {
         commands.push(

@@ -4,7 +4,7 @@ use bevy_egui::egui::{self, RichText, Ui};
 
 use super::shown::Shown;
 use crate::app::command::{AppCommand, FileCommand, ViewCommand};
-use crate::app::keys::{hint, key_of};
+use crate::app::keys::{hint, key_of, zoom_keys};
 use crate::app::scene_file::scene_list;
 use crate::command::Command;
 use crate::stepping::Speed;
@@ -24,14 +24,14 @@ pub fn show(
         } else {
             ("▶ play", "Run the simulation")
         };
-        let tip = hint(tip, Transport::TogglePlay);
+        let tip = hint(tip, Transport::TogglePlay, shown.situation);
         // One width for both labels, so the bar (and the arenas under it) does not move when
         // the label changes.
         let play = egui::Button::new(RichText::new(label).strong()).min_size(egui::vec2(76.0, 0.0));
         if ui.add(play).on_hover_text(tip).clicked() {
             commands.push(Transport::TogglePlay.into());
         }
-        if ui.button("⏭ step").on_hover_text(hint("Take one step in every arena, then pause", Transport::Step)).clicked() {
+        if ui.button("⏭ step").on_hover_text(hint("Take one step in every arena, then pause", Transport::Step, shown.situation)).clicked() {
             commands.push(Transport::Step.into());
         }
         ui.separator();
@@ -45,15 +45,15 @@ pub fn show(
         )
         .on_hover_text(format!(
             "Steps per second, from one (watch every move) to \"max\" (one core steps without pause while the window draws). Keys: {} and {}. The numbers learned are the same at every speed.",
-            key_of(&Transport::ChangeSpeed(1).into()).unwrap_or_default(),
-            key_of(&Transport::ChangeSpeed(-1).into()).unwrap_or_default(),
+            key_of(&Transport::ChangeSpeed(1).into(), shown.situation).unwrap_or_default(),
+            key_of(&Transport::ChangeSpeed(-1).into(), shown.situation).unwrap_or_default(),
         ))
         .changed();
         if moved && speed != frame.speed {
             commands.push(Transport::SetSpeed(speed).into());
         }
         ui.separator();
-        if ui.button("⟲ reset").on_hover_text(hint("Forget everything: fresh agents with the current hyperparameters", Command::ResetAll)).clicked() {
+        if ui.button("⟲ reset").on_hover_text(hint("Forget everything: fresh agents with the current hyperparameters", Command::ResetAll, shown.situation)).clicked() {
             commands.push(Command::ResetAll.into());
         }
         if ui.button("⟳ reload").on_hover_text("Read the scene file again (it also reloads by itself when saved)").clicked() {
@@ -84,21 +84,21 @@ pub fn show(
             .on_hover_text("Open another scene from scenes/");
         ui.separator();
         let mut values = overlays.values;
-        if ui.checkbox(&mut values, "values").on_hover_text(hint("Colour each cell by the agent's value estimate and draw its greedy move", ViewCommand::ToggleValues)).changed() {
+        if ui.checkbox(&mut values, "values").on_hover_text(hint("Colour each cell by the agent's value estimate and draw its greedy move", ViewCommand::ToggleValues, shown.situation)).changed() {
             commands.push(ViewCommand::ToggleValues.into());
         }
         let mut trail = overlays.trail;
-        if ui.checkbox(&mut trail, "trail").on_hover_text(hint("Draw the agent's recent path, fading with age", ViewCommand::ToggleTrail)).changed() {
+        if ui.checkbox(&mut trail, "trail").on_hover_text(hint("Draw the agent's recent path, fading with age", ViewCommand::ToggleTrail, shown.situation)).changed() {
             commands.push(ViewCommand::ToggleTrail.into());
         }
         ui.separator();
-        if ui.selectable_label(editing, "✏ edit").on_hover_text(hint("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save", ViewCommand::ToggleEdit)).clicked() {
+        if ui.selectable_label(editing, "✏ edit").on_hover_text(hint("Edit mode: paint walls, goals, lava and objects on the maps while the agents learn, resize, save", ViewCommand::ToggleEdit, shown.situation)).clicked() {
             commands.push(ViewCommand::ToggleEdit.into());
         }
-        if ui.selectable_label(high_contrast, "contrast").on_hover_text("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: Ctrl+= / Ctrl+- / Ctrl+0)").clicked() {
+        if ui.selectable_label(high_contrast, "contrast").on_hover_text(format!("High contrast: white text and bright outlines on black, for projectors (remembered, like the zoom: {})", zoom_keys())).clicked() {
             commands.push(ViewCommand::ToggleContrast.into());
         }
-        if ui.button("? keys").on_hover_text(hint("Keyboard shortcuts", ViewCommand::ToggleHelp)).clicked() {
+        if ui.button("? keys").on_hover_text(hint("Keyboard shortcuts", ViewCommand::ToggleHelp, shown.situation)).clicked() {
             commands.push(ViewCommand::ToggleHelp.into());
         }
     });

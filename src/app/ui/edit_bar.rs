@@ -36,10 +36,10 @@ pub fn show(ui: &mut Ui, shown: &Shown, editing: &mut Editing, commands: &mut Ve
             .on_hover_text("Edits change only the arena painted on");
         ui.separator();
         let (undo, redo) = frame.undo_redo;
-        if ui.add_enabled(undo, egui::Button::new("undo")).on_hover_text(hint("Take back the last stroke", Command::Undo)).clicked() {
+        if ui.add_enabled(undo, egui::Button::new("undo")).on_hover_text(hint("Take back the last stroke", Command::Undo, shown.situation)).clicked() {
             commands.push(Command::Undo.into());
         }
-        if ui.add_enabled(redo, egui::Button::new("redo")).on_hover_text(hint("Do it again", Command::Redo)).clicked() {
+        if ui.add_enabled(redo, egui::Button::new("redo")).on_hover_text(hint("Do it again", Command::Redo, shown.situation)).clicked() {
             commands.push(Command::Redo.into());
         }
         ui.separator();
@@ -50,10 +50,10 @@ pub fn show(ui: &mut Ui, shown: &Shown, editing: &mut Editing, commands: &mut Ve
         .response
         .on_hover_text("Resize the map or start a new one. A new size gives every arena the new map and fresh agents (their states are the cells); undo brings the old map back");
         ui.separator();
-        if ui.button("💾 save").on_hover_text(hint("Write this arena's map into the scene file: only the map's rows change", FileCommand::Save)).clicked() {
+        if ui.button("💾 save").on_hover_text(hint("Write this arena's map into the scene file: only the map's rows change", FileCommand::Save, shown.situation)).clicked() {
             commands.push(FileCommand::Save.into());
         }
-        if ui.button("save as…").on_hover_text(hint("Write the scene with this map to a new file", FileCommand::AskSaveAs)).clicked() {
+        if ui.button("save as…").on_hover_text(hint("Write the scene with this map to a new file", FileCommand::AskSaveAs, shown.situation)).clicked() {
             commands.push(FileCommand::AskSaveAs.into());
         }
     });

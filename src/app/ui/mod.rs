@@ -41,6 +41,7 @@ use super::capture::ArenaBlock;
 use super::clip::{ArenaRects, ClipPlan};
 use super::command::{AppCommand, ViewCommand};
 use super::edit::Editing;
+use super::keys::Situation;
 use super::lesson::Presenter;
 use super::notices::Notices;
 use super::scene_file::SceneFile;
@@ -146,6 +147,12 @@ fn draw_window(
         selected: sim.selected,
         overlays: &overlays,
         file: &file,
+        situation: Situation {
+            presenting: presenter.is_some(),
+            leaving: presenter.as_deref().is_some_and(|p| p.leaving),
+            person: sim.person_selected(),
+            selected: sim.selected,
+        },
     };
     let ctx = contexts.ctx_mut()?;
     if clock.styled != Some(settings.high_contrast) {
@@ -311,9 +318,9 @@ fn draw_window(
     }
     writer.write_batch(commands);
     // Buttons and sliders keep no keyboard focus: Space and Tab belong to the simulation's keys
-    // (a focused button would take Space as a click). Text being typed keeps its focus, and the
-    // keys stay letters meanwhile.
-    typing.0 = ctx.egui_wants_keyboard_input();
+    // (a focused button would take Space as a click, and Tab would walk the toolbar). Text being
+    // typed keeps its focus, and the keys stay letters meanwhile.
+    typing.0 = keyboard_is_for_text(ctx);
     if !typing.0 {
         ctx.memory_mut(|memory| {
             if let Some(id) = memory.focused() {
@@ -322,4 +329,11 @@ fn draw_window(
         });
     }
     Ok(())
+}
+
+/// Whether the keyboard belongs to a text field (a slider's number being typed). Any other focus
+/// (a button or slider that egui's Tab walked to) does not count: it is dropped, and the keys stay
+/// the app's.
+fn keyboard_is_for_text(ctx: &egui::Context) -> bool {
+    ctx.text_edit_focused()
 }

@@ -70,6 +70,7 @@ fn harness(drawn: Drawn) -> Harness<'static, Drawn> {
                     selected: drawn.selected,
                     overlays: &drawn.overlays,
                     file: &drawn.file,
+                    situation: Default::default(),
                 };
                 insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands);
             },
@@ -216,8 +217,8 @@ fn the_meta_panel_shows_its_training_and_its_goals() {
     click_sends(harness, "🎲 new task", Command::NewTask(arena));
 }
 
-/// The help (H) lists every binding that works in the situation, by its keys and its line, and
-/// nothing else: it is drawn from the key table.
+/// The help (H) lists every binding that works in the situation, by its keys and its line, under
+/// the headings of the situations that hold, and no other heading.
 #[test]
 fn the_help_lists_every_binding_that_works_now() {
     use crate::app::keys::{BINDINGS, When};
@@ -243,7 +244,8 @@ fn the_help_lists_every_binding_that_works_now() {
 }
 
 /// The insight panel opens at its usual width even when its first frame carries no insight yet
-/// (the thread's first frame is bare), and keeps it when the insight comes.
+/// (the thread's first frame is bare), and keeps it when the insight comes. Drawn in a panel of
+/// the roomy stage's range (260 to 480 points, 330 usual), as `draw_window` draws it.
 #[test]
 fn the_insight_panel_opens_at_its_usual_width_before_the_first_insight() {
     let mut drawn = drawn("planning_dyna_maze.ron", 0, |m| {
@@ -265,6 +267,7 @@ fn the_insight_panel_opens_at_its_usual_width_before_the_first_insight() {
                     selected: drawn.selected,
                     overlays: &drawn.overlays,
                     file: &drawn.file,
+                    situation: Default::default(),
                 };
                 let panel = egui::Panel::right("insight")
                     .resizable(true)
@@ -286,5 +289,45 @@ fn the_insight_panel_opens_at_its_usual_width_before_the_first_insight() {
     assert!(
         widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
         "{widths:?}"
+    );
+}
+
+/// Tab walking egui's focus onto a button leaves the keyboard to the app's keys (a focused button
+/// would take Space as a click: "reload" wiped a run); a text field being typed in keeps it.
+#[test]
+fn only_a_text_field_takes_the_keyboard() {
+    let mut harness = Harness::builder().with_size([400.0, 200.0]).build_ui_state(
+        |ui, (text, value): &mut (String, f64)| {
+            let _ = ui.button("reload");
+            ui.text_edit_singleline(text);
+            ui.add(egui::Slider::new(value, 0.0..=1.0).text("alpha"));
+        },
+        (String::new(), 0.5),
+    );
+    harness.run();
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert!(
+        harness.ctx.memory(|m| m.focused().is_some()),
+        "Tab focused a widget"
+    );
+    harness.get_by_label("reload").focus();
+    harness.run();
+    assert!(!super::keyboard_is_for_text(&harness.ctx));
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .click();
+    harness.run();
+    assert!(super::keyboard_is_for_text(&harness.ctx));
+    // A slider's number, clicked to be typed, is a text field too (the agent panel's sliders).
+    harness.get_by_label("reload").focus();
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::SpinButton)
+        .click();
+    harness.run();
+    assert!(
+        super::keyboard_is_for_text(&harness.ctx),
+        "typing a slider's number"
     );
 }

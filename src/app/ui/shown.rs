@@ -2,6 +2,7 @@
 //! overlays, the scene file's state). Panels never touch the simulation: what the user does
 //! becomes [`AppCommand`](crate::app::command::AppCommand)s in the sink they are given.
 
+use crate::app::keys::Situation;
 use crate::app::scene_file::SceneFile;
 use crate::app::view::Overlays;
 use crate::experiment::ArenaView;
@@ -18,6 +19,8 @@ pub struct Shown<'a> {
     pub overlays: &'a Overlays,
     /// The scene file: its path, its errors and whether the map on screen is saved.
     pub file: &'a SceneFile,
+    /// Presenting or not, a person selected or not: which keys the tooltips name.
+    pub situation: Situation,
 }
 
 impl<'a> Shown<'a> {

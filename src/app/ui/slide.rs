@@ -6,6 +6,7 @@ use egui::text::LayoutJob;
 
 use super::palette;
 use crate::app::command::{AppCommand, SlideCommand};
+use crate::app::keys;
 use crate::app::lesson::Presenter;
 
 /// Caption text size, in points: readable from the back of a lecture room on a projector.
@@ -63,7 +64,7 @@ pub fn show(ui: &mut Ui, presenter: &Presenter, height: f32, commands: &mut Vec<
         .size(17.0)
         .color(palette::secondary(ui, 170)),
     )
-    .on_hover_text("PageDown / Space / Right: next · PageUp / Left: previous · B: blank · P: play or pause · Esc: leave (asks first)");
+    .on_hover_text(keys::summary(keys::When::Presenting));
     if presenter.leaving {
         ui.horizontal_wrapped(|ui| {
             ui.label(

@@ -5,6 +5,7 @@ use bevy_egui::egui::{self, Color32, RichText};
 
 use super::palette;
 use super::shown::Shown;
+use crate::app::keys::move_keys;
 use crate::app::notices::Notices;
 use crate::app::scene_file::SceneFile;
 use crate::figures::group_thousands;
@@ -63,7 +64,7 @@ pub fn status_line(
                     palette::NOTICE,
                     format!("waiting for your move: arena {} ({})", index + 1, arena.name),
                 )
-                    .on_hover_text("Every arena waits for the person's move (select their arena, then arrow keys or WASD). Untick \"the other arenas wait\" in the agent panel to let the agents run.");
+                    .on_hover_text(format!("Every arena waits for the person's move (select their arena, then {}). Untick \"the other arenas wait\" in the agent panel to let the agents run.", move_keys()));
             }
             (true, Speed::PerSecond(target)) if frame.behind => {
                 coloured(

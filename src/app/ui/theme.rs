@@ -62,7 +62,8 @@ pub fn style_for_projector(ctx: &egui::Context, high_contrast: bool) {
                 widget.fg_stroke = egui::Stroke::new(2.0, Color32::WHITE);
                 widget.bg_stroke = egui::Stroke::new(1.5, Color32::WHITE);
                 widget.weak_bg_fill = Color32::from_gray(10);
-                widget.bg_fill = Color32::from_gray(10);
+                // Slider rails and check boxes: grey enough to see on black.
+                widget.bg_fill = Color32::from_gray(90);
             }
             visuals.selection.stroke = egui::Stroke::new(2.0, Color32::YELLOW);
             visuals.selection.bg_fill = Color32::from_rgb(90, 70, 0);

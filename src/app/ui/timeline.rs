@@ -25,7 +25,7 @@ pub fn show(ui: &mut Ui, shown: &Shown, clip: Option<(u32, u32)>, commands: &mut
     ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(!frame.playing && now > 0, egui::Button::new("◀ back"))
-            .on_hover_text(hint("One step back in time, when paused", Transport::StepBack))
+            .on_hover_text(hint("One step back in time, when paused", Transport::StepBack, shown.situation))
             .clicked()
         {
             commands.push(Transport::StepBack.into());

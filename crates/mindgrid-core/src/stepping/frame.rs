@@ -25,7 +25,7 @@ pub struct Frame {
     pub speed: usize,
     /// Measured steps per second, all arenas together.
     pub steps_per_second: f64,
-    /// The speed asked for could not be kept over the last half second.
+    /// The speed asked for could not be kept over the last two seconds (four half-second readings).
     pub behind: bool,
     /// Changes when the state does.
     pub version: u64,

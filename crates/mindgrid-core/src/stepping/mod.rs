@@ -60,6 +60,12 @@ impl Speed {
             .unwrap_or(0)
     }
 
+    /// The rung `by` rungs faster than `rung` (negative: slower), kept to the ladder.
+    pub fn rung_after(rung: usize, by: i32) -> usize {
+        let last = Speed::LADDER.len() as i64 - 1;
+        (rung as i64 + i64::from(by)).clamp(0, last) as usize
+    }
+
     /// A label for the control bar.
     pub fn label(self) -> String {
         match self {

@@ -126,12 +126,13 @@ impl Stepper {
             let Some(message) = self.deferred.pop_front() else {
                 break;
             };
-            // A drag along the timeline sends a seek per frame: only the last of a run of seeks
-            // needs doing.
+            // A drag along the timeline sends a seek per frame: a seek followed by another
+            // absolute one (a seek, the live edge) needs no doing. A step back is relative to
+            // where the seek before it lands, so that seek stays.
             let superseded = matches!(message, ToSim::Transport(Transport::Seek(_)))
                 && matches!(
                     self.deferred.front(),
-                    Some(ToSim::Transport(Transport::Seek(_)))
+                    Some(ToSim::Transport(Transport::Seek(_) | Transport::SeekLive))
                 );
             if !superseded {
                 self.handle(message);
@@ -282,9 +283,7 @@ impl Stepper {
                 self.rate.restart();
             }
             Transport::ChangeSpeed(by) => {
-                let last = Speed::LADDER.len() as i64 - 1;
-                let rung = (self.speed as i64 + i64::from(by)).clamp(0, last) as usize;
-                self.transport(Transport::SetSpeed(rung));
+                self.transport(Transport::SetSpeed(Speed::rung_after(self.speed, by)));
             }
             Transport::Seek(step) => self.seek(step),
             Transport::SeekLive => self.seek(self.timeline.view().frontier),
@@ -518,7 +517,7 @@ impl Stepper {
             playing: self.playing,
             speed: self.speed,
             steps_per_second: self.rate.steps_per_second,
-            behind: self.rate.behind,
+            behind: self.rate.behind && self.below_speed(),
             version: self.version,
             notice: self.notice.clone(),
             timeline: self.timeline.view(),
@@ -527,6 +526,16 @@ impl Stepper {
             undo_redo: self.experiment.can_undo_redo(),
             waits_for_human: self.experiment.waits_for_human(),
             insights_every: None,
+        }
+    }
+
+    /// Whether the measured rate is below the speed asked for: steps dropped while catching up
+    /// after a slow moment, at or above the speed, are not "behind".
+    fn below_speed(&self) -> bool {
+        let arenas = self.experiment.arenas().len().max(1) as f64;
+        match self.speed() {
+            Speed::PerSecond(rate) => self.rate.steps_per_second < 0.99 * f64::from(rate) * arenas,
+            Speed::Max => false,
         }
     }
 
