@@ -53,6 +53,7 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("shortcut_maze.ron", 20000, 0x4f3fba6a08c2e4fc),
     ("showcase.ron", 20000, 0x50b0ebf5e295c702),
     ("slippery_room.ron", 20000, 0x915a605065140fd2),
+    ("successor_maze.ron", 20000, 0x584ced5daee4840d),
 ];
 
 #[test]

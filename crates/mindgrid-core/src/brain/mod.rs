@@ -14,6 +14,7 @@ mod agents {
     pub mod random;
     pub mod reptile;
     pub mod sarsa;
+    pub mod sr;
 }
 
 /// The parts agents are built from.
@@ -46,6 +47,7 @@ pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
 pub use agents::sarsa::{Sarsa, SarsaParams};
+pub use agents::sr::{Sr, SrParams};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
@@ -453,6 +455,8 @@ brains! {
     Attention => AttentionAgent,
     /// The same actor-critic on the flattened view, without attention: attention's fair control.
     ActorCritic => ActorCritic,
+    /// The successor representation learned by TD, rewards apart (Dayan 1993; Russek et al. 2017).
+    Sr => Sr,
 }
 
 /// A map of what the agent believes about each cell.

@@ -1,0 +1,325 @@
+//! The successor representation (Dayan 1993) in its state-action form, learned by TD (Russek et
+//! al. 2017), with the rewards learned apart from it: values are their product, and a change of
+//! reward changes every value at once (Momennejad et al. 2017).
+//!
+//! ```text
+//! M[s,a][j]  expected discounted number of arrivals at cell j after move a in cell s
+//!            (then moving greedily): the successor representation
+//! w[j]       the reward for arriving at cell j
+//! Q(s,a) = sum_j M[s,a][j] * w[j]
+//! for each step:  a = epsilon-greedy(Q(s, .))                    (ties broken at random)
+//!                 take a, observe r, s'
+//!                 w[s'] += alpha_w * (r - w[s'])
+//!                 a* = argmax Q(s', .)
+//!                 M[s,a] += alpha * (e(s') + gamma * M[s',a*] - M[s,a])   (e: one-hot; no M[s',a*] at a terminal)
+//! ```
+//!
+//! Why the state-action form: the state SR, V(s) = M[s] . w, needs a model to choose a move (which
+//! cell each move reaches); the state-action SR chooses without one, as Q-learning does, and keeps
+//! what makes the SR the SR: the map of where the agent expects to go (M) is learned apart from
+//! what it expects to find there (w). Simplifications: rewards belong to the cell arrived at (true
+//! of every mindgrid world), and M follows the greedy move (off-policy, as Q-learning's max).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ArenaRng;
+use crate::brain::{
+    Agent, Brain, BrainSpec, Insight, Transition, ValueMap, epsilon_greedy, hyperparameters,
+};
+use crate::world::{Action, Cell, GridWorld, Observation};
+
+/// What the window says about the successor representation.
+pub const ABOUT: &str = "The successor representation splits what Q-learning keeps in one number: \
+    M[s,a] is a map of where the agent expects to go after move a in cell s (discounted counts of \
+    arrivals at every cell), learned by a TD error on those counts; w is the reward found in each \
+    cell, learned apart. Q(s,a) = M[s,a] . w, so when a reward changes only w moves, and every \
+    value changes at once. Brain analogue: hippocampal place cells behave like columns of M \
+    (Stachenfeld, Botvinick & Gershman 2017). Read: Dayan 1993; Russek et al. 2017; Momennejad et \
+    al. 2017.";
+
+hyperparameters! {
+    /// Hyperparameters of the successor representation. The learning rate, discount and
+    /// exploration are Q-learning's (Sutton & Barto's Dyna-maze settings), so the two compare fairly.
+    pub struct SrParams {
+        alpha: f32 = 0.1, [0.0, 1.0], Live,
+            help: "Learning rate of the successor map M: how far each update moves M[s,a] towards its target.",
+            source: "0.1 (Q-learning's, Sutton & Barto fig. 8.2, for a fair comparison)";
+        reward_alpha: f32 = 0.5, [0.0, 1.0], Live,
+            help: "Learning rate of the reward weights w: how far one visit moves w[cell] towards the reward found there.",
+            source: "0.5 (calibrated: mindgrid's rewards are fixed per cell, so w may learn fast)";
+        gamma: f32 = 0.95, [0.0, 1.0], Live,
+            help: "Discount: how much an arrival one step later counts now (in M, and so in every value).",
+            source: "0.95 (Sutton & Barto, fig. 8.2)";
+        epsilon: f32 = 0.1, [0.0, 1.0], Live,
+            help: "Exploration: probability of a random move instead of the greedy one.",
+            source: "0.1 (Sutton & Barto, fig. 8.2)";
+    }
+}
+
+/// A successor map over (cell, move) x cell and a reward per cell, epsilon-greedy on their product.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Sr {
+    params: SrParams,
+    /// Cells of the map.
+    cells: usize,
+    /// M, row (cell * 4 + move), a column per cell arrived at.
+    successors: Vec<f32>,
+    /// w: the reward for arriving at each cell.
+    rewards: Vec<f32>,
+    /// Arrivals at each cell: the agent's occupancy (and which cells have a value to show).
+    visits: Vec<u32>,
+    last_state: usize,
+}
+
+impl Sr {
+    /// A blank map for `world`: no successor expected anywhere, no reward known.
+    pub fn new(params: SrParams, world: &GridWorld) -> Self {
+        let cells = world.cell_count();
+        Self {
+            params,
+            cells,
+            successors: vec![0.0; cells * Action::COUNT * cells],
+            rewards: vec![0.0; cells],
+            visits: vec![0; cells],
+            last_state: world.start(),
+        }
+    }
+
+    /// The row M[s,a].
+    fn row(&self, state: usize, action: usize) -> &[f32] {
+        let at = (state * Action::COUNT + action) * self.cells;
+        &self.successors[at..at + self.cells]
+    }
+
+    /// Q(s, .) = M[s, .] . w.
+    pub fn q(&self, state: usize) -> [f32; Action::COUNT] {
+        std::array::from_fn(|a| {
+            self.row(state, a)
+                .iter()
+                .zip(&self.rewards)
+                .map(|(m, w)| m * w)
+                .sum()
+        })
+    }
+
+    /// The successor representation of cell `state` under the greedy move: how much it expects
+    /// to arrive at each cell (a row of the state SR).
+    pub fn successors_of(&self, state: usize) -> &[f32] {
+        let q = self.q(state);
+        self.row(state, first_best(&q))
+    }
+
+    /// The learned reward of each cell.
+    pub fn rewards(&self) -> &[f32] {
+        &self.rewards
+    }
+
+    /// Arrivals at each cell so far.
+    pub fn visits(&self) -> &[u32] {
+        &self.visits
+    }
+
+    fn value_map(&self, world: &GridWorld) -> ValueMap {
+        let mut value = Vec::with_capacity(self.cells);
+        let mut greedy = Vec::with_capacity(self.cells);
+        for i in 0..self.cells {
+            let cell = world.cell(i);
+            let left = i == world.start() || self.visits[i] > 0;
+            if cell == Cell::Wall || cell.is_terminal() || !left {
+                value.push(f32::NAN);
+                greedy.push(None);
+                continue;
+            }
+            let q = self.q(i);
+            let best = q.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            value.push(best);
+            let tied = q.iter().filter(|&&v| v == best).count() > 1;
+            greedy.push((!tied).then(|| Action::from_index(first_best(&q))));
+        }
+        ValueMap {
+            value,
+            greedy,
+            meaning: "value estimate (best M . w)",
+        }
+    }
+}
+
+/// The first of the best entries.
+fn first_best(q: &[f32; Action::COUNT]) -> usize {
+    let best = q.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    q.iter().position(|&v| v == best).unwrap_or(0)
+}
+
+impl Brain for Sr {
+    type Params = SrParams;
+    const SUMMARY: &'static str = "the successor representation learned by TD, rewards apart (Dayan 1993; Russek et al. 2017)";
+    const ABOUT: &'static str = ABOUT;
+    const MOST_CELLS: Option<(usize, &'static str)> = Some((
+        1_024,
+        "the successor map holds a row of every cell for each (cell, move): 16 MB at 1,024 cells",
+    ));
+
+    fn build(params: &SrParams, world: &GridWorld, _seed: u64) -> Self {
+        Self::new(params.clone(), world)
+    }
+
+    fn title(_params: &SrParams) -> &'static str {
+        "the successor representation"
+    }
+}
+
+impl Agent for Sr {
+    fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
+        let state = observation.state;
+        self.last_state = state;
+        epsilon_greedy(&self.q(state), self.params.epsilon, rng)
+    }
+
+    fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
+        let SrParams {
+            alpha,
+            reward_alpha,
+            gamma,
+            ..
+        } = self.params;
+        let next = t.next.state;
+        self.visits[next] = self.visits[next].saturating_add(1);
+        self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
+        // The target row: the arrival itself, then (not at a terminal) the successors of the
+        // greedy move from there, discounted.
+        let mut target = vec![0.0; self.cells];
+        if !t.terminal {
+            let best = first_best(&self.q(next));
+            for (slot, m) in target.iter_mut().zip(self.row(next, best)) {
+                *slot = gamma * m;
+            }
+        }
+        target[next] += 1.0;
+        let at = (t.state * Action::COUNT + t.action.index()) * self.cells;
+        for (m, aim) in self.successors[at..at + self.cells].iter_mut().zip(target) {
+            *m += alpha * (aim - *m);
+        }
+        self.last_state = next;
+    }
+
+    fn insight(&self, world: &GridWorld) -> Insight {
+        // Of the cells a step can leave (floor and cue tiles), as Q-learning counts them.
+        let open = |i: usize| matches!(world.cell(i), Cell::Floor | Cell::Cue);
+        let cells = 0..self.cells;
+        let total = cells.clone().filter(|&i| open(i)).count();
+        let visited = cells.filter(|&i| open(i) && self.visits[i] > 0).count();
+        let rewarded = self.rewards.iter().filter(|w| w.abs() > 1e-6).count();
+        Insight {
+            values: Some(self.value_map(world)),
+            action_values: Some(self.q(world.agent())),
+            facts: vec![
+                (
+                    "cells arrived at".into(),
+                    format!("{visited} of {total} open"),
+                ),
+                ("cells with a reward".into(), format!("{rewarded}")),
+            ],
+            ..Insight::default()
+        }
+    }
+
+    fn check(&self, world: &GridWorld) -> Result<(), String> {
+        use crate::brain::parts::restored::{all_finite, ensure};
+        let cells = world.cell_count();
+        ensure(self.cells == cells, || {
+            format!(
+                "its successor map is for {} cells, the map has {cells}",
+                self.cells
+            )
+        })?;
+        ensure(
+            self.successors.len() == cells * Action::COUNT * cells
+                && self.rewards.len() == cells
+                && self.visits.len() == cells,
+            || "its successor map, rewards or visits are not the map's size".into(),
+        )?;
+        ensure(self.last_state < cells, || {
+            format!("it remembers cell {}, off the map", self.last_state)
+        })?;
+        ensure(
+            all_finite(self.successors.iter().chain(&self.rewards)),
+            || "a successor count or a reward is not a finite number".into(),
+        )
+    }
+
+    fn spec(&self) -> BrainSpec {
+        BrainSpec::Sr(self.params.clone())
+    }
+
+    fn retune(&mut self, spec: &BrainSpec) {
+        if let BrainSpec::Sr(params) = spec {
+            self.params = params.clone();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Moves the agent of `world` from `from` by `action` to `to` and lets `agent` learn it.
+    fn learn(
+        agent: &mut Sr,
+        world: &mut GridWorld,
+        from: usize,
+        action: Action,
+        to: usize,
+        reward: f32,
+        terminal: bool,
+    ) {
+        world.set_agent(to);
+        agent.learn(
+            &Transition {
+                state: from,
+                action,
+                reward,
+                next: Observation::of(world),
+                terminal,
+                truncated: false,
+            },
+            &mut ArenaRng::seed_from_u64(0),
+        );
+    }
+
+    /// On a path s0 -> s1 -> s2 (a terminal paying 1), the successor map converges to the
+    /// discounted arrivals, M[s0,Right] = e(s1) + gamma e(s2), and Q(s0,Right) to gamma.
+    #[test]
+    fn the_map_learns_discounted_arrivals_and_the_values_follow() {
+        let mut world = crate::brain::room_world();
+        let s0 = world.start();
+        let s1 = world.neighbour(s0, Action::Right);
+        let s2 = world.neighbour(s1, Action::Right);
+        let params = SrParams {
+            alpha: 0.5,
+            reward_alpha: 1.0,
+            gamma: 0.9,
+            ..SrParams::default()
+        };
+        let mut agent = Sr::new(params, &world);
+        for _ in 0..60 {
+            learn(&mut agent, &mut world, s0, Action::Right, s1, 0.0, false);
+            learn(&mut agent, &mut world, s1, Action::Right, s2, 1.0, true);
+        }
+        let row = agent.row(s0, Action::Right.index());
+        assert!((row[s1] - 1.0).abs() < 1e-4, "{}", row[s1]);
+        assert!((row[s2] - 0.9).abs() < 1e-4, "{}", row[s2]);
+        assert!(
+            row.iter()
+                .enumerate()
+                .all(|(j, m)| j == s1 || j == s2 || *m == 0.0)
+        );
+        assert!((agent.q(s0)[Action::Right.index()] - 0.9).abs() < 1e-4);
+        // Reward revaluation: one visit to s2 paying 2 doubles the value of s0 at once, with no
+        // step taken from s0 (only w moved).
+        let before = agent.row(s0, Action::Right.index()).to_vec();
+        learn(&mut agent, &mut world, s1, Action::Right, s2, 2.0, true);
+        assert_eq!(agent.row(s0, Action::Right.index()), before.as_slice());
+        assert!((agent.q(s0)[Action::Right.index()] - 1.8).abs() < 1e-4);
+    }
+}
