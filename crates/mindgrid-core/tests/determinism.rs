@@ -47,6 +47,7 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("four_rooms.ron", 20000, 0x68271d103054736c),
     ("imagination.ron", 20000, 0xf7bf0cf4fbcf491b),
     ("meta_hidden_goal.ron", 2000, 0x54d3d3cb51786b72),
+    ("place_cells.ron", 20000, 0xb29fb2ed22a6faa0),
     ("planning_dyna_maze.ron", 20000, 0xdabb65c0aa95c69c),
     // A person's arena waits for the keys; here the agents run free beside it.
     ("race.ron", 20000, 0xcc892e4e39be33c7),

@@ -6,7 +6,7 @@ use bevy_egui::egui::{self, RichText, Ui};
 use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
 use super::shown::Shown;
-use super::{attention_panel, memory_panel, meta_panel, planning_panel};
+use super::{attention_panel, memory_panel, meta_panel, planning_panel, successor_panel};
 use crate::app::command::AppCommand;
 use crate::brain::Mechanism;
 
@@ -47,6 +47,9 @@ pub fn show(
                 attention_panel::show(ui, selected, attention);
             }
             Some(Mechanism::Meta(meta)) => meta_panel::show(ui, selected, world, meta, commands),
+            Some(Mechanism::Successor(successor)) => {
+                successor_panel::show(ui, selected, world, successor, commands);
+            }
             Some(Mechanism::Continual(continual)) => {
                 continual_panel::show(ui, selected, continual, textures, commands);
             }

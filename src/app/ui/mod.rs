@@ -24,6 +24,7 @@ mod shown;
 mod slide;
 pub mod stage;
 mod status;
+mod successor_panel;
 mod theme;
 mod timeline;
 

@@ -138,6 +138,28 @@ pub fn viridis(t: f32) -> Color32 {
     Color32::from_rgb(mix(a[0], b[0]), mix(a[1], b[1]), mix(a[2], b[2]))
 }
 
+/// A diverging colour for `t` in [-1, 1] (clamped): blue below zero, orange above, the floor's
+/// dark at zero (colour-blind safe: the two ends differ in lightness' direction and hue).
+pub fn diverging(t: f32) -> Color32 {
+    let t = if t.is_finite() {
+        t.clamp(-1.0, 1.0)
+    } else {
+        0.0
+    };
+    let end: [u8; 3] = if t < 0.0 {
+        [86, 160, 240]
+    } else {
+        [245, 160, 30]
+    };
+    let zero = [FLOOR.r(), FLOOR.g(), FLOOR.b()];
+    let mix = |a: u8, b: u8| (f32::from(a) + (f32::from(b) - f32::from(a)) * t.abs()).round() as u8;
+    Color32::from_rgb(
+        mix(zero[0], end[0]),
+        mix(zero[1], end[1]),
+        mix(zero[2], end[2]),
+    )
+}
+
 /// A distinct line colour for agent `i` in plots (Okabe-Ito, colour-blind safe).
 pub fn agent_line(i: usize) -> Color32 {
     const OKABE_ITO: [[u8; 3]; 7] = [

@@ -331,3 +331,58 @@ fn only_a_text_field_takes_the_keyboard() {
         "typing a slider's number"
     );
 }
+
+/// The place-cells panel shows the electrode's field, the occupancy and eight eigenvectors with
+/// their eigenvalues, and stays within the insight panel's usual width (its eigenvector maps
+/// once pushed it past the window's edge).
+#[test]
+fn the_place_cells_panel_shows_fields_and_eigenvectors_within_its_width() {
+    let drawn = drawn("successor_maze.ron", 3000, |m| {
+        matches!(m, Mechanism::Successor(_))
+    });
+    let Mechanism::Successor(successor) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let widths = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let noted = std::rc::Rc::clone(&widths);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            move |ui, drawn: &mut Drawn| {
+                let shown = Shown {
+                    frame: &drawn.frame,
+                    selected: drawn.selected,
+                    overlays: &drawn.overlays,
+                    file: &drawn.file,
+                    situation: Default::default(),
+                };
+                let panel = egui::Panel::right("insight")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .size_range(260.0..=480.0)
+                    .show(ui, |ui| {
+                        insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands)
+                    });
+                noted.borrow_mut().push(panel.response.rect.width());
+            },
+            drawn,
+        );
+    harness.run();
+    harness.get_by_label("Place cells");
+    let (x, y) = (successor.electrode % 9, successor.electrode / 9);
+    harness.get_by_label(&format!("place field of column {x}, row {y}"));
+    assert_eq!(successor.eigenvectors.len(), 8);
+    for (k, (value, _)) in successor.eigenvectors.iter().enumerate() {
+        harness.get_by_label(&format!("{}: λ {value:.2}", k + 1));
+    }
+    let widths = widths.borrow();
+    assert!(
+        widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
+        "{widths:?}"
+    );
+    assert_eq!(
+        harness.state().commands,
+        Vec::new(),
+        "drawing sends nothing"
+    );
+}

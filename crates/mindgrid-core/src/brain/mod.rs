@@ -47,7 +47,7 @@ pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
 pub use agents::sarsa::{Sarsa, SarsaParams};
-pub use agents::sr::{Sr, SrParams};
+pub use agents::sr::{Sr, SrParams, SuccessorInsight};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
@@ -500,6 +500,8 @@ pub enum Mechanism {
     Continual(ContinualInsight),
     /// Meta-training progress and adaptation curves of a meta-learner.
     Meta(MetaInsight),
+    /// Place fields, occupancy and eigenvectors of a successor representation.
+    Successor(SuccessorInsight),
 }
 
 /// Reads one kind of mechanism view out of an [`Insight`].
@@ -525,6 +527,7 @@ mechanism_accessors! {
     attention: Attention(AttentionInsight),
     continual: Continual(ContinualInsight),
     meta: Meta(MetaInsight),
+    successor: Successor(SuccessorInsight),
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.

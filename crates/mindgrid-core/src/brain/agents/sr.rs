@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ArenaRng;
 use crate::brain::{
-    Agent, Brain, BrainSpec, Insight, Transition, ValueMap, epsilon_greedy, hyperparameters,
+    Agent, Brain, BrainSpec, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
+    hyperparameters,
 };
 use crate::world::{Action, Cell, GridWorld, Observation};
 
@@ -53,7 +54,30 @@ hyperparameters! {
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
             help: "Exploration: probability of a random move instead of the greedy one.",
             source: "0.1 (Sutton & Barto, fig. 8.2)";
+        /// Where the place-cells panel records: its field is the SR column of this cell.
+        electrode: u32 = 0, [0.0, 4095.0], Live,
+            help: "The cell the place-cells panel records from (click a cell there): its place field is how much every cell expects to arrive at it.",
+            source: "cell 0 (any cell: chosen in the panel)";
     }
+}
+
+/// How many of the successor map's leading eigenvectors the panel shows.
+pub const EIGENVECTORS: usize = 8;
+
+/// What the place-cells panel shows of a successor representation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SuccessorInsight {
+    /// The cell recorded from (the electrode), on the map.
+    pub electrode: usize,
+    /// Its place field: for each cell, how much the agent expects (discounted) to arrive at the
+    /// electrode's cell from there, moving greedily: the SR column of the electrode (NaN on walls).
+    pub field: Vec<f32>,
+    /// Arrivals at each cell so far: where the agent has been, which shapes the fields.
+    pub occupancy: Vec<u32>,
+    /// The leading eigenvectors of the state SR made symmetric, (M + M^T) / 2 over the open
+    /// cells, largest eigenvalue first, each with its eigenvalue (NaN on walls) (Stachenfeld et
+    /// al. 2017).
+    pub eigenvectors: Vec<(f32, Vec<f32>)>,
 }
 
 /// A successor map over (cell, move) x cell and a reward per cell, epsilon-greedy on their product.
@@ -117,6 +141,60 @@ impl Sr {
     /// Arrivals at each cell so far.
     pub fn visits(&self) -> &[u32] {
         &self.visits
+    }
+
+    /// The place-cells view: the electrode's field, the occupancy and the leading eigenvectors.
+    pub fn successor_insight(&self, world: &GridWorld) -> SuccessorInsight {
+        let electrode = (self.params.electrode as usize).min(self.cells.saturating_sub(1));
+        let open: Vec<usize> = (0..self.cells)
+            .filter(|&i| world.cell(i) != Cell::Wall)
+            .collect();
+        let field = (0..self.cells)
+            .map(|i| match world.cell(i) {
+                Cell::Wall => f32::NAN,
+                _ => self.successors_of(i)[electrode],
+            })
+            .collect();
+        SuccessorInsight {
+            electrode,
+            field,
+            occupancy: self.visits.clone(),
+            eigenvectors: self.eigenvectors(&open),
+        }
+    }
+
+    /// The leading eigenvectors of (S + S^T) / 2, S the state SR over the `open` cells under the
+    /// greedy moves, spread back over the map (NaN elsewhere). A symmetric eigendecomposition
+    /// from nalgebra; a sign is fixed so that each vector's largest entry is positive.
+    fn eigenvectors(&self, open: &[usize]) -> Vec<(f32, Vec<f32>)> {
+        let n = open.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let rows: Vec<&[f32]> = open.iter().map(|&s| self.successors_of(s)).collect();
+        let symmetric = nalgebra::DMatrix::<f32>::from_fn(n, n, |i, j| {
+            0.5 * (rows[i][open[j]] + rows[j][open[i]])
+        });
+        let eigen = nalgebra::SymmetricEigen::new(symmetric);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
+        order
+            .into_iter()
+            .take(EIGENVECTORS)
+            .map(|k| {
+                let column = eigen.eigenvectors.column(k);
+                let peak = column
+                    .iter()
+                    .copied()
+                    .fold(0.0f32, |m, v| if v.abs() > m.abs() { v } else { m });
+                let sign = if peak < 0.0 { -1.0 } else { 1.0 };
+                let mut map = vec![f32::NAN; self.cells];
+                for (&cell, &v) in open.iter().zip(column.iter()) {
+                    map[cell] = sign * v;
+                }
+                (eigen.eigenvalues[k], map)
+            })
+            .collect()
     }
 
     fn value_map(&self, world: &GridWorld) -> ValueMap {
@@ -185,19 +263,16 @@ impl Agent for Sr {
         let next = t.next.state;
         self.visits[next] = self.visits[next].saturating_add(1);
         self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
-        // The target row: the arrival itself, then (not at a terminal) the successors of the
-        // greedy move from there, discounted.
-        let mut target = vec![0.0; self.cells];
-        if !t.terminal {
-            let best = first_best(&self.q(next));
-            for (slot, m) in target.iter_mut().zip(self.row(next, best)) {
-                *slot = gamma * m;
-            }
-        }
-        target[next] += 1.0;
-        let at = (t.state * Action::COUNT + t.action.index()) * self.cells;
-        for (m, aim) in self.successors[at..at + self.cells].iter_mut().zip(target) {
-            *m += alpha * (aim - *m);
+        // M[s,a] += alpha (e(s') + gamma M[s',a*] - M[s,a]), in place: the row bootstrapped
+        // from is read before the row updated is written (they are one row when a move into a
+        // wall leaves the agent where it was, and then each entry reads itself first).
+        let (n, row) = (self.cells, t.state * Action::COUNT + t.action.index());
+        let from = (!t.terminal).then(|| next * Action::COUNT + first_best(&self.q(next)));
+        for j in 0..n {
+            let ahead = from.map_or(0.0, |f| self.successors[f * n + j]);
+            let arrival = if j == next { 1.0 } else { 0.0 };
+            let m = &mut self.successors[row * n + j];
+            *m += alpha * (arrival + gamma * ahead - *m);
         }
         self.last_state = next;
     }
@@ -212,6 +287,7 @@ impl Agent for Sr {
         Insight {
             values: Some(self.value_map(world)),
             action_values: Some(self.q(world.agent())),
+            mechanism: Some(Mechanism::Successor(self.successor_insight(world))),
             facts: vec![
                 (
                     "cells arrived at".into(),
@@ -219,6 +295,14 @@ impl Agent for Sr {
                 ),
                 ("cells with a reward".into(), format!("{rewarded}")),
             ],
+            ..Insight::default()
+        }
+    }
+
+    fn map_insight(&self, world: &GridWorld) -> Insight {
+        // The map draws the values; the place fields and eigenvectors are the panel's.
+        Insight {
+            values: Some(self.value_map(world)),
             ..Insight::default()
         }
     }
