@@ -26,6 +26,8 @@ struct Drawn {
     selected: usize,
     textures: ImportanceTextures,
     commands: Vec<AppCommand>,
+    /// The insight panel's width on each frame drawn (`in_insight_panel`).
+    widths: Vec<f32>,
 }
 
 /// The frame of shipped scene `name` after `steps` steps, with the insight panel of the first
@@ -56,26 +58,64 @@ fn drawn(name: &str, steps: u64, pick: fn(&Mechanism) -> bool) -> Drawn {
         selected,
         textures: ImportanceTextures::default(),
         commands: Vec::new(),
+        widths: Vec::new(),
     }
+}
+
+/// Draws the insight panel of `drawn` into `ui`, from its frame context.
+fn draw(ui: &mut egui::Ui, drawn: &mut Drawn) {
+    let Drawn {
+        frame,
+        file,
+        overlays,
+        selected,
+        textures,
+        commands,
+        ..
+    } = drawn;
+    let shown = Shown {
+        frame,
+        selected: *selected,
+        overlays,
+        file,
+        situation: Default::default(),
+    };
+    insight_panel::show(ui, &shown, textures, commands);
+}
+
+/// A 1280 x 800 harness drawing the insight panel in a right panel of the roomy stage's range
+/// (260 to 480 points, 330 usual), as `draw_window` draws it, noting its width each frame.
+fn in_insight_panel(drawn: Drawn) -> Harness<'static, Drawn> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, drawn: &mut Drawn| {
+                let panel = egui::Panel::right("insight")
+                    .resizable(true)
+                    .default_size(330.0)
+                    .size_range(260.0..=480.0)
+                    .show(ui, |ui| draw(ui, drawn));
+                drawn.widths.push(panel.response.rect.width());
+            },
+            drawn,
+        )
+}
+
+/// Every width the insight panel was drawn at is its usual 330 points.
+fn assert_usual_width(harness: &Harness<'static, Drawn>) {
+    let widths = &harness.state().widths;
+    assert!(!widths.is_empty());
+    assert!(
+        widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
+        "{widths:?}"
+    );
 }
 
 /// A harness drawing the insight panel of `drawn`, run until it settles.
 fn harness(drawn: Drawn) -> Harness<'static, Drawn> {
     let mut harness = Harness::builder()
         .with_size([420.0, 2400.0])
-        .build_ui_state(
-            |ui, drawn: &mut Drawn| {
-                let shown = Shown {
-                    frame: &drawn.frame,
-                    selected: drawn.selected,
-                    overlays: &drawn.overlays,
-                    file: &drawn.file,
-                    situation: Default::default(),
-                };
-                insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands);
-            },
-            drawn,
-        );
+        .build_ui_state(draw, drawn);
     harness.run();
     harness
 }
@@ -256,40 +296,13 @@ fn the_insight_panel_opens_at_its_usual_width_before_the_first_insight() {
         Stepper::new(crate::scene::load(&path).unwrap().scene, false).bare_frame()
     });
     assert!(drawn.frame.arenas[0].insight.is_none());
-    let widths = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let noted = std::rc::Rc::clone(&widths);
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(
-            move |ui, drawn: &mut Drawn| {
-                let shown = Shown {
-                    frame: &drawn.frame,
-                    selected: drawn.selected,
-                    overlays: &drawn.overlays,
-                    file: &drawn.file,
-                    situation: Default::default(),
-                };
-                let panel = egui::Panel::right("insight")
-                    .resizable(true)
-                    .default_size(330.0)
-                    .size_range(260.0..=480.0)
-                    .show(ui, |ui| {
-                        insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands)
-                    });
-                noted.borrow_mut().push(panel.response.rect.width());
-            },
-            drawn,
-        );
+    let mut harness = in_insight_panel(drawn);
     harness.run();
     harness.get_by_label("working out what the agent knows…");
     harness.state_mut().frame = full;
     harness.run();
     harness.get_by_label("Imagination and planning");
-    let widths = widths.borrow();
-    assert!(
-        widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
-        "{widths:?}"
-    );
+    assert_usual_width(&harness);
 }
 
 /// Tab walking egui's focus onto a button leaves the keyboard to the app's keys (a focused button
@@ -343,30 +356,7 @@ fn the_place_cells_panel_shows_fields_and_eigenvectors_within_its_width() {
     let Mechanism::Successor(successor) = mechanism(&drawn).clone() else {
         unreachable!()
     };
-    let widths = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let noted = std::rc::Rc::clone(&widths);
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_ui_state(
-            move |ui, drawn: &mut Drawn| {
-                let shown = Shown {
-                    frame: &drawn.frame,
-                    selected: drawn.selected,
-                    overlays: &drawn.overlays,
-                    file: &drawn.file,
-                    situation: Default::default(),
-                };
-                let panel = egui::Panel::right("insight")
-                    .resizable(true)
-                    .default_size(330.0)
-                    .size_range(260.0..=480.0)
-                    .show(ui, |ui| {
-                        insight_panel::show(ui, &shown, &mut drawn.textures, &mut drawn.commands)
-                    });
-                noted.borrow_mut().push(panel.response.rect.width());
-            },
-            drawn,
-        );
+    let mut harness = in_insight_panel(drawn);
     harness.run();
     harness.get_by_label("Place cells");
     let (x, y) = (successor.electrode % 9, successor.electrode / 9);
@@ -375,11 +365,7 @@ fn the_place_cells_panel_shows_fields_and_eigenvectors_within_its_width() {
     for (k, (value, _)) in successor.eigenvectors.iter().enumerate() {
         harness.get_by_label(&format!("{}: λ {value:.2}", k + 1));
     }
-    let widths = widths.borrow();
-    assert!(
-        widths.iter().all(|&w| (w - 330.0).abs() < 1.0),
-        "{widths:?}"
-    );
+    assert_usual_width(&harness);
     assert_eq!(
         harness.state().commands,
         Vec::new(),
