@@ -164,35 +164,36 @@ impl Sr {
     }
 
     /// The leading eigenvectors of (S + S^T) / 2, S the state SR over the `open` cells under the
-    /// greedy moves, spread back over the map (NaN elsewhere). A symmetric eigendecomposition
-    /// from nalgebra; a sign is fixed so that each vector's largest entry is positive.
+    /// greedy moves, spread back over the map (NaN elsewhere). A self-adjoint eigendecomposition
+    /// from faer; a sign is fixed so that each vector's largest entry is positive.
     fn eigenvectors(&self, open: &[usize]) -> Vec<(f32, Vec<f32>)> {
         let n = open.len();
         if n == 0 {
             return Vec::new();
         }
         let rows: Vec<&[f32]> = open.iter().map(|&s| self.successors_of(s)).collect();
-        let symmetric = nalgebra::DMatrix::<f32>::from_fn(n, n, |i, j| {
-            0.5 * (rows[i][open[j]] + rows[j][open[i]])
-        });
-        let eigen = nalgebra::SymmetricEigen::new(symmetric);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]));
-        order
-            .into_iter()
+        let symmetric =
+            faer::Mat::<f32>::from_fn(n, n, |i, j| 0.5 * (rows[i][open[j]] + rows[j][open[i]]));
+        let Ok(eigen) = symmetric.as_ref().self_adjoint_eigen(faer::Side::Lower) else {
+            return Vec::new(); // it did not converge: no eigenvectors this time
+        };
+        let (values, vectors) = (eigen.S().column_vector(), eigen.U());
+        // Eigenvalues come smallest first: the leading ones are at the end.
+        (0..n)
+            .rev()
             .take(EIGENVECTORS)
             .map(|k| {
-                let column = eigen.eigenvectors.column(k);
+                let column: Vec<f32> = (0..n).map(|i| vectors[(i, k)]).collect();
                 let peak = column
                     .iter()
                     .copied()
                     .fold(0.0f32, |m, v| if v.abs() > m.abs() { v } else { m });
                 let sign = if peak < 0.0 { -1.0 } else { 1.0 };
                 let mut map = vec![f32::NAN; self.cells];
-                for (&cell, &v) in open.iter().zip(column.iter()) {
+                for (&cell, &v) in open.iter().zip(&column) {
                     map[cell] = sign * v;
                 }
-                (eigen.eigenvalues[k], map)
+                (values[k], map)
             })
             .collect()
     }
