@@ -6,7 +6,7 @@ use bevy_egui::egui::{self, RichText, Stroke, Ui};
 
 use super::{charts, palette};
 use crate::app::command::AppCommand;
-use crate::brain::SuccessorInsight;
+use crate::brain::{Follows, SuccessorInsight};
 use crate::command::Command;
 use crate::world::{Cell, GridWorld};
 
@@ -21,9 +21,9 @@ pub fn show(
     ui.label(RichText::new("Place cells").strong().size(17.0));
     ui.label(
         RichText::new(
-            "A hippocampal place cell fires where the animal expects to reach its place soon. \
-             The successor map M holds exactly that: for the cell under the electrode, how much \
-             (discounted) each cell expects to arrive there. Click a cell to record from it.",
+            "A hippocampal place cell fires where the animal expects to be at its place soon. \
+             The successor representation holds exactly that: for the cell under the electrode, \
+             how much (discounted) each cell expects to be there. Click a cell to record from it.",
         )
         .italics(),
     );
@@ -38,7 +38,7 @@ pub fn show(
         .filter(|v| v.is_finite())
         .fold(0.0f32, f32::max);
     let clicked = field_map(ui, world, successor, cell, peak);
-    charts::colour_bar_line(ui, width, "0", &format!("{peak:.2} expected arrivals"));
+    charts::colour_bar_line(ui, width, "0", &format!("{peak:.2} expected visits"));
     if let Some(chosen) = clicked.filter(|&c| c != successor.electrode) {
         commands.push(
             Command::SetHyperparameter {
@@ -70,8 +70,16 @@ pub fn show(
     );
     charts::colour_bar_line(ui, width, "0", &format!("{most} (√ scale)"));
     ui.add_space(4.0);
+    let how = match successor.follows {
+        Follows::RandomWalk => {
+            "Here M follows a random walk, as in the paper; until it has seen many moves they are rough."
+        }
+        Follows::Greedy => {
+            "Here M follows the agent's greedy moves (set follows to a random walk for the paper's), so once it has a route they gather along it."
+        }
+    };
     ui.label(RichText::new("Leading eigenvectors of the map").strong())
-        .on_hover_text("Eigenvectors of (M + Mᵀ)/2 over the open cells, largest eigenvalue first; blue below zero, orange above. Stachenfeld et al. (2017) took them of a random walk's SR: in an open room they are then wave-like, like grid cells' periodic firing, and walls bend them. Here M follows the agent's greedy moves, so once it has a route they gather along it.");
+        .on_hover_text(format!("Eigenvectors of the successor representation made symmetric, (M + Mᵀ)/2 over the open cells, largest eigenvalue first (λ of the SR counting the cell itself); blue below zero, orange above. Stachenfeld et al. (2017) took them of a random walk's SR: in an open room they are then wave-like, like grid cells' periodic firing, and walls bend them. {how}"));
     if successor.eigenvectors.is_empty() {
         ui.label("none yet: the agent has not moved");
         return;
@@ -136,7 +144,7 @@ fn field_map(
     let index = y * world.width() + x;
     let clicked = response.clicked();
     response.on_hover_text(format!(
-        "column {x}, row {y}: {:.2} expected arrivals at the electrode's cell; click to record here",
+        "column {x}, row {y}: {:.2} expected (discounted) visits to the electrode's cell; click to record here",
         successor.field[index]
     ));
     clicked

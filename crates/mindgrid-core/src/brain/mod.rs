@@ -47,7 +47,7 @@ pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
 pub use agents::sarsa::{Sarsa, SarsaParams};
-pub use agents::sr::{Sr, SrParams, SuccessorInsight};
+pub use agents::sr::{Follows, Sr, SrParams, SuccessorInsight};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;

@@ -10,21 +10,27 @@
 //! for each step:  a = epsilon-greedy(Q(s, .))                    (ties broken at random)
 //!                 take a, observe r, s'
 //!                 w[s'] += alpha_w * (r - w[s'])
-//!                 a* = argmax Q(s', .)
-//!                 M[s,a] += alpha * (e(s') + gamma * M[s',a*] - M[s,a])   (e: one-hot; no M[s',a*] at a terminal)
+//!                 next = M[s',a*], a* = argmax Q(s', .)     (follows: Greedy)
+//!                     or mean over a' of M[s',a']           (follows: RandomWalk)
+//!                 M[s,a] += alpha * (e(s') + gamma * next - M[s,a])   (e: one-hot; no next at a terminal)
 //! ```
+//!
+//! `follows` says which moves M expects after the first: the greedy ones (control: the map of the
+//! agent's own routes) or a random walk's (the SR Stachenfeld et al. 2017 compare with place and
+//! grid cells: wave-like eigenvectors in an open room, fields that stop at walls). Either way the
+//! agent acts on Q = M . w.
 //!
 //! Why the state-action form: the state SR, V(s) = M[s] . w, needs a model to choose a move (which
 //! cell each move reaches); the state-action SR chooses without one, as Q-learning does, and keeps
 //! what makes the SR the SR: the map of where the agent expects to go (M) is learned apart from
 //! what it expects to find there (w). Simplifications: rewards belong to the cell arrived at (true
-//! of every mindgrid world), and M follows the greedy move (off-policy, as Q-learning's max).
+//! of every mindgrid world), and M is learned off-policy from whatever moves the agent makes.
 
 use serde::{Deserialize, Serialize};
 
 use crate::ArenaRng;
 use crate::brain::{
-    Agent, Brain, BrainSpec, Insight, Mechanism, Transition, ValueMap, epsilon_greedy,
+    Agent, Brain, BrainSpec, Insight, Mechanism, Transition, ValueMap, choice, epsilon_greedy,
     hyperparameters,
 };
 use crate::world::{Action, Cell, GridWorld, Observation};
@@ -37,6 +43,16 @@ pub const ABOUT: &str = "The successor representation splits what Q-learning kee
     value changes at once. Brain analogue: hippocampal place cells behave like columns of M \
     (Stachenfeld, Botvinick & Gershman 2017). Read: Dayan 1993; Russek et al. 2017; Momennejad et \
     al. 2017.";
+
+choice! {
+    /// Which moves the successor map expects after the first.
+    pub enum Follows {
+        /// The greedy moves: the map of the agent's own routes (control; Russek et al. 2017).
+        Greedy => "the greedy moves",
+        /// A random walk's: the SR compared with place and grid cells (Stachenfeld et al. 2017).
+        RandomWalk => "a random walk",
+    }
+}
 
 hyperparameters! {
     /// Hyperparameters of the successor representation. The learning rate, discount and
@@ -54,6 +70,9 @@ hyperparameters! {
         epsilon: f32 = 0.1, [0.0, 1.0], Live,
             help: "Exploration: probability of a random move instead of the greedy one.",
             source: "0.1 (Sutton & Barto, fig. 8.2)";
+        follows: Follows = Follows::Greedy, [0.0, 1.0], Live,
+            help: "The moves the successor map expects after the first: the greedy ones (the agent's own routes) or a random walk's (the SR of Stachenfeld et al., whose fields stop at walls).",
+            source: "greedy (Russek et al. 2017, control); random walk (Stachenfeld et al. 2017)";
         /// Where the place-cells panel records: its field is the SR column of this cell.
         electrode: u32 = 0, [0.0, 4095.0], Live,
             help: "The cell the place-cells panel records from (click a cell there): its place field is how much every cell expects to arrive at it.",
@@ -65,18 +84,23 @@ hyperparameters! {
 pub const EIGENVECTORS: usize = 8;
 
 /// What the place-cells panel shows of a successor representation.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SuccessorInsight {
     /// The cell recorded from (the electrode), on the map.
     pub electrode: usize,
-    /// Its place field: for each cell, how much the agent expects (discounted) to arrive at the
-    /// electrode's cell from there, moving greedily: the SR column of the electrode (NaN on walls).
+    /// Which moves M expects after the first (a random walk's, as in Stachenfeld et al., or the
+    /// agent's greedy ones).
+    pub follows: Follows,
+    /// Its place field: for each cell i, how much the agent expects (discounted) to be at the
+    /// electrode's cell from i on, counting i itself: the SR column of the electrode as the papers
+    /// write it, 1(i = electrode) + gamma * M(i)[electrode] (NaN on walls).
     pub field: Vec<f32>,
     /// Arrivals at each cell so far: where the agent has been, which shapes the fields.
     pub occupancy: Vec<u32>,
-    /// The leading eigenvectors of the state SR made symmetric, (M + M^T) / 2 over the open
-    /// cells, largest eigenvalue first, each with its eigenvalue (NaN on walls) (Stachenfeld et
-    /// al. 2017).
+    /// The leading eigenvectors of the state SR made symmetric over the open cells, largest
+    /// eigenvalue first, each with its eigenvalue (NaN on walls) (Stachenfeld et al. 2017): those
+    /// of (M + M^T) / 2, with the eigenvalues of I + gamma (M + M^T) / 2, the SR counting the cell
+    /// itself.
     pub eigenvectors: Vec<(f32, Vec<f32>)>,
 }
 
@@ -126,11 +150,22 @@ impl Sr {
         })
     }
 
-    /// The successor representation of cell `state` under the greedy move: how much it expects
-    /// to arrive at each cell (a row of the state SR).
-    pub fn successors_of(&self, state: usize) -> &[f32] {
-        let q = self.q(state);
-        self.row(state, first_best(&q))
+    /// The successor representation of cell `state` (a row of the state SR): how much it expects
+    /// to arrive at each cell, under the greedy move or, following a random walk, the mean over
+    /// the moves.
+    pub fn successors_of(&self, state: usize) -> Vec<f32> {
+        match self.params.follows {
+            Follows::Greedy => self.row(state, first_best(&self.q(state))).to_vec(),
+            Follows::RandomWalk => (0..self.cells).map(|j| self.ahead(state, j)).collect(),
+        }
+    }
+
+    /// Entry j of the mean over the moves of M[state, .].
+    fn ahead(&self, state: usize, j: usize) -> f32 {
+        (0..Action::COUNT)
+            .map(|a| self.successors[(state * Action::COUNT + a) * self.cells + j])
+            .sum::<f32>()
+            / Action::COUNT as f32
     }
 
     /// The learned reward of each cell.
@@ -152,11 +187,20 @@ impl Sr {
         let field = (0..self.cells)
             .map(|i| match world.cell(i) {
                 Cell::Wall => f32::NAN,
-                _ => self.successors_of(i)[electrode],
+                // The SR as the papers write it counts the cell itself too: 1(i = electrode) +
+                // gamma * (arrivals from i).
+                _ => {
+                    let arrivals = match self.params.follows {
+                        Follows::Greedy => self.row(i, first_best(&self.q(i)))[electrode],
+                        Follows::RandomWalk => self.ahead(i, electrode),
+                    };
+                    f32::from(u8::from(i == electrode)) + self.params.gamma * arrivals
+                }
             })
             .collect();
         SuccessorInsight {
             electrode,
+            follows: self.params.follows,
             field,
             occupancy: self.visits.clone(),
             eigenvectors: self.eigenvectors(&open),
@@ -171,7 +215,7 @@ impl Sr {
         if n == 0 {
             return Vec::new();
         }
-        let rows: Vec<&[f32]> = open.iter().map(|&s| self.successors_of(s)).collect();
+        let rows: Vec<Vec<f32>> = open.iter().map(|&s| self.successors_of(s)).collect();
         let symmetric =
             faer::Mat::<f32>::from_fn(n, n, |i, j| 0.5 * (rows[i][open[j]] + rows[j][open[i]]));
         let Ok(eigen) = symmetric.as_ref().self_adjoint_eigen(faer::Side::Lower) else {
@@ -193,7 +237,7 @@ impl Sr {
                 for (&cell, &v) in open.iter().zip(&column) {
                     map[cell] = sign * v;
                 }
-                (values[k], map)
+                (1.0 + self.params.gamma * values[k], map)
             })
             .collect()
     }
@@ -264,13 +308,18 @@ impl Agent for Sr {
         let next = t.next.state;
         self.visits[next] = self.visits[next].saturating_add(1);
         self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
-        // M[s,a] += alpha (e(s') + gamma M[s',a*] - M[s,a]), in place: the row bootstrapped
-        // from is read before the row updated is written (they are one row when a move into a
+        // M[s,a] += alpha (e(s') + gamma next - M[s,a]), in place: the rows bootstrapped
+        // from are read before the row updated is written (they are one row when a move into a
         // wall leaves the agent where it was, and then each entry reads itself first).
         let (n, row) = (self.cells, t.state * Action::COUNT + t.action.index());
-        let from = (!t.terminal).then(|| next * Action::COUNT + first_best(&self.q(next)));
+        let greedy = next * Action::COUNT + first_best(&self.q(next));
+        let follows = self.params.follows;
         for j in 0..n {
-            let ahead = from.map_or(0.0, |f| self.successors[f * n + j]);
+            let ahead = match follows {
+                _ if t.terminal => 0.0,
+                Follows::Greedy => self.successors[greedy * n + j],
+                Follows::RandomWalk => self.ahead(next, j),
+            };
             let arrival = if j == next { 1.0 } else { 0.0 };
             let m = &mut self.successors[row * n + j];
             *m += alpha * (arrival + gamma * ahead - *m);
@@ -406,5 +455,30 @@ mod tests {
         learn(&mut agent, &mut world, s1, Action::Right, s2, 2.0, true);
         assert_eq!(agent.row(s0, Action::Right.index()), before.as_slice());
         assert!((agent.q(s0)[Action::Right.index()] - 1.8).abs() < 1e-4);
+    }
+
+    /// Following a random walk, M[s0,Right] expects after s1 the mean of s1's rows: only
+    /// M[s1,Right] (= e(s2)) was ever learned, so s2 counts gamma / 4.
+    #[test]
+    fn a_random_walks_map_averages_the_moves_after_the_first() {
+        let mut world = crate::brain::room_world();
+        let s0 = world.start();
+        let s1 = world.neighbour(s0, Action::Right);
+        let s2 = world.neighbour(s1, Action::Right);
+        let params = SrParams {
+            alpha: 0.5,
+            gamma: 0.9,
+            follows: Follows::RandomWalk,
+            ..SrParams::default()
+        };
+        let mut agent = Sr::new(params, &world);
+        for _ in 0..60 {
+            learn(&mut agent, &mut world, s0, Action::Right, s1, 0.0, false);
+            learn(&mut agent, &mut world, s1, Action::Right, s2, 1.0, true);
+        }
+        let row = agent.row(s0, Action::Right.index());
+        assert!((row[s1] - 1.0).abs() < 1e-4, "{}", row[s1]);
+        assert!((row[s2] - 0.9 / 4.0).abs() < 1e-4, "{}", row[s2]);
+        assert!((agent.successors_of(s1)[s2] - 0.25).abs() < 1e-4);
     }
 }
