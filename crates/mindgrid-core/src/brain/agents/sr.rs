@@ -421,10 +421,10 @@ mod tests {
         );
     }
 
-    /// On a path s0 -> s1 -> s2 (a terminal paying 1), the successor map converges to the
-    /// discounted arrivals, M[s0,Right] = e(s1) + gamma e(s2), and Q(s0,Right) to gamma.
-    #[test]
-    fn the_map_learns_discounted_arrivals_and_the_values_follow() {
+    /// An agent following `follows` trained 60 times on the path s0 -> s1 -> s2 of the empty
+    /// room (right, right; s2 a terminal paying 1), with alpha 0.5 and gamma 0.9; the world and
+    /// the three cells.
+    fn trained_on_a_path(follows: Follows) -> (Sr, GridWorld, [usize; 3]) {
         let mut world = crate::brain::room_world();
         let s0 = world.start();
         let s1 = world.neighbour(s0, Action::Right);
@@ -433,6 +433,7 @@ mod tests {
             alpha: 0.5,
             reward_alpha: 1.0,
             gamma: 0.9,
+            follows,
             ..SrParams::default()
         };
         let mut agent = Sr::new(params, &world);
@@ -440,6 +441,14 @@ mod tests {
             learn(&mut agent, &mut world, s0, Action::Right, s1, 0.0, false);
             learn(&mut agent, &mut world, s1, Action::Right, s2, 1.0, true);
         }
+        (agent, world, [s0, s1, s2])
+    }
+
+    /// On a path s0 -> s1 -> s2 (a terminal paying 1), the successor map converges to the
+    /// discounted arrivals, M[s0,Right] = e(s1) + gamma e(s2), and Q(s0,Right) to gamma.
+    #[test]
+    fn the_map_learns_discounted_arrivals_and_the_values_follow() {
+        let (mut agent, mut world, [s0, s1, s2]) = trained_on_a_path(Follows::Greedy);
         let row = agent.row(s0, Action::Right.index());
         assert!((row[s1] - 1.0).abs() < 1e-4, "{}", row[s1]);
         assert!((row[s2] - 0.9).abs() < 1e-4, "{}", row[s2]);
@@ -461,21 +470,7 @@ mod tests {
     /// M[s1,Right] (= e(s2)) was ever learned, so s2 counts gamma / 4.
     #[test]
     fn a_random_walks_map_averages_the_moves_after_the_first() {
-        let mut world = crate::brain::room_world();
-        let s0 = world.start();
-        let s1 = world.neighbour(s0, Action::Right);
-        let s2 = world.neighbour(s1, Action::Right);
-        let params = SrParams {
-            alpha: 0.5,
-            gamma: 0.9,
-            follows: Follows::RandomWalk,
-            ..SrParams::default()
-        };
-        let mut agent = Sr::new(params, &world);
-        for _ in 0..60 {
-            learn(&mut agent, &mut world, s0, Action::Right, s1, 0.0, false);
-            learn(&mut agent, &mut world, s1, Action::Right, s2, 1.0, true);
-        }
+        let (agent, _, [s0, s1, s2]) = trained_on_a_path(Follows::RandomWalk);
         let row = agent.row(s0, Action::Right.index());
         assert!((row[s1] - 1.0).abs() < 1e-4, "{}", row[s1]);
         assert!((row[s2] - 0.9 / 4.0).abs() < 1e-4, "{}", row[s2]);
