@@ -63,7 +63,7 @@ use serde::{Deserialize, Serialize};
 use params::{live_part, pending_of, set_clamped, values_of};
 
 use crate::ArenaRng;
-use crate::world::{Action, GridWorld, Observation};
+use crate::world::{Action, Cell, GridWorld, Observation};
 
 /// One step of experience, handed to the agent after the world moved.
 pub struct Transition<'a> {
@@ -469,6 +469,37 @@ pub struct ValueMap {
     /// What the values are, in words, for the overlay's tooltip and scale ("value estimate",
     /// "probability of the preferred move").
     pub meaning: &'static str,
+}
+
+impl ValueMap {
+    /// The map of a learner with action values `q(cell)`: the best value of each cell it `knows`,
+    /// and the greedy move where it is unique; NaN (and no move) on walls, terminals and cells it
+    /// does not know.
+    pub fn of_action_values(
+        world: &GridWorld,
+        knows: impl Fn(usize) -> bool,
+        q: impl Fn(usize) -> [f32; Action::COUNT],
+        meaning: &'static str,
+    ) -> Self {
+        let (value, greedy) = (0..world.cell_count())
+            .map(|i| {
+                let cell = world.cell(i);
+                if cell == Cell::Wall || cell.is_terminal() || !knows(i) {
+                    return (f32::NAN, None);
+                }
+                let row = q(i);
+                let best = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let first = row.iter().position(|&v| v == best).unwrap_or(0);
+                let tied = row.iter().filter(|&&v| v == best).count() > 1;
+                (best, (!tied).then(|| Action::from_index(first)))
+            })
+            .unzip();
+        ValueMap {
+            value,
+            greedy,
+            meaning,
+        }
+    }
 }
 
 /// What an agent shows the window about its inner state. Panels are functions of this.

@@ -243,27 +243,13 @@ impl Sr {
     }
 
     fn value_map(&self, world: &GridWorld) -> ValueMap {
-        let mut value = Vec::with_capacity(self.cells);
-        let mut greedy = Vec::with_capacity(self.cells);
-        for i in 0..self.cells {
-            let cell = world.cell(i);
-            let left = i == world.start() || self.visits[i] > 0;
-            if cell == Cell::Wall || cell.is_terminal() || !left {
-                value.push(f32::NAN);
-                greedy.push(None);
-                continue;
-            }
-            let q = self.q(i);
-            let best = q.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            value.push(best);
-            let tied = q.iter().filter(|&&v| v == best).count() > 1;
-            greedy.push((!tied).then(|| Action::from_index(first_best(&q))));
-        }
-        ValueMap {
-            value,
-            greedy,
-            meaning: "value estimate (best M . w)",
-        }
+        let start = world.start();
+        ValueMap::of_action_values(
+            world,
+            |i| i == start || self.visits[i] > 0,
+            |i| self.q(i),
+            "value estimate (best M . w)",
+        )
     }
 }
 

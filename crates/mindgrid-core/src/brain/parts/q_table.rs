@@ -140,26 +140,12 @@ impl QTable {
 
     /// The value map: max Q per visited open cell, and the greedy move where it is unique.
     pub fn value_map(&self, world: &GridWorld) -> ValueMap {
-        let mut value = Vec::with_capacity(world.cell_count());
-        let mut greedy = Vec::with_capacity(world.cell_count());
-        for (i, row) in self.q.iter().enumerate() {
-            let cell = world.cell(i);
-            if cell == Cell::Wall || cell.is_terminal() || self.visits[i] == 0 {
-                value.push(f32::NAN);
-                greedy.push(None);
-                continue;
-            }
-            let best = self.best(i);
-            value.push(best);
-            let first = row.iter().position(|&v| v == best).unwrap_or(0);
-            let tied = row.iter().filter(|&&v| v == best).count() > 1;
-            greedy.push((!tied).then(|| Action::from_index(first)));
-        }
-        ValueMap {
-            value,
-            greedy,
-            meaning: "value estimate (best Q)",
-        }
+        ValueMap::of_action_values(
+            world,
+            |i| self.visits[i] > 0,
+            |i| self.q[i],
+            "value estimate (best Q)",
+        )
     }
 }
 
