@@ -5,6 +5,6 @@
 pub mod app;
 
 pub use mindgrid_core::{
-    ArenaRng, brain, command, edit, experiment, figures, lesson, limits, recording, scene,
-    snapshot, stepping, timeline, world,
+    ArenaRng, brain, command, dopamine, edit, experiment, figures, lesson, limits, recording,
+    scene, snapshot, stepping, timeline, world,
 };

@@ -81,6 +81,21 @@ pub enum Command {
     /// A copy of arena `i` (world, agent and all it learned, random streams, metrics) as a new
     /// arena beside the others, so two futures can be watched side by side; refused beyond 8.
     Fork(usize),
+    /// Changes the conditioning protocol of every arena that has one (the dopamine scenes).
+    Trial(TrialControl),
+}
+
+/// A lecturer's change to a conditioning protocol ([`crate::world::Conditioning`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TrialControl {
+    /// The next trial's reward does not come (the omission test).
+    OmitNextReward,
+    /// The next trial's reward comes half-way through the delay (Hollerman & Schultz 1998).
+    EarlyNextReward,
+    /// The chance that a trial's reward comes, from the next trial on (Fiorillo et al. 2003).
+    RewardProbability(f32),
+    /// The reward's size, from the next reward on.
+    RewardSize(f32),
 }
 
 /// A command with the lockstep step at which it took effect (after that many steps).

@@ -171,6 +171,28 @@ pub enum Measure {
         /// Steps trained first.
         after_steps: u64,
     },
+    /// The agent's TD error (the dopamine panel's) at a moment of the trial, averaged over the
+    /// latest trials that had that moment ([`CLAIM_TRIALS`] at most).
+    TdError {
+        /// Which moment.
+        at: Moment,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+}
+
+/// Trials a TD-error claim averages over, the latest ones.
+pub const CLAIM_TRIALS: usize = 20;
+
+/// A moment of a conditioning trial, for a TD-error claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Moment {
+    /// The cue's arrival.
+    Cue,
+    /// The reward, in trials where it came.
+    Reward,
+    /// The time the reward was due, in trials where it did not come.
+    Omission,
 }
 
 impl Measure {
@@ -190,7 +212,8 @@ impl Measure {
             Measure::TaskAccuracy { after_steps, .. }
             | Measure::HeldOutAccuracy { after_steps, .. }
             | Measure::AttentionOnTarget { after_steps }
-            | Measure::AliasedRecalls { after_steps } => Some(*after_steps),
+            | Measure::AliasedRecalls { after_steps }
+            | Measure::TdError { after_steps, .. } => Some(*after_steps),
             _ => None,
         }
     }
@@ -229,6 +252,17 @@ impl Measure {
                 .memory()
                 .filter(|m| m.aliased.1 > 0)
                 .map_or(f64::NAN, |m| m.aliased.0 as f64 / m.aliased.1 as f64),
+            Measure::TdError { at, .. } => {
+                use crate::dopamine::Event;
+                let log = arena.dopamine();
+                match at {
+                    Moment::Cue => log.mean_at(Event::Cue, 0, CLAIM_TRIALS, |_| true),
+                    Moment::Reward => log.mean_at(Event::Reward, 0, CLAIM_TRIALS, |t| t.rewarded),
+                    Moment::Omission => {
+                        log.mean_at(Event::Reward, 0, CLAIM_TRIALS, |t| !t.rewarded)
+                    }
+                }
+            }
             _ => f64::NAN,
         }
     }
@@ -266,6 +300,16 @@ impl Measure {
             }
             Measure::AliasedRecalls { after_steps } => {
                 return format!("share of recalls aliased over {after_steps} steps");
+            }
+            Measure::TdError { at, after_steps } => {
+                let moment = match at {
+                    Moment::Cue => "at the cue",
+                    Moment::Reward => "at the reward",
+                    Moment::Omission => "when an omitted reward was due",
+                };
+                return format!(
+                    "TD error {moment} (latest {CLAIM_TRIALS} such trials) after {after_steps} steps"
+                );
             }
         };
         let (first, last) = self.episodes().unwrap_or((1, 1));
@@ -628,7 +672,8 @@ fn arena_named(command: &Command) -> Option<usize> {
         | Command::Reshape(_)
         | Command::Undo
         | Command::Redo
-        | Command::WaitForHuman(_) => None,
+        | Command::WaitForHuman(_)
+        | Command::Trial(_) => None,
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod brain;
 pub mod command;
+pub mod dopamine;
 pub mod edit;
 pub mod episodes;
 pub mod experiment;

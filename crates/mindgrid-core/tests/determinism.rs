@@ -39,6 +39,8 @@ const PINNED: &[(&str, u64, u64)] = &[
     // Re-pinned when Synaptic Intelligence joined as a fourth arena (the other three arenas'
     // numbers are unchanged: their streams are their own).
     ("continual_red_blue.ron", 2000, 0x9d38bbd88c2824d5),
+    ("dopamine.ron", 20000, 0xc03f41abf2f3ab93),
+    ("dopamine_probability.ron", 20000, 0x52f30a09463408df),
     ("dyna_maze.ron", 20000, 0x0af82421c5608e86),
     ("empty_room.ron", 20000, 0x071409f0855e3454),
     ("episodic_aliasing.ron", 20000, 0x2b546cdc7e2c4922),

@@ -19,6 +19,7 @@ fn rules() -> Rules {
         shuffle: false,
         random_target: false,
         lava_to_start: false,
+        conditioning: None,
     }
 }
 

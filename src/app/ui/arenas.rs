@@ -169,6 +169,7 @@ pub fn show(
         if let Some(planning) = insight.planning() {
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
+        draw_trial(ui, arena, grid_rect, cell);
         draw_agent(ui, arena, grid_rect, cell);
         interact(
             ui,
@@ -735,6 +736,52 @@ fn draw_imagination(
     }
 }
 
+/// A conditioning trial's cue and reward on the track: outlined until their time, then lit (the
+/// cue yellow, the reward green), or crossed out when a reward due did not come.
+fn draw_trial(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
+    let world = &arena.world;
+    let Some(trial) = world.trial() else {
+        return;
+    };
+    let painter = ui.painter();
+    let at = |step: u32| cell_rect(grid, cell, world.width(), world.track_cell(step)).center();
+    let (cue, reward, now) = (at(trial.cue_at), at(trial.reward_at), world.steps());
+    let r = cell * 0.3;
+    let width = (cell * 0.08).max(1.5);
+    let diamond = |centre: Pos2| {
+        vec![
+            centre - Vec2::new(0.0, r),
+            centre + Vec2::new(r, 0.0),
+            centre + Vec2::new(0.0, r),
+            centre - Vec2::new(r, 0.0),
+        ]
+    };
+    let lit = now >= trial.cue_at;
+    painter.add(Shape::convex_polygon(
+        diamond(cue),
+        if lit {
+            palette::NOTICE
+        } else {
+            Color32::TRANSPARENT
+        },
+        Stroke::new(width, palette::NOTICE),
+    ));
+    if now < trial.reward_at {
+        painter.circle_stroke(reward, r, Stroke::new(width, palette::GOAL));
+    } else if trial.rewarded {
+        painter.circle(reward, r, palette::GOAL, Stroke::new(width, palette::GOAL));
+    } else {
+        let stroke = Stroke::new(width, Color32::from_gray(170));
+        painter.circle_stroke(reward, r, stroke);
+        let d = Vec2::splat(r * 0.7);
+        painter.line_segment([reward - d, reward + d], stroke);
+        painter.line_segment(
+            [reward + Vec2::new(-d.x, d.y), reward + Vec2::new(d.x, -d.y)],
+            stroke,
+        );
+    }
+}
+
 fn draw_agent(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
     let centre = cell_rect(grid, cell, arena.world.width(), arena.world.agent()).center();
     let painter = ui.painter();
@@ -792,6 +839,20 @@ fn cell_tooltip(ui: &mut Ui, arena: &ArenaView, index: usize, values: Option<&Va
         Cell::Cue => format!("cue tile showing {:?}", world.rules.target),
     };
     ui.label(format!("column {x}, row {y}: {kind}"));
+    if let Some(trial) = world.trial() {
+        if world.track_cell(trial.cue_at) == index {
+            ui.label(format!(
+                "the cue comes here this trial (step {})",
+                trial.cue_at
+            ));
+        }
+        if world.track_cell(trial.reward_at) == index {
+            ui.label(format!(
+                "the reward is due here this trial (step {})",
+                trial.reward_at
+            ));
+        }
+    }
     if let Some(values) = values {
         match values.value.get(index).filter(|v| v.is_finite()) {
             Some(v) => ui.label(format!("{} {v:.3}", values.meaning)),

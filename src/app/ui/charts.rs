@@ -11,17 +11,36 @@ use crate::world::Action;
 /// Steps of the colour bar's gradient.
 const BAR_STEPS: usize = 64;
 
-/// The viridis gradient as a texture, made once per window.
-fn viridis_texture(ctx: &egui::Context) -> egui::TextureId {
-    let key = egui::Id::new("viridis colour bar");
+/// A colour scale a bar shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Gradient {
+    /// Viridis, from 0 (left) to 1 (right): values, fields, counts.
+    Viridis,
+    /// Blue below zero, orange above ([`palette::diverging`]), from -1 to 1: signed errors.
+    Diverging,
+}
+
+impl Gradient {
+    /// The colour at `t` in [0, 1] along the bar.
+    fn at(self, t: f32) -> egui::Color32 {
+        match self {
+            Gradient::Viridis => palette::viridis(t),
+            Gradient::Diverging => palette::diverging(2.0 * t - 1.0),
+        }
+    }
+}
+
+/// A gradient as a texture, made once per window.
+fn gradient_texture(ctx: &egui::Context, gradient: Gradient) -> egui::TextureId {
+    let key = egui::Id::new(("colour bar", gradient));
     if let Some(texture) = ctx.data(|d| d.get_temp::<egui::TextureHandle>(key)) {
         return texture.id();
     }
     let colours = (0..BAR_STEPS)
-        .map(|k| palette::viridis((k as f32 + 0.5) / BAR_STEPS as f32))
+        .map(|k| gradient.at((k as f32 + 0.5) / BAR_STEPS as f32))
         .collect();
     let image = egui::ColorImage::new([BAR_STEPS, 1], colours);
-    let texture = ctx.load_texture("viridis", image, egui::TextureOptions::LINEAR);
+    let texture = ctx.load_texture("gradient", image, egui::TextureOptions::LINEAR);
     let id = texture.id();
     ctx.data_mut(|d| d.insert_temp(key, texture));
     id
@@ -53,9 +72,14 @@ pub fn range_labels(lo: f32, hi: f32) -> (String, String) {
 /// Paints a viridis colour bar into `bar`, from 0 (left) to 1 (right), with `low` written left of
 /// it and `high` right of it.
 pub fn colour_bar(ui: &Ui, bar: Rect, low: &str, high: &str) {
+    gradient_bar(ui, bar, Gradient::Viridis, low, high);
+}
+
+/// [`colour_bar`] of any gradient.
+fn gradient_bar(ui: &Ui, bar: Rect, gradient: Gradient, low: &str, high: &str) {
     let painter = ui.painter();
     painter.image(
-        viridis_texture(ui.ctx()),
+        gradient_texture(ui.ctx(), gradient),
         bar,
         Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
         egui::Color32::WHITE,
@@ -101,6 +125,20 @@ pub fn label_width(ui: &Ui, text: &str) -> f32 {
 /// A colour bar on its own line of the panel, `width` wide in all: `low` left of the bar, `high`
 /// right of it (the bar takes what the labels leave, at most 160 points).
 pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
+    bar_line(ui, width, Gradient::Viridis, low, high);
+}
+
+/// A diverging bar (blue below zero, orange above) on its own line: `-extent` to `+extent`.
+pub fn diverging_bar_line(ui: &mut Ui, width: f32, extent: f32) {
+    let (low, high) = (
+        format!("−{}", two_places(extent)),
+        format!("+{}", two_places(extent)),
+    );
+    bar_line(ui, width, Gradient::Diverging, &low, &high);
+}
+
+/// [`colour_bar_line`] of any gradient.
+fn bar_line(ui: &mut Ui, width: f32, gradient: Gradient, low: &str, high: &str) {
     let (left, right) = (label_width(ui, low) + 8.0, label_width(ui, high) + 8.0);
     let (line, _) = ui.allocate_exact_size(Vec2::new(width, 18.0), Sense::hover());
     let length = (width - left - right).clamp(40.0, 160.0);
@@ -108,7 +146,7 @@ pub fn colour_bar_line(ui: &mut Ui, width: f32, low: &str, high: &str) {
         line.min + Vec2::new(left, 3.0),
         Vec2::new(length, line.height() - 6.0),
     );
-    colour_bar(ui, bar, low, high);
+    gradient_bar(ui, bar, gradient, low, high);
 }
 
 /// A texture of `size` = [columns, rows] pixels showing `colours` (row-major), kept in the egui

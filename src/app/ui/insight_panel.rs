@@ -6,7 +6,9 @@ use bevy_egui::egui::{self, RichText, Ui};
 use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
 use super::shown::Shown;
-use super::{attention_panel, memory_panel, meta_panel, planning_panel, successor_panel};
+use super::{
+    attention_panel, dopamine_panel, memory_panel, meta_panel, planning_panel, successor_panel,
+};
 use crate::app::command::AppCommand;
 use crate::brain::Mechanism;
 
@@ -59,6 +61,20 @@ pub fn show(
             None => {}
         }
         if insight.mechanism.is_some() {
+            ui.separator();
+        }
+        if let Some(dopamine) = &arena.dopamine {
+            // Open at first where it is the agent's only panel (Q-learning, the delay line).
+            egui::CollapsingHeader::new(
+                RichText::new("Dopamine: the TD error δ")
+                    .strong()
+                    .size(17.0),
+            )
+            .id_salt(("dopamine", selected))
+            .default_open(insight.mechanism.is_none())
+            .show(ui, |ui| {
+                dopamine_panel::show(ui, selected, world, dopamine, commands)
+            });
             ui.separator();
         }
         // The memory panel shows the values it read itself.

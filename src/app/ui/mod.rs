@@ -9,6 +9,7 @@ mod charts;
 mod continual_panel;
 mod controls;
 mod curves;
+mod dopamine_panel;
 mod edit_bar;
 mod help;
 mod insight_panel;

@@ -15,6 +15,7 @@ mod agents {
     pub mod reptile;
     pub mod sarsa;
     pub mod sr;
+    pub mod td_delay_line;
 }
 
 /// The parts agents are built from.
@@ -48,6 +49,7 @@ pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
 pub use agents::sarsa::{Sarsa, SarsaParams};
 pub use agents::sr::{Follows, Sr, SrParams, SuccessorInsight};
+pub use agents::td_delay_line::{TdDelayLine, TdDelayLineParams};
 pub use params::{Apply, Hyperparameters, ParamKind, ParamSpec, ParamValue, read_param};
 pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
@@ -167,6 +169,13 @@ pub trait Agent: Send + Sync + std::any::Any {
     /// every stored index points inside what it indexes, every learned number is finite. A
     /// checkpoint is refused when this fails, so that nothing it holds can panic later.
     fn check(&self, world: &GridWorld) -> Result<(), String>;
+    /// The TD error (reward-prediction error) of the agent's latest `learn`, for an agent that
+    /// learns by one: `r + gamma V(s') - V(s)` as its own rule writes it. The dopamine panel
+    /// records it every step (Schultz, Dayan & Montague 1997); `None` for agents that learn
+    /// otherwise (episodic memory, imitation, Monte Carlo returns).
+    fn td_error(&self) -> Option<f32> {
+        None
+    }
     /// Whether the agent waits for a move from the keyboard before it can act (a human).
     fn awaits_input(&self) -> bool {
         false
@@ -457,6 +466,8 @@ brains! {
     ActorCritic => ActorCritic,
     /// The successor representation learned by TD, rewards apart (Dayan 1993; Russek et al. 2017).
     Sr => Sr,
+    /// A Pavlovian TD learner over a tapped delay line: the dopamine model (Schultz et al. 1997).
+    TdDelayLine => TdDelayLine,
 }
 
 /// A map of what the agent believes about each cell.

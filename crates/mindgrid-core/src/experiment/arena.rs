@@ -12,6 +12,7 @@ use super::edits::Painted;
 use super::view::{ArenaView, Detail};
 use crate::ArenaRng;
 use crate::brain::{Agent, BrainSpec, HumanAgent, Insight, Transition};
+use crate::dopamine::{DopamineLog, Events};
 use crate::edit::{Map, nearest_cell, walkable};
 use crate::episodes::{EpisodeLog, EpisodeRecord};
 use crate::scene::Scene;
@@ -83,6 +84,8 @@ pub struct Arena {
     pub(super) parked: Option<Box<dyn Agent>>,
     /// The person's episodes in this arena ("you" in the curves), once they played here.
     pub(super) your_episodes: Option<EpisodeLog>,
+    /// The agent's TD error every step, by trial (agents that learn by one).
+    pub(super) dopamine: DopamineLog,
 }
 
 impl Arena {
@@ -116,6 +119,7 @@ impl Arena {
             trail: VecDeque::with_capacity(TRAIL_LENGTH),
             last_action: None,
             switches: Vec::new(),
+            dopamine: DopamineLog::default(),
         };
         arena.switch_tasks(scene);
         arena.world.reset_with(&mut arena.world_rng);
@@ -177,6 +181,17 @@ impl Arena {
             },
             &mut self.agent_rng,
         );
+        if let Some(delta) = self.agent.td_error() {
+            let world = &self.world;
+            let events = Events {
+                cue: world.cue_on() || world.cell(world.agent()) == Cell::Cue,
+                reward: match world.trial() {
+                    Some(trial) => trial.reward_at == world.steps(),
+                    None => outcome.success,
+                },
+            };
+            self.dopamine.record(delta, events, world.agent());
+        }
         self.last_action = Some(action);
         self.steps_in_episode += 1;
         self.total_steps += 1;
@@ -192,6 +207,8 @@ impl Arena {
             return false;
         }
         self.agent.end_episode(&mut self.agent_rng);
+        let rewarded = self.world.trial().map_or(outcome.success, |t| t.rewarded);
+        self.dopamine.end_trial(rewarded);
         // While a person plays in the agent's place, the episode is theirs.
         let (task, steps, episode_return) =
             (self.task, self.steps_in_episode, self.return_in_episode);
@@ -366,6 +383,8 @@ impl Arena {
                 Detail::Map => Some(self.agent.map_insight(&self.world)),
                 Detail::Full => Some(self.insight()),
             },
+            dopamine: (detail == Detail::Full && self.dopamine.trials() > 0)
+                .then(|| self.dopamine.view(self.world.cell_count())),
             map: self.map.clone(),
             map_warning: self.map_warning,
             human: self.is_human(),
@@ -373,6 +392,11 @@ impl Arena {
             awaiting_move: self.agent.awaits_input(),
             your_curve: self.your_episodes.as_ref().map(|log| log.curve().clone()),
         }
+    }
+
+    /// The agent's TD errors by trial (empty for agents that do not learn by one).
+    pub fn dopamine(&self) -> &DopamineLog {
+        &self.dopamine
     }
 
     /// Steps taken so far in the current episode.
@@ -444,6 +468,7 @@ impl Arena {
             return Err("its episode under way is damaged".into());
         }
         self.episodes.check()?;
+        self.dopamine.check(world.cell_count())?;
         if let Some(yours) = &self.your_episodes {
             yours.check()?;
         }

@@ -3,8 +3,9 @@
 
 use super::arena::Arena;
 use super::{Applied, Experiment};
-use crate::command::{Command, LoggedCommand};
+use crate::command::{Command, LoggedCommand, TrialControl};
 use crate::edit::{Reach, walkable};
+use crate::world::{Probe, reward_probability, reward_size};
 
 impl Experiment {
     /// Carries out `command` now, between steps, and logs it with the current step. A command
@@ -101,8 +102,48 @@ impl Experiment {
                 self.wait_for_human = *wait;
             }
             Command::Fork(index) => return self.fork(*index),
+            Command::Trial(control) => return self.control_trials(*control),
         }
         Applied::Done
+    }
+
+    /// Changes the conditioning protocol of every arena that has one; a value out of range is
+    /// refused, one already in force (or no protocol anywhere) ignored.
+    pub(super) fn control_trials(&mut self, control: TrialControl) -> Applied {
+        let checked = match control {
+            TrialControl::RewardProbability(p) => reward_probability(p).map(|_| ()),
+            TrialControl::RewardSize(size) => reward_size(size).map(|_| ()),
+            TrialControl::OmitNextReward | TrialControl::EarlyNextReward => Ok(()),
+        };
+        if let Err(reason) = checked {
+            return Applied::Refused(reason);
+        }
+        let mut changed = false;
+        for arena in &mut self.arenas {
+            let world = &mut arena.world;
+            let Some(protocol) = &mut world.rules.conditioning else {
+                continue;
+            };
+            match control {
+                TrialControl::RewardProbability(p) if protocol.probability != p => {
+                    protocol.probability = p;
+                }
+                TrialControl::RewardSize(size) if protocol.reward != size => protocol.reward = size,
+                TrialControl::OmitNextReward if world.next_probe() != Some(Probe::Omit) => {
+                    world.probe_next_trial(Probe::Omit);
+                }
+                TrialControl::EarlyNextReward if world.next_probe() != Some(Probe::Early) => {
+                    world.probe_next_trial(Probe::Early);
+                }
+                _ => continue,
+            }
+            changed = true;
+        }
+        if changed {
+            Applied::Done
+        } else {
+            Applied::Ignored
+        }
     }
 
     /// Whether `command` names an arena (and a hyperparameter) that exist.
@@ -124,7 +165,8 @@ impl Experiment {
             | Command::Reshape(_)
             | Command::Undo
             | Command::Redo
-            | Command::WaitForHuman(_) => true,
+            | Command::WaitForHuman(_)
+            | Command::Trial(_) => true,
             Command::ResetArena(i)
             | Command::Amnesia(i)
             | Command::NextTask(i)
@@ -173,7 +215,13 @@ impl Experiment {
             let brain = arena.requested.clone();
             let playing = arena.parked.is_some();
             let yours = arena.your_episodes.take();
-            *arena = Arena::new(&self.scene, index, &brain, self.keep_records, &arena.map);
+            // The protocol as the trial controls set it survives a reset, as the edited map does.
+            let mut scene = std::borrow::Cow::Borrowed(&self.scene);
+            if let Some(protocol) = &arena.world.rules.conditioning {
+                let crate::scene::WorldSpec::Grid(grid) = &mut scene.to_mut().world;
+                grid.conditioning = Some(protocol.clone());
+            }
+            *arena = Arena::new(&scene, index, &brain, self.keep_records, &arena.map);
             // The person keeps playing, and keeps their curve.
             arena.your_episodes = yours;
             if playing {

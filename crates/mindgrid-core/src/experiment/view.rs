@@ -1,6 +1,7 @@
 //! What the window shows of an arena: a copy made by the simulation, drawn by the window.
 
 use crate::brain::{BrainSpec, Insight};
+use crate::dopamine::DopamineView;
 use crate::edit::Map;
 use crate::episodes::{EpisodeCurve, EpisodeRecord};
 use crate::world::{Action, GridWorld};
@@ -64,4 +65,7 @@ pub struct ArenaView {
     pub awaiting_move: bool,
     /// The person's episodes in an arena they took over ("you" in the curves).
     pub your_curve: Option<EpisodeCurve>,
+    /// The agent's TD errors as the dopamine panel draws them (full detail, once a trial ended
+    /// for an agent that learns by a TD error).
+    pub dopamine: Option<DopamineView>,
 }

@@ -98,6 +98,10 @@ pub struct GridSpec {
     /// cliff, example 6.6). Off by default: lava ends the episode.
     #[serde(default)]
     pub lava_to_start: bool,
+    /// A Pavlovian protocol on a track: the agents are carried right from the start, a cue comes
+    /// after a random wait and the reward a fixed delay later (the dopamine scenes).
+    #[serde(default)]
+    pub conditioning: Option<crate::world::Conditioning>,
 }
 
 mod defaults {
@@ -187,6 +191,7 @@ impl Scene {
                 shuffle: grid.shuffle,
                 random_target: grid.random_target,
                 lava_to_start: grid.lava_to_start,
+                conditioning: grid.conditioning.clone(),
             },
             grid.view,
         )
@@ -585,6 +590,9 @@ fn validate(scene: &Scene) -> Vec<Finding> {
         }
     }
     validate_tasks(scene, grid, &mut findings);
+    if let Some(protocol) = &grid.conditioning {
+        validate_conditioning(scene, grid, protocol, &mut findings);
+    }
     let has_errors = findings.iter().any(|f| f.severity == Severity::Error);
     if !has_errors && let Some(warning) = scene.build_world().goal_warning() {
         findings.push(Finding::warning("world.rows", warning));
@@ -649,6 +657,50 @@ pub fn human_agents(scene: &Scene) -> Vec<(usize, &str)> {
         .filter(|(_, a)| a.brain == BrainSpec::Human)
         .map(|(i, a)| (i, a.name.as_str()))
         .collect()
+}
+
+/// A protocol's own ranges, an episode long enough for its longest trial, and a track long
+/// enough to the right of the start to carry the agent through it.
+fn validate_conditioning(
+    scene: &Scene,
+    grid: &GridSpec,
+    protocol: &crate::world::Conditioning,
+    findings: &mut Vec<Finding>,
+) {
+    let errors = protocol.errors();
+    let bad = !errors.is_empty();
+    for (field, message) in errors {
+        findings.push(Finding::error(
+            format!("world.conditioning.{field}"),
+            message,
+        ));
+    }
+    let longest = protocol.longest_trial();
+    if !bad && grid.max_steps < longest {
+        findings.push(Finding::error(
+            "world.max_steps",
+            format!(
+                "max_steps is {}, but a conditioning trial may last {longest} steps (the longest wait, the delay and the steps after); expected at least {longest}",
+                grid.max_steps
+            ),
+        ));
+    }
+    let has_map_errors = findings.iter().any(|f| f.path.starts_with("world.rows"));
+    if !bad && !has_map_errors {
+        let world = scene.build_world();
+        let end = world.track_cell(longest);
+        let (x0, y0) = world.xy(world.start());
+        let (x1, _) = world.xy(end);
+        if x1 - x0 < longest as usize {
+            findings.push(Finding::error(
+                "world.rows",
+                format!(
+                    "the track runs {} cells to the right of the start (row {y0}); a conditioning trial carries the agent {longest}: expected that many floor cells after 'S'",
+                    x1 - x0
+                ),
+            ));
+        }
+    }
 }
 
 fn validate_tasks(scene: &Scene, grid: &GridSpec, findings: &mut Vec<Finding>) {

@@ -1,9 +1,13 @@
 //! Grid worlds: cells, the legend that maps map characters to cells, dynamics and observations.
 
+mod conditioning;
 mod observe;
 mod task;
 mod teacher;
 
+pub use conditioning::{
+    Conditioning, MOST_REWARD, MOST_TRIAL_STEPS, Probe, Trial, reward_probability, reward_size,
+};
 pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation, ego_kind};
 pub use task::TaskChange;
 pub use teacher::{BestMoves, Placements, Teacher};
@@ -164,6 +168,9 @@ pub struct Rules {
     /// Lava sends the agent back to the start (with its reward) instead of ending the episode,
     /// as the cliff does in Sutton & Barto's example 6.6.
     pub lava_to_start: bool,
+    /// A Pavlovian protocol: the agent is carried along the track from the start, with a cue and
+    /// a reward at their times ([`Conditioning`]); `None` in every other world.
+    pub conditioning: Option<Conditioning>,
 }
 
 /// What one step did.
@@ -194,6 +201,10 @@ pub struct GridWorld {
     pub rules: Rules,
     /// What the agent sees.
     pub view: View,
+    /// The conditioning trial under way (worlds with a protocol).
+    trial: Option<Trial>,
+    /// The lecturer's change waiting for the next trial.
+    next_probe: Option<Probe>,
 }
 
 impl GridWorld {
@@ -230,6 +241,8 @@ impl GridWorld {
             steps: 0,
             rules,
             view,
+            trial: None,
+            next_probe: None,
         }
     }
 
@@ -284,6 +297,18 @@ impl GridWorld {
                 "the episode is at step {} of {}; expected a limit of 1 to {MAX_EPISODE_STEPS}",
                 self.steps, rules.max_steps
             ));
+        }
+        if let Some(protocol) = &rules.conditioning {
+            if let Some((field, error)) = protocol.errors().into_iter().next() {
+                return Err(format!("its conditioning {field} is wrong: {error}"));
+            }
+            if let Some(trial) = &self.trial
+                && (trial.ends_at > rules.max_steps
+                    || trial.reward_at > trial.ends_at
+                    || trial.cue_at > trial.reward_at)
+            {
+                return Err(format!("its conditioning trial is damaged: {trial:?}"));
+            }
         }
         if let View::Egocentric { radius } = self.view
             && !(1..=MAX_VIEW_RADIUS).contains(&radius)
@@ -402,6 +427,7 @@ impl GridWorld {
             }
         }
         self.reset();
+        self.start_trial(rng);
     }
 
     /// Whether entering `cell` succeeds (the goal, or an object of the target colour).
@@ -469,6 +495,16 @@ impl GridWorld {
 
     /// Moves the agent: with probability `slip` the move is replaced by a random one.
     pub fn step(&mut self, action: Action, rng: &mut ArenaRng) -> StepOutcome {
+        if let (Some(trial), Some(protocol)) = (self.trial, self.rules.conditioning.clone()) {
+            let (reward, over, rewarded) = self.trial_step(trial, &protocol);
+            return StepOutcome {
+                executed: Action::Right,
+                reward,
+                terminal: over,
+                truncated: !over && self.steps >= self.rules.max_steps,
+                success: over && rewarded,
+            };
+        }
         let executed = if self.rules.slip > 0.0 && rng.random::<f32>() < self.rules.slip {
             Action::from_index(rng.random_range(0..Action::COUNT))
         } else {
@@ -553,7 +589,7 @@ impl GridWorld {
     /// Why agents here cannot succeed, if they cannot: no goal, or no goal reachable from the start
     /// (`None` when the target is drawn each episode, since any object may be it).
     pub fn goal_warning(&self) -> Option<&'static str> {
-        if self.rules.random_target {
+        if self.rules.random_target || self.rules.conditioning.is_some() {
             None
         } else if !self.has_goal() {
             Some(

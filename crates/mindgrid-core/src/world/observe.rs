@@ -64,6 +64,11 @@ impl<'a> Observation<'a> {
         self.world.rules.target
     }
 
+    /// Whether the conditioning cue is on now (it comes for one step; [`GridWorld::cue_on`]).
+    pub fn cue_on(&self) -> bool {
+        self.world.cue_on()
+    }
+
     /// Length of the feature vector for the world's view.
     pub fn feature_len(&self) -> usize {
         match self.world.view {

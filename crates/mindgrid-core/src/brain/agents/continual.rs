@@ -776,6 +776,7 @@ mod tests {
             shuffle: false,
             random_target: false,
             lava_to_start: false,
+            conditioning: None,
         };
         let world = GridWorld::from_rows(&rows, rules, View::Full);
         let params = ContinualParams {

@@ -75,6 +75,9 @@ pub struct DynaQ {
     /// Cells whose values the last planning sweep touched, with the step it happened.
     touched: Vec<u64>,
     last_state: usize,
+    /// The TD error of the latest update (not kept by snapshots: it is read right after `learn`).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl DynaQ {
@@ -89,13 +92,22 @@ impl DynaQ {
             planning_updates: 0,
             touched: vec![0; states],
             last_state: world.start(),
+            delta: 0.0,
         }
     }
 
-    fn update(&mut self, state: usize, action: Action, reward: f32, next: usize, terminal: bool) {
+    /// One Q-learning update; returns its TD error.
+    fn update(
+        &mut self,
+        state: usize,
+        action: Action,
+        reward: f32,
+        next: usize,
+        terminal: bool,
+    ) -> f32 {
         let next = (!terminal).then_some(next);
         let DynaQParams { alpha, gamma, .. } = self.params;
-        self.q.update(state, action, reward, next, alpha, gamma);
+        self.q.update(state, action, reward, next, alpha, gamma)
     }
 
     /// n planning updates from the model (the lesion switches them off).
@@ -129,7 +141,7 @@ impl DynaQ {
             } else {
                 0.0
             };
-            self.update(state, action, reward + bonus, next, terminal);
+            let _ = self.update(state, action, reward + bonus, next, terminal);
             self.touched[state] = self.steps;
             self.planning_updates += 1;
         }
@@ -168,7 +180,8 @@ impl Agent for DynaQ {
 
     fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {
         self.steps += 1;
-        self.update(t.state, t.action, t.reward, t.next.state, t.terminal);
+        // Only the real step's error is the dopamine-like one; replayed updates are imagined.
+        self.delta = self.update(t.state, t.action, t.reward, t.next.state, t.terminal);
         self.q.visit(t.state);
         let outcome = Outcome {
             next: t.next.state,
@@ -214,6 +227,10 @@ impl Agent for DynaQ {
             })),
             values: Some(values),
         }
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

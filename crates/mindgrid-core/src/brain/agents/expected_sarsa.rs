@@ -44,6 +44,9 @@ pub struct ExpectedSarsa {
     params: ExpectedSarsaParams,
     q: QTable,
     last_state: usize,
+    /// The TD error of the latest update (not kept by snapshots: it is read right after `learn`).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl ExpectedSarsa {
@@ -53,6 +56,7 @@ impl ExpectedSarsa {
             params,
             q: QTable::new(world.cell_count(), 0.0),
             last_state: world.start(),
+            delta: 0.0,
         }
     }
 }
@@ -90,13 +94,17 @@ impl Agent for ExpectedSarsa {
         } else {
             t.reward + gamma * self.q.expected(t.next.state, epsilon)
         };
-        self.q.move_towards(t.state, t.action, target, alpha);
+        self.delta = self.q.move_towards(t.state, t.action, target, alpha);
         self.q.visit(t.state);
         self.last_state = t.next.state;
     }
 
     fn insight(&self, world: &GridWorld) -> Insight {
         self.q.insight(world, world.agent())
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -123,6 +123,9 @@ pub struct Planner {
     last_state: usize,
     /// MCTS: how often each first move was tried in the last search.
     visits: [u32; Action::COUNT],
+    /// The TD error of the latest update (not kept by snapshots: it is read right after `learn`).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl Planner {
@@ -145,6 +148,7 @@ impl Planner {
             divergence: None,
             last_state: world.start(),
             visits: [0; Action::COUNT],
+            delta: 0.0,
         }
     }
 
@@ -419,7 +423,8 @@ impl Agent for Planner {
         self.steps += 1;
         let next = (!t.terminal).then_some(t.next.state);
         let PlannerParams { alpha, gamma, .. } = self.params;
-        self.q
+        self.delta = self
+            .q
             .update(t.state, t.action, t.reward, next, alpha, gamma);
         self.q.visit(t.state);
         let outcome = Outcome {
@@ -482,6 +487,10 @@ impl Agent for Planner {
                 lesioned: self.params.lesion,
             })),
         }
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -47,6 +47,9 @@ pub struct QLearning {
     params: QLearningParams,
     q: QTable,
     last_state: usize,
+    /// The TD error of the latest update (not kept by snapshots: it is read right after `learn`).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl QLearning {
@@ -56,6 +59,7 @@ impl QLearning {
             q: QTable::new(world.cell_count(), params.initial_value),
             params,
             last_state: world.start(),
+            delta: 0.0,
         }
     }
 
@@ -89,7 +93,8 @@ impl Agent for QLearning {
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
         let QLearningParams { alpha, gamma, .. } = self.params;
         let next = (!t.terminal).then_some(t.next.state);
-        self.q
+        self.delta = self
+            .q
             .update(t.state, t.action, t.reward, next, alpha, gamma);
         self.q.visit(t.state);
         self.last_state = t.next.state;
@@ -97,6 +102,10 @@ impl Agent for QLearning {
 
     fn insight(&self, world: &GridWorld) -> Insight {
         self.q.insight(world, world.agent())
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -47,6 +47,9 @@ pub struct Sarsa {
     last_state: usize,
     /// The move chosen for the next state while learning, taken at the next step.
     next: Option<(usize, Action)>,
+    /// The TD error of the latest update (not kept by snapshots: it is read right after `learn`).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl Sarsa {
@@ -56,6 +59,7 @@ impl Sarsa {
             params,
             q: QTable::new(world.cell_count(), 0.0),
             last_state: world.start(),
+            delta: 0.0,
             next: None,
         }
     }
@@ -100,13 +104,17 @@ impl Agent for Sarsa {
             }
             t.reward + gamma * self.q[t.next.state][next.index()]
         };
-        self.q.move_towards(t.state, t.action, target, alpha);
+        self.delta = self.q.move_towards(t.state, t.action, target, alpha);
         self.q.visit(t.state);
         self.last_state = t.next.state;
     }
 
     fn insight(&self, world: &GridWorld) -> Insight {
         self.q.insight(world, world.agent())
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -117,6 +117,10 @@ pub struct Sr {
     /// Arrivals at each cell: the agent's occupancy (and which cells have a value to show).
     visits: Vec<u32>,
     last_state: usize,
+    /// The TD error its values imply at the latest step (it learns M and w from their own
+    /// errors; this one is for the dopamine panel, read right after `learn`, not kept).
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl Sr {
@@ -130,6 +134,7 @@ impl Sr {
             rewards: vec![0.0; cells],
             visits: vec![0; cells],
             last_state: world.start(),
+            delta: 0.0,
         }
     }
 
@@ -292,6 +297,19 @@ impl Agent for Sr {
             ..
         } = self.params;
         let next = t.next.state;
+        // delta = r + gamma V(s') - Q(s,a), with V(s') as M follows: the greedy move's value or
+        // the random walk's mean; taken before M and w move.
+        let q_next = self.q(next);
+        let ahead = match self.params.follows {
+            _ if t.terminal => 0.0,
+            Follows::Greedy => q_next.into_iter().fold(f32::NEG_INFINITY, f32::max),
+            Follows::RandomWalk => q_next.iter().sum::<f32>() / Action::COUNT as f32,
+        };
+        let q_taken: f32 = (self.row(t.state, t.action.index()).iter())
+            .zip(&self.rewards)
+            .map(|(m, w)| m * w)
+            .sum();
+        self.delta = t.reward + gamma * ahead - q_taken;
         self.visits[next] = self.visits[next].saturating_add(1);
         self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
         // M[s,a] += alpha (e(s') + gamma next - M[s,a]), in place: the rows bootstrapped
@@ -341,6 +359,10 @@ impl Agent for Sr {
             values: Some(self.value_map(world)),
             ..Insight::default()
         }
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     fn check(&self, world: &GridWorld) -> Result<(), String> {

@@ -58,7 +58,7 @@ impl QTable {
     }
 
     /// Watkins's Q-learning update, `Q[s,a] += alpha (r + gamma max_a' Q[s',a'] - Q[s,a])`;
-    /// `next` is None at a terminal (no bootstrapping).
+    /// `next` is None at a terminal (no bootstrapping). Returns the TD error.
     pub fn update(
         &mut self,
         state: usize,
@@ -67,15 +67,18 @@ impl QTable {
         next: Option<usize>,
         alpha: f32,
         gamma: f32,
-    ) {
+    ) -> f32 {
         let next_best = next.map_or(0.0, |next| self.best(next));
-        self.move_towards(state, action, reward + gamma * next_best, alpha);
+        self.move_towards(state, action, reward + gamma * next_best, alpha)
     }
 
-    /// The one step every tabular rule shares: `Q[s,a] += alpha (target - Q[s,a])`.
-    pub fn move_towards(&mut self, state: usize, action: Action, target: f32, alpha: f32) {
+    /// The one step every tabular rule shares: `Q[s,a] += alpha (target - Q[s,a])`. Returns the
+    /// TD error `target - Q[s,a]` (before the step): the reward-prediction error.
+    pub fn move_towards(&mut self, state: usize, action: Action, target: f32, alpha: f32) -> f32 {
         let entry = &mut self.q[state][action.index()];
-        *entry += alpha * (target - *entry);
+        let delta = target - *entry;
+        *entry += alpha * delta;
+        delta
     }
 
     /// The value of `state` under the epsilon-greedy policy: `sum_a pi(a|s) Q[s,a]`, where the
