@@ -131,3 +131,49 @@ fn an_early_reward_is_a_surprise_and_the_model_dips_at_the_usual_time() {
     // (Hollerman & Schultz 1998): the scene and the lesson say so.
     assert!(usual < -0.8, "{usual}");
 }
+
+/// The trial controls are commands like any other: a value out of range is refused with the
+/// reason, a world without a protocol ignores them, a checkpoint keeps a probe waiting and the
+/// protocol as set, a reset keeps the protocol, and the log replays the run.
+#[test]
+fn the_trial_controls_are_logged_kept_and_replayed() {
+    use mindgrid_core::experiment::Applied;
+    let scene = common::shipped("dopamine.ron");
+    let mut experiment = Experiment::new(scene.clone());
+    let refused = experiment.apply(Command::Trial(TrialControl::RewardProbability(1.5)));
+    assert_eq!(
+        refused,
+        Applied::Refused("the reward probability is 1.5; expected 0 to 1".into())
+    );
+    let mut maze = Experiment::new(common::shipped("cliff_walk.ron"));
+    assert_eq!(
+        maze.apply(Command::Trial(TrialControl::OmitNextReward)),
+        Applied::Ignored
+    );
+    experiment.step_n(500);
+    for control in [
+        TrialControl::RewardProbability(0.25),
+        TrialControl::RewardSize(2.0),
+        TrialControl::OmitNextReward,
+    ] {
+        assert_eq!(experiment.apply(Command::Trial(control)), Applied::Done);
+    }
+    let restored = Experiment::restore(&experiment.snapshot()).expect("a snapshot restores");
+    let world = restored.arenas()[0].world();
+    let protocol = world.rules.conditioning.clone().expect("the protocol");
+    assert_eq!((protocol.probability, protocol.reward), (0.25, 2.0));
+    assert_eq!(world.next_probe(), Some(mindgrid_core::world::Probe::Omit));
+    experiment.step_n(500);
+    experiment.apply(Command::ResetArena(0));
+    let protocol = experiment.arenas()[0]
+        .world()
+        .rules
+        .conditioning
+        .clone()
+        .unwrap();
+    assert_eq!((protocol.probability, protocol.reward), (0.25, 2.0));
+    experiment.step_n(1_000);
+    let replayed = Experiment::replay(scene, experiment.log(), experiment.steps());
+    assert_eq!(replayed.fingerprint(), experiment.fingerprint());
+    assert_eq!(replayed.metrics_csv(), experiment.metrics_csv());
+}

@@ -297,3 +297,63 @@ fn invalid_utf8_is_reported_where_it_starts() {
     );
     assert!(errors[0].message.contains("UTF-8"));
 }
+
+/// A conditioning protocol that cannot run is refused where it is wrong: a wait out of order, a
+/// step limit shorter than the longest trial, a track that ends before the trial does.
+#[test]
+fn a_conditioning_protocol_that_cannot_run_is_refused() {
+    let track = ["S..........", "###########"];
+    let protocol = |fields: &str, max_steps: u32| {
+        format!("        max_steps: {max_steps},\n        conditioning: ({fields}),\n")
+    };
+    let backwards = first_error(&scene_text(
+        &track,
+        &protocol("wait: (5, 2), delay: 3, after: 1", 100),
+        ONE_AGENT,
+    ));
+    assert!(
+        backwards.message.contains("the wait is (5, 2)") && backwards.position.line == 9,
+        "{backwards}"
+    );
+    let probability = first_error(&scene_text(
+        &track,
+        &protocol("wait: (1, 2), delay: 3, probability: 1.5", 100),
+        ONE_AGENT,
+    ));
+    assert!(
+        probability.message.contains("expected 0 to 1"),
+        "{probability}"
+    );
+    let short = first_error(&scene_text(
+        &track,
+        &protocol("wait: (1, 4), delay: 3, after: 1", 5),
+        ONE_AGENT,
+    ));
+    assert!(
+        short.message.contains("may last 8 steps") && short.message.contains("at least 8"),
+        "{short}"
+    );
+    let off_the_track = first_error(&scene_text(
+        &track,
+        &protocol("wait: (1, 9), delay: 3, after: 1", 100),
+        ONE_AGENT,
+    ));
+    assert!(
+        off_the_track.message.contains("the track runs 10 cells")
+            && off_the_track.message.contains("13"),
+        "{off_the_track}"
+    );
+    // The same protocol on a long enough track runs, and its trials keep their times.
+    let fits = parse(&scene_text(
+        &track,
+        &protocol("wait: (1, 4), delay: 3, after: 1", 100),
+        ONE_AGENT,
+    ))
+    .expect("a protocol that fits");
+    let mut experiment = mindgrid_core::experiment::Experiment::new(fits.scene);
+    experiment.step_n(200);
+    for episode in experiment.arenas()[0].episodes() {
+        assert!((5..=8).contains(&episode.steps), "{}", episode.steps);
+        assert_eq!(episode.episode_return, 1.0);
+    }
+}

@@ -15,7 +15,8 @@ use crate::app::command::AppCommand;
 use crate::app::scene_file::SceneFile;
 use crate::app::view::Overlays;
 use crate::brain::Mechanism;
-use crate::command::Command;
+use crate::command::{Command, TrialControl};
+use crate::experiment::ArenaView;
 use crate::stepping::{Frame, Stepper, ToSim};
 
 /// What the harness draws from, and what the panel wrote.
@@ -33,6 +34,18 @@ struct Drawn {
 /// The frame of shipped scene `name` after `steps` steps, with the insight panel of the first
 /// arena whose agent has the mechanism `pick` accepts.
 fn drawn(name: &str, steps: u64, pick: fn(&Mechanism) -> bool) -> Drawn {
+    drawn_where(name, steps, |arena| {
+        arena
+            .insight
+            .as_ref()
+            .and_then(|i| i.mechanism.as_ref())
+            .is_some_and(pick)
+    })
+}
+
+/// The frame of shipped scene `name` after `steps` steps, with the insight panel of the first
+/// arena `pick` accepts.
+fn drawn_where(name: &str, steps: u64, pick: impl Fn(&ArenaView) -> bool) -> Drawn {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenes")
         .join(name);
@@ -44,12 +57,7 @@ fn drawn(name: &str, steps: u64, pick: fn(&Mechanism) -> bool) -> Drawn {
     let selected = frame
         .arenas
         .iter()
-        .position(|a| {
-            a.insight
-                .as_ref()
-                .and_then(|i| i.mechanism.as_ref())
-                .is_some_and(pick)
-        })
+        .position(pick)
         .expect("an arena with the mechanism");
     Drawn {
         frame,
@@ -371,4 +379,61 @@ fn the_place_cells_panel_shows_fields_and_eigenvectors_within_its_width() {
         Vec::new(),
         "drawing sends nothing"
     );
+}
+
+/// The dopamine panel of the conditioning scene: its numbers as the frame holds them, the raster
+/// aligned to the cue, a switch to the reward that sends nothing, and the omission button's one
+/// command; within the panel's usual width.
+#[test]
+fn the_dopamine_panel_shows_the_raster_and_sends_its_controls() {
+    let drawn = drawn_where("dopamine.ron", 1500, |a| a.dopamine.is_some());
+    let dopamine = drawn.frame.arenas[drawn.selected]
+        .dopamine
+        .clone()
+        .expect("a dopamine view");
+    assert!(dopamine.cue.is_some() && dopamine.reward.is_some());
+    let mut harness = in_insight_panel(drawn);
+    harness.run();
+    harness.get_by_label("Dopamine: the TD error δ");
+    harness.get_by_label(&format!(
+        "δ at the latest step: {}   ·   trials: {}",
+        super::charts::two_places(dopamine.latest.expect("a step")),
+        dopamine.trials
+    ));
+    harness.get_by_label("Raster: trials down, steps across, aligned to the cue");
+    harness.get_by_label("Mean δ: early trials against late ones");
+    assert_usual_width(&harness);
+    harness.get_by_label("the reward").click();
+    harness.run();
+    harness.get_by_label("Raster: trials down, steps across, aligned to the reward");
+    click_sends(
+        harness,
+        "Omit next reward",
+        Command::Trial(TrialControl::OmitNextReward),
+    );
+}
+
+/// A maze has no cue: aligned to it, the raster is left out with a note, not a panic.
+#[test]
+fn a_dopamine_raster_without_its_event_says_so() {
+    let drawn = drawn_where("cliff_walk.ron", 2000, |a| a.dopamine.is_some());
+    assert!(
+        drawn.frame.arenas[drawn.selected]
+            .dopamine
+            .as_ref()
+            .unwrap()
+            .cue
+            .is_none()
+    );
+    let mut harness = harness(drawn);
+    harness.get_by_label("Raster: trials down, steps across, aligned to the reward");
+    harness.get_by_label("the cue").click();
+    harness.run();
+    harness.get_by_label_contains("No trial had a cue here");
+    assert!(
+        harness
+            .query_by_label_contains("aligned to the cue")
+            .is_none()
+    );
+    assert_eq!(harness.state().commands, Vec::new());
 }
