@@ -48,15 +48,18 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("episodic_one_shot.ron", 20000, 0xcab25bdb5195ea3a),
     ("four_rooms.ron", 20000, 0x68271d103054736c),
     ("imagination.ron", 20000, 0xf7bf0cf4fbcf491b),
+    ("latent_learning.ron", 20000, 0x87b5b09118eb7c4f),
     ("meta_hidden_goal.ron", 2000, 0x54d3d3cb51786b72),
     ("place_cells.ron", 20000, 0xb29fb2ed22a6faa0),
     ("planning_dyna_maze.ron", 20000, 0xdabb65c0aa95c69c),
     // A person's arena waits for the keys; here the agents run free beside it.
     ("race.ron", 20000, 0xcc892e4e39be33c7),
+    ("reward_revaluation.ron", 20000, 0xc22495842ed77a5f),
     ("shortcut_maze.ron", 20000, 0x4f3fba6a08c2e4fc),
     ("showcase.ron", 20000, 0x50b0ebf5e295c702),
     ("slippery_room.ron", 20000, 0x915a605065140fd2),
     ("successor_maze.ron", 20000, 0x584ced5daee4840d),
+    ("transition_revaluation.ron", 20000, 0xa22987b37c938fdd),
 ];
 
 #[test]
