@@ -11,6 +11,8 @@ pub const CUE_WINDOW: (u32, u32) = (4, 16);
 pub const REWARD_WINDOW: (u32, u32) = (14, 6);
 /// Trials in the raster: the run is thinned (every 2nd, 4th, ... trial) to fit.
 pub const RASTER_TRIALS: usize = 48;
+/// The latest trials the raster always shows besides, every one (a probe's trial among them).
+pub const RECENT_ROWS: usize = 12;
 /// Trials averaged for the early trace (the first ones with the event) and the late one (the last).
 pub const TRACE_TRIALS: usize = 10;
 /// Trials whose windows are kept for the late trace and the measures.
@@ -242,12 +244,19 @@ impl DopamineLog {
     /// What the dopamine panel draws; `cells` is the map's size.
     pub fn view(&self, cells: usize) -> DopamineView {
         let aligned = |event: Event| {
-            let rows: Vec<TrialRecord> = self
+            let recent = self
+                .last
+                .iter()
+                .skip(self.last.len().saturating_sub(RECENT_ROWS));
+            let mut rows: Vec<TrialRecord> = self
                 .raster
                 .iter()
+                .chain(recent)
                 .filter(|t| t.window(event).is_some())
                 .cloned()
                 .collect();
+            rows.sort_by_key(|t| t.number);
+            rows.dedup_by_key(|t| t.number);
             if rows.is_empty() {
                 return None;
             }
@@ -335,7 +344,8 @@ impl DopamineLog {
 pub struct Aligned {
     /// The event.
     pub event: Event,
-    /// The raster's trials that had the event, oldest first (thinned over the run).
+    /// The raster's trials that had the event, oldest first: thinned over the run, then every
+    /// one of the latest [`RECENT_ROWS`].
     pub rows: Vec<TrialRecord>,
     /// The mean over the first trials that had it, and how many those are.
     pub early: (Vec<f32>, usize),

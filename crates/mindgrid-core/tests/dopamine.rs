@@ -177,3 +177,36 @@ fn the_trial_controls_are_logged_kept_and_replayed() {
     assert_eq!(replayed.fingerprint(), experiment.fingerprint());
     assert_eq!(replayed.metrics_csv(), experiment.metrics_csv());
 }
+
+/// Every agent that learns by a TD error fills the dopamine record, the critics of the
+/// actor-critics too; the others (episodic memory, imitation, the random walker) leave it empty.
+#[test]
+fn every_td_learner_publishes_its_error() {
+    let td = [
+        "QLearning",
+        "Sarsa",
+        "ExpectedSarsa",
+        "DynaQ",
+        "Planner",
+        "Attention",
+        "ActorCritic",
+        "Sr",
+        "TdDelayLine",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(common::scenes_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let mut experiment = Experiment::new(common::shipped(&name));
+        experiment.apply(Command::WaitForHuman(false));
+        experiment.step_n(30);
+        for arena in experiment.arenas() {
+            let kind = arena.brain().kind();
+            let cells = arena.world().cell_count();
+            let published = arena.dopamine().view(cells).latest.is_some();
+            assert_eq!(published, td.contains(&kind), "{name}: {kind}");
+            seen.insert(kind);
+        }
+    }
+    assert!(td.iter().all(|kind| seen.contains(kind)), "{seen:?}");
+}

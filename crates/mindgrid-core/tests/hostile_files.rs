@@ -25,6 +25,8 @@ struct WorldFields {
     steps: u32,
     rules: mindgrid_core::world::Rules,
     view: mindgrid_core::world::View,
+    trial: Option<mindgrid_core::world::Trial>,
+    next_probe: Option<mindgrid_core::world::Probe>,
 }
 
 /// The bytes of `value` as a snapshot encodes them.

@@ -7,11 +7,11 @@ use bevy_egui::egui::{self, Align2, FontId, Pos2, Rect, RichText, Sense, Stroke,
 use super::{charts, palette};
 use crate::app::command::AppCommand;
 use crate::command::{Command, TrialControl};
-use crate::dopamine::{Aligned, DopamineView, Event, TRACE_TRIALS};
+use crate::dopamine::{Aligned, DopamineView, Event, RECENT_ROWS, TRACE_TRIALS};
 use crate::world::{Cell, GridWorld, Probe};
 
-/// Height of one trial's row in the raster, in points.
-const ROW: f32 = 4.0;
+/// Height of the raster, in points: fixed, so that nothing below it moves as rows come.
+const RASTER_HEIGHT: f32 = 150.0;
 /// Height of the mean traces' plot, in points.
 const TRACE_HEIGHT: f32 = 90.0;
 /// The early trace's colour (light grey) and the late one's (yellow): neither is a colour of the
@@ -68,6 +68,7 @@ pub fn show(
         Event::Cue => available[0],
         Event::Reward => available[1],
     };
+    let scale = aligned.as_ref().map(scale_of);
     match aligned {
         Some(aligned) => {
             let scale = scale_of(aligned);
@@ -85,7 +86,7 @@ pub fn show(
             );
         }
     }
-    error_map(ui, world, dopamine);
+    error_map(ui, world, dopamine, scale);
     if world.rules.conditioning.is_some() {
         controls(ui, world, commands);
     }
@@ -125,7 +126,8 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     let width = ui.available_width().min(300.0);
     let left = 64.0;
     let cell = ((width - left) / columns as f32).floor().max(4.0);
-    let height = (rows as f32 * ROW).max(ROW);
+    let height = RASTER_HEIGHT;
+    let row_height = height / rows.max(1) as f32;
     let (rect, response) = ui.allocate_exact_size(
         Vec2::new(left + cell * columns as f32, height + 16.0),
         Sense::hover(),
@@ -158,7 +160,7 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
         Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
         egui::Color32::WHITE,
     );
-    let font = FontId::proportional(12.0);
+    let font = FontId::proportional(13.0);
     // The event's column, and on cue-aligned rows the reward's time in that trial.
     let event_x = grid.left() + (before as f32 + 0.5) * cell;
     painter.line_segment(
@@ -172,14 +174,17 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
         for (k, trial) in aligned.rows.iter().enumerate() {
             if let Some(steps) = trial.cue_to_reward {
                 let x = event_x + steps as f32 * cell;
-                let y = grid.top() + (k as f32 + 0.5) * ROW;
+                let y = grid.top() + (k as f32 + 0.5) * row_height;
                 let colour = if trial.rewarded {
                     palette::GOAL
                 } else {
                     egui::Color32::from_gray(170)
                 };
                 painter.line_segment(
-                    [Pos2::new(x, y - ROW * 0.5), Pos2::new(x, y + ROW * 0.5)],
+                    [
+                        Pos2::new(x, y - row_height * 0.5),
+                        Pos2::new(x, y + row_height * 0.5),
+                    ],
                     Stroke::new(1.0, colour),
                 );
             }
@@ -208,6 +213,19 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
         font.clone(),
         palette::LABEL,
     );
+    // On the cue's raster, the reward's usual time (the latest trial's delay) is labelled too.
+    if aligned.event == Event::Cue
+        && let Some(steps) = aligned.rows.iter().rev().find_map(|t| t.cue_to_reward)
+        && steps >= 3
+    {
+        painter.text(
+            Pos2::new(event_x + steps as f32 * cell, grid.bottom() + 2.0),
+            Align2::CENTER_TOP,
+            "reward",
+            font.clone(),
+            palette::GOAL,
+        );
+    }
     painter.text(
         Pos2::new(grid.left(), grid.bottom() + 2.0),
         Align2::LEFT_TOP,
@@ -224,7 +242,7 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     );
     if let Some(pointer) = response.hover_pos().filter(|p| grid.contains(*p)) {
         let c = (((pointer.x - grid.left()) / cell) as usize).min(columns - 1);
-        let row = (((pointer.y - grid.top()) / ROW) as usize).min(rows.saturating_sub(1));
+        let row = (((pointer.y - grid.top()) / row_height) as usize).min(rows.saturating_sub(1));
         if let Some(trial) = aligned.rows.get(row) {
             let delta = trial
                 .window(aligned.event)
@@ -247,24 +265,31 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     }
     charts::diverging_bar_line(ui, width, scale);
     if aligned.rows.len() > 1 {
-        let shown = aligned.rows.len();
-        ui.label(
-            RichText::new(format!(
-                "{shown} trials shown, every {} of the run",
-                ordinal(aligned.rows[1].number - aligned.rows[0].number)
-            ))
-            .small(),
-        );
+        let stride = aligned.rows[1].number - aligned.rows[0].number;
+        let text = if stride > 1 {
+            format!(
+                "every {} of the run, then each of the latest {RECENT_ROWS}",
+                ordinal(stride)
+            )
+        } else {
+            "every trial of the run".into()
+        };
+        ui.label(text);
     }
 }
 
-/// "trial" for a stride of 1, "2nd trial" and so on.
+/// "trial" for a stride of 1, "2nd trial", "32nd trial", "128th trial" and so on.
 fn ordinal(stride: u32) -> String {
+    let suffix = match (stride % 10, stride % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
     match stride {
         0 | 1 => "trial".into(),
-        2 => "2nd trial".into(),
-        3 => "3rd trial".into(),
-        n => format!("{n}th trial"),
+        n => format!("{n}{suffix} trial"),
     }
 }
 
@@ -283,7 +308,7 @@ fn traces(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     let columns = (before + 1 + after) as usize;
     let x = |c: usize| plot.left() + (c as f32 + 0.5) / columns as f32 * plot.width();
     let y = |d: f32| plot.center().y - d / scale * plot.height() * 0.5;
-    let font = FontId::proportional(12.0);
+    let font = FontId::proportional(13.0);
     let axis = Stroke::new(1.0, palette::OUTLINE);
     painter.line_segment(
         [
@@ -350,16 +375,20 @@ fn traces(ui: &mut Ui, aligned: &Aligned, scale: f32) {
 }
 
 /// The mean error on arriving at each cell lately: where the surprises happen.
-fn error_map(ui: &mut Ui, world: &GridWorld, dopamine: &DopamineView) {
+/// On the raster's colour scale `scale` when there is a raster (the same colour, the same δ),
+/// else on the map's own.
+fn error_map(ui: &mut Ui, world: &GridWorld, dopamine: &DopamineView, scale: Option<f32>) {
     ui.add_space(4.0);
     ui.label(
         RichText::new("δ on the map: the mean surprise on arriving at each cell lately").strong(),
     );
-    let peak = dopamine
-        .map
-        .iter()
-        .filter(|d| d.is_finite())
-        .fold(0.05f32, |m, d| m.max(d.abs()));
+    let peak = scale.unwrap_or_else(|| {
+        dopamine
+            .map
+            .iter()
+            .filter(|d| d.is_finite())
+            .fold(0.05f32, |m, d| m.max(d.abs()))
+    });
     let width = ui.available_width().min(280.0);
     let cell = (width / world.width() as f32).min(22.0);
     charts::heatmap(
@@ -398,12 +427,16 @@ fn controls(ui: &mut Ui, world: &GridWorld, commands: &mut Vec<AppCommand>) {
             commands.push(Command::Trial(TrialControl::EarlyNextReward).into());
         }
     });
+    let what = |probe: Probe| match probe {
+        Probe::Omit => "the reward is omitted",
+        Probe::Early => "the reward comes early",
+    };
+    if let Some(probe) = world.trial().and_then(|t| t.probe) {
+        ui.label(RichText::new(format!("this trial: {}", what(probe))).color(palette::NOTICE));
+    }
     if let Some(probe) = waiting {
-        let what = match probe {
-            Probe::Omit => "the reward omitted",
-            Probe::Early => "the reward early",
-        };
-        ui.label(RichText::new(format!("next trial: {what}")).color(palette::NOTICE));
+        let text = format!("the next trial to start: {}", what(probe));
+        ui.label(RichText::new(text).color(palette::NOTICE));
     }
     let mut probability = protocol.probability;
     let slider = egui::Slider::new(&mut probability, 0.0..=1.0).text("reward probability");

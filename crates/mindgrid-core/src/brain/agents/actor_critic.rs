@@ -82,6 +82,14 @@ pub struct ActorCritic {
     rollout: Vec<StepTrace>,
     last_policy: [f32; Action::COUNT],
     steps: u64,
+    /// The forward pass `learn` made on the state it was handed, for its TD error; the next
+    /// `act` reuses it when the input is the same and no update moved the weights since (not
+    /// kept by snapshots: recomputing it gives the same numbers).
+    #[serde(skip)]
+    ahead: Option<(Array2<f32>, MlpTrace)>,
+    /// The critic's TD error at the latest step.
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl ActorCritic {
@@ -109,6 +117,8 @@ impl ActorCritic {
             rollout: Vec::new(),
             last_policy: [0.25; Action::COUNT],
             steps: 0,
+            ahead: None,
+            delta: 0.0,
         }
     }
 
@@ -126,6 +136,7 @@ impl ActorCritic {
     }
 
     fn update(&mut self, bootstrap: f32) {
+        self.ahead = None;
         if self.rollout.is_empty() || self.params.freeze {
             self.rollout.clear();
             return;
@@ -165,7 +176,10 @@ impl Brain for ActorCritic {
 impl Agent for ActorCritic {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         let input = self.input(observation.world(), observation.state);
-        let trace = self.network.forward(input.view());
+        let trace = match self.ahead.take() {
+            Some((seen, trace)) if seen == input => trace,
+            _ => self.network.forward(input.view()),
+        };
         let logits = trace.output.slice(s![0, ..Action::COUNT]).to_owned();
         let value = trace.output[[0, Action::COUNT]];
         let pi = softmax(logits.view());
@@ -185,16 +199,31 @@ impl Agent for ActorCritic {
 
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
         self.steps += 1;
+        let value = self.rollout.last().map_or(0.0, |step| step.value);
         if let Some(last) = self.rollout.last_mut() {
             last.reward = t.reward;
         }
+        // The critic's one-step TD error, delta = r + gamma V(s') - V(s): the dopamine panel's.
+        let ahead = (!t.terminal).then(|| {
+            let input = self.input(t.next.world(), t.next.state);
+            let trace = self.network.forward(input.view());
+            (input, trace)
+        });
+        let next_value = ahead
+            .as_ref()
+            .map_or(0.0, |(_, trace)| trace.output[[0, Action::COUNT]]);
+        self.delta = t.reward + self.params.gamma * next_value - value;
         if t.terminal {
             self.update(0.0);
         } else if t.truncated || self.rollout.len() >= self.params.n_steps.max(1) as usize {
-            let input = self.input(t.next.world(), t.next.state);
-            let bootstrap = self.network.forward(input.view()).output[[0, Action::COUNT]];
-            self.update(bootstrap);
+            self.update(next_value);
+        } else {
+            self.ahead = ahead;
         }
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     /// An episode ended or was cut off (a person took the arena over): the unfinished n-step

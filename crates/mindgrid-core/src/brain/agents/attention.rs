@@ -374,6 +374,14 @@ pub struct AttentionAgent {
     target_mass: Curve<f32>,
     mass_sum: (f32, u32),
     entropy_sum: (f32, u32),
+    /// The forward pass `learn` made on the state it was handed (its inputs and the lesion), for
+    /// its TD error; the next `act` reuses it when they are the same and no update moved the
+    /// weights since (not kept by snapshots: recomputing it gives the same numbers).
+    #[serde(skip)]
+    ahead: Option<(Array2<f32>, Array2<f32>, bool, StepTrace)>,
+    /// The critic's TD error at the latest step.
+    #[serde(skip)]
+    delta: f32,
 }
 
 impl AttentionAgent {
@@ -393,6 +401,8 @@ impl AttentionAgent {
             target_mass: Curve::default(),
             mass_sum: (0.0, 0),
             entropy_sum: (0.0, 0),
+            ahead: None,
+            delta: 0.0,
         }
     }
 
@@ -411,6 +421,7 @@ impl AttentionAgent {
 
     /// A2C update over the rollout, bootstrapping from `bootstrap` (0 at a terminal).
     fn update(&mut self, bootstrap: f32) {
+        self.ahead = None;
         if self.rollout.is_empty() || self.params.freeze {
             self.rollout.clear();
             return;
@@ -495,9 +506,15 @@ impl Agent for AttentionAgent {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         let world = observation.world();
         let (entities, cells) = entities_of(world, observation.state, self.radius);
-        let mut trace = self
-            .network
-            .forward(entities, self.cue(world), self.uniform());
+        let (cue, uniform) = (self.cue(world), self.uniform());
+        let mut trace = match self.ahead.take() {
+            Some((seen, seen_cue, seen_uniform, trace))
+                if seen == entities && seen_cue == cue && seen_uniform == uniform =>
+            {
+                trace
+            }
+            _ => self.network.forward(entities, cue, uniform),
+        };
         self.record_attention(&trace, &cells, world);
         let action = sample_move(trace.pi.as_slice().expect("contiguous"), rng);
         trace.action = action;
@@ -507,20 +524,31 @@ impl Agent for AttentionAgent {
 
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
         self.steps += 1;
+        let value = self.rollout.last().map_or(0.0, |step| step.value);
         if let Some(last) = self.rollout.last_mut() {
             last.reward = t.reward;
         }
+        // The critic's one-step TD error, delta = r + gamma V(s') - V(s): the dopamine panel's.
+        let ahead = (!t.terminal).then(|| {
+            let world = t.next.world();
+            let (entities, _) = entities_of(world, t.next.state, self.radius);
+            let (cue, uniform) = (self.cue(world), self.uniform());
+            let trace = self.network.forward(entities.clone(), cue.clone(), uniform);
+            (entities, cue, uniform, trace)
+        });
+        let next_value = ahead.as_ref().map_or(0.0, |(.., trace)| trace.value);
+        self.delta = t.reward + self.params.gamma * next_value - value;
         if t.terminal {
             self.update(0.0);
         } else if t.truncated || self.rollout.len() >= self.params.n_steps.max(1) as usize {
-            let world = t.next.world();
-            let (entities, _) = entities_of(world, t.next.state, self.radius);
-            let bootstrap = self
-                .network
-                .forward(entities, self.cue(world), self.uniform())
-                .value;
-            self.update(bootstrap);
+            self.update(next_value);
+        } else {
+            self.ahead = ahead;
         }
+    }
+
+    fn td_error(&self) -> Option<f32> {
+        Some(self.delta)
     }
 
     /// An episode ended or was cut off (a person took the arena over): the unfinished n-step
