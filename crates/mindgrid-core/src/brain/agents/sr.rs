@@ -121,6 +121,10 @@ pub struct Sr {
     /// errors; this one is for the dopamine panel, read right after `learn`, not kept).
     #[serde(skip)]
     delta: f32,
+    /// The action values `act` chose by, and where: Q(s,a) for the TD error without computing it
+    /// again (nothing moves M or w between a step's act and its learn; not kept by snapshots).
+    #[serde(skip)]
+    acted: Option<(usize, [f32; Action::COUNT])>,
 }
 
 impl Sr {
@@ -135,6 +139,7 @@ impl Sr {
             visits: vec![0; cells],
             last_state: world.start(),
             delta: 0.0,
+            acted: None,
         }
     }
 
@@ -286,7 +291,9 @@ impl Agent for Sr {
     fn act(&mut self, observation: &Observation, rng: &mut ArenaRng) -> Action {
         let state = observation.state;
         self.last_state = state;
-        epsilon_greedy(&self.q(state), self.params.epsilon, rng)
+        let q = self.q(state);
+        self.acted = Some((state, q));
+        epsilon_greedy(&q, self.params.epsilon, rng)
     }
 
     fn learn(&mut self, t: &Transition, _rng: &mut ArenaRng) {
@@ -297,26 +304,27 @@ impl Agent for Sr {
             ..
         } = self.params;
         let next = t.next.state;
-        // delta = r + gamma V(s') - Q(s,a), with V(s') as M follows: the greedy move's value or
-        // the random walk's mean; taken before M and w move.
+        // The value TD error, delta = r + gamma V(s') - Q(s,a), for the dopamine panel: Q(s,a)
+        // before anything moves, V(s') as M follows (the greedy move's value, or the random
+        // walk's mean) from the values the next move is chosen by, once w[s'] has the reward.
+        let q_taken = match self.acted.take() {
+            Some((state, q)) if state == t.state => q[t.action.index()],
+            _ => self.q(t.state)[t.action.index()],
+        };
+        self.visits[next] = self.visits[next].saturating_add(1);
+        self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
         let q_next = self.q(next);
         let ahead = match self.params.follows {
             _ if t.terminal => 0.0,
             Follows::Greedy => q_next.into_iter().fold(f32::NEG_INFINITY, f32::max),
             Follows::RandomWalk => q_next.iter().sum::<f32>() / Action::COUNT as f32,
         };
-        let q_taken: f32 = (self.row(t.state, t.action.index()).iter())
-            .zip(&self.rewards)
-            .map(|(m, w)| m * w)
-            .sum();
         self.delta = t.reward + gamma * ahead - q_taken;
-        self.visits[next] = self.visits[next].saturating_add(1);
-        self.rewards[next] += reward_alpha * (t.reward - self.rewards[next]);
         // M[s,a] += alpha (e(s') + gamma next - M[s,a]), in place: the rows bootstrapped
         // from are read before the row updated is written (they are one row when a move into a
         // wall leaves the agent where it was, and then each entry reads itself first).
         let (n, row) = (self.cells, t.state * Action::COUNT + t.action.index());
-        let greedy = next * Action::COUNT + first_best(&self.q(next));
+        let greedy = next * Action::COUNT + first_best(&q_next);
         let follows = self.params.follows;
         for j in 0..n {
             let ahead = match follows {
