@@ -438,6 +438,8 @@ fn controls(ui: &mut Ui, world: &GridWorld, commands: &mut Vec<AppCommand>) {
         let text = format!("the next trial to start: {}", what(probe));
         ui.label(RichText::new(text).color(palette::NOTICE));
     }
+    // The sliders leave room for their labels within the panel.
+    ui.spacing_mut().slider_width = (ui.available_width() - 200.0).clamp(60.0, 160.0);
     let mut probability = protocol.probability;
     let slider = egui::Slider::new(&mut probability, 0.0..=1.0).text("reward probability");
     if ui

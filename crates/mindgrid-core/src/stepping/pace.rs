@@ -89,7 +89,10 @@ impl InsightPace {
                     && before.world.width() == view.world.width()
                     && before.world.height() == view.world.height()
             }) {
+                // The dopamine record goes with the insight: a panel that came and went from
+                // frame to frame would throw its scroll position away.
                 view.insight.clone_from(&before.insight);
+                view.dopamine.clone_from(&before.dopamine);
             }
             views.push(view);
         }
@@ -141,5 +144,32 @@ mod tests {
         stepper.advance(0.0, Duration::MAX);
         let fresh = pace.frame(&stepper, &kept);
         assert_eq!(insight(&fresh), insight(&stepper.frame()));
+    }
+
+    /// The dopamine panel's record is kept with the insight until it is due: it does not vanish
+    /// on the frames between (the panel would jump, and its scroll position with it).
+    #[test]
+    fn the_dopamine_record_is_kept_with_the_insight() {
+        let scene = crate::scene::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenes/dopamine.ron"),
+        )
+        .unwrap()
+        .scene;
+        let mut stepper = Stepper::new(scene, false);
+        stepper.receive(ToSim::WarmUp(200));
+        stepper.finish_work();
+        let mut pace = InsightPace::default();
+        let first = pace.frame(&stepper, &stepper.bare_frame());
+        assert!(first.arenas[0].dopamine.is_some());
+        for arena in &mut pace.arenas {
+            arena.0 = Instant::now() + Duration::from_secs(60);
+            arena.2 = Duration::from_secs(60);
+        }
+        stepper.receive(ToSim::Transport(Transport::Play));
+        stepper.advance(1.0, Duration::MAX);
+        let kept = pace.frame(&stepper, &first);
+        // Compared as written: NaN (a step a trial did not have) is not equal to itself.
+        let record = |frame: &Frame| format!("{:?}", frame.arenas[0].dopamine);
+        assert_eq!(record(&kept), record(&first));
     }
 }
