@@ -115,7 +115,7 @@ impl DopamineLog {
     pub fn record(&mut self, delta: f32, events: Events, arrived: usize) {
         let before = CUE_WINDOW.0.max(REWARD_WINDOW.0) as usize;
         let trial = self.current.get_or_insert_with(|| TrialRecord {
-            number: self.trials + 1,
+            number: self.trials.saturating_add(1),
             rewarded: false,
             cue: None,
             reward: None,
@@ -123,7 +123,7 @@ impl DopamineLog {
             steps: 0,
             cue_step: None,
         });
-        trial.steps += 1;
+        trial.steps = trial.steps.saturating_add(1);
         for window in [&mut trial.cue, &mut trial.reward].into_iter().flatten() {
             if window.to_come > 0 {
                 window.deltas.push(delta);
@@ -147,7 +147,7 @@ impl DopamineLog {
         }
         if events.reward && trial.reward.is_none() {
             trial.reward = Some(open(Event::Reward, &self.recent));
-            trial.cue_to_reward = trial.cue_step.map(|cue| trial.steps - cue);
+            trial.cue_to_reward = trial.cue_step.map(|cue| trial.steps.saturating_sub(cue));
         }
         if self.recent.len() == before {
             self.recent.pop_front();
@@ -173,9 +173,9 @@ impl DopamineLog {
             let missing = std::mem::take(&mut window.to_come) as usize;
             window.deltas.extend(std::iter::repeat_n(f32::NAN, missing));
         }
-        self.trials += 1;
+        self.trials = self.trials.saturating_add(1);
         let stride = self.stride.max(1);
-        if (trial.number - 1) % stride == 0 {
+        if trial.number.saturating_sub(1) % stride == 0 {
             if self.raster.len() == RASTER_TRIALS {
                 // Keep every other trial and double the stride: the raster spans the whole run.
                 let mut kept = 0;
@@ -183,9 +183,9 @@ impl DopamineLog {
                     kept += 1;
                     kept % 2 == 1
                 });
-                self.stride = stride * 2;
+                self.stride = stride.saturating_mul(2);
             }
-            if (trial.number - 1) % self.stride.max(1) == 0 {
+            if trial.number.saturating_sub(1) % self.stride.max(1) == 0 {
                 self.raster.push(trial.clone());
             }
         }
@@ -201,6 +201,13 @@ impl DopamineLog {
             self.last.pop_front();
         }
         self.last.push_back(trial);
+    }
+
+    /// Forgets the trial under way without counting it (a person took the arena over: what
+    /// followed is theirs, not the agent's).
+    pub fn discard_trial(&mut self) {
+        self.current = None;
+        self.recent.clear();
     }
 
     /// Trials finished.
@@ -301,6 +308,7 @@ impl DopamineLog {
             .collect();
         DopamineView {
             trials: self.trials,
+            stride: self.stride.max(1),
             cue: aligned(Event::Cue),
             reward: aligned(Event::Reward),
             map,
@@ -358,6 +366,8 @@ pub struct Aligned {
 pub struct DopamineView {
     /// Trials finished.
     pub trials: u32,
+    /// The raster keeps every `stride`-th trial of the run (then each of the latest).
+    pub stride: u32,
     /// Aligned to the cue (`None`: no trial had one).
     pub cue: Option<Aligned>,
     /// Aligned to the reward or its due time (`None`: none came).

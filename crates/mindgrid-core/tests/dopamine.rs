@@ -76,6 +76,7 @@ fn an_omitted_reward_dips_below_zero_when_it_was_due() {
     let dip = mean(&runs, Event::Reward, |t| !t.rewarded);
     eprintln!("an omitted reward, at its due time: {dip:.3}");
     assert!(dip < -0.8, "{dip}");
+    assert_eq!(two_places(dip), -1.0);
 }
 
 #[test]
@@ -98,6 +99,9 @@ fn the_cue_response_scales_with_the_reward_probability() {
     assert!((0.4..0.6).contains(&ratio), "{ratio}");
     // At p = 0.5 a reward is half a surprise either way.
     assert!(paid > 0.3 && omitted < -0.3, "{paid} {omitted}");
+    // The figures the scene, the README and the lesson give.
+    let figures = [p_half, paid, omitted].map(two_places);
+    assert_eq!(figures, [0.45, 0.47, -0.52]);
 }
 
 #[test]
@@ -130,6 +134,7 @@ fn an_early_reward_is_a_surprise_and_the_model_dips_at_the_usual_time() {
     // The tapped delay line predicts a dip at the usual time; the recordings show none
     // (Hollerman & Schultz 1998): the scene and the lesson say so.
     assert!(usual < -0.8, "{usual}");
+    assert_eq!((two_places(surprise), two_places(usual)), (1.0, -1.0));
 }
 
 /// The trial controls are commands like any other: a value out of range is refused with the

@@ -69,13 +69,12 @@ pub fn show(
         Event::Reward => available[1],
     };
     let scale = aligned.as_ref().map(scale_of);
-    match aligned {
-        Some(aligned) => {
-            let scale = scale_of(aligned);
-            raster(ui, aligned, scale);
+    match (aligned, scale) {
+        (Some(aligned), Some(scale)) => {
+            raster(ui, aligned, dopamine.stride, scale);
             traces(ui, aligned, scale);
         }
-        None => {
+        _ => {
             ui.label(
                 RichText::new(match event {
                     Event::Cue => "No trial had a cue here (no conditioning cue, no cue tile reached): nothing to align to. Align to the reward instead.",
@@ -109,7 +108,7 @@ fn offset_of(aligned: &Aligned, column: usize) -> i32 {
 }
 
 /// The raster: a row per trial (thinned over the run), a column per step around the event.
-fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
+fn raster(ui: &mut Ui, aligned: &Aligned, stride: u32, scale: f32) {
     let (before, after) = aligned.event.window();
     let columns = (before + 1 + after) as usize;
     let rows = aligned.rows.len();
@@ -173,6 +172,9 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     if aligned.event == Event::Cue {
         for (k, trial) in aligned.rows.iter().enumerate() {
             if let Some(steps) = trial.cue_to_reward {
+                if steps > after {
+                    continue; // past the raster's last column
+                }
                 let x = event_x + steps as f32 * cell;
                 let y = grid.top() + (k as f32 + 0.5) * row_height;
                 let colour = if trial.rewarded {
@@ -215,8 +217,8 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     );
     // On the cue's raster, the reward's usual time (the latest trial's delay) is labelled too.
     if aligned.event == Event::Cue
-        && let Some(steps) = aligned.rows.iter().rev().find_map(|t| t.cue_to_reward)
-        && steps >= 3
+        && let Some(steps) = usual_delay(aligned)
+        && (3..=after).contains(&steps)
     {
         painter.text(
             Pos2::new(event_x + steps as f32 * cell, grid.bottom() + 2.0),
@@ -265,7 +267,6 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     }
     charts::diverging_bar_line(ui, width, scale);
     if aligned.rows.len() > 1 {
-        let stride = aligned.rows[1].number - aligned.rows[0].number;
         let text = if stride > 1 {
             format!(
                 "every {} of the run, then each of the latest {RECENT_ROWS}",
@@ -276,6 +277,18 @@ fn raster(ui: &mut Ui, aligned: &Aligned, scale: f32) {
         };
         ui.label(text);
     }
+}
+
+/// The reward's usual time after the cue: the delay most rows had (a probe's trial has another).
+fn usual_delay(aligned: &Aligned) -> Option<u32> {
+    let mut counts = std::collections::BTreeMap::new();
+    for steps in aligned.rows.iter().filter_map(|t| t.cue_to_reward) {
+        *counts.entry(steps).or_insert(0u32) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(steps, n)| (n, steps))
+        .map(|(steps, _)| steps)
 }
 
 /// "trial" for a stride of 1, "2nd trial", "32nd trial", "128th trial" and so on.
@@ -293,7 +306,7 @@ fn ordinal(stride: u32) -> String {
     }
 }
 
-/// The mean error around the event over the first trials (blue) and the latest (orange).
+/// The mean error around the event over the first trials (grey) and the latest (yellow).
 fn traces(ui: &mut Ui, aligned: &Aligned, scale: f32) {
     ui.add_space(4.0);
     ui.label(RichText::new("Mean δ: early trials against late ones").strong());

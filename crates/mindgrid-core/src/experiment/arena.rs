@@ -314,6 +314,7 @@ impl Arena {
             }
             _ => return Err(String::new()),
         }
+        self.dopamine.discard_trial();
         self.start_episode();
         Ok(())
     }

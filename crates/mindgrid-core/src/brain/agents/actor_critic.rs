@@ -231,6 +231,7 @@ impl Agent for ActorCritic {
     /// end `learn` has already spent it.)
     fn end_episode(&mut self, _rng: &mut ArenaRng) {
         self.rollout.clear();
+        self.ahead = None;
     }
 
     fn insight(&self, _world: &GridWorld) -> Insight {
@@ -284,6 +285,7 @@ impl Agent for ActorCritic {
     fn retune(&mut self, spec: &BrainSpec) {
         if let BrainSpec::ActorCritic(params) = spec {
             self.params = params.clone();
+            self.ahead = None;
         }
     }
 }

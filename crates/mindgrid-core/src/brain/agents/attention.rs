@@ -556,6 +556,7 @@ impl Agent for AttentionAgent {
     /// end `learn` has already spent it.)
     fn end_episode(&mut self, _rng: &mut ArenaRng) {
         self.rollout.clear();
+        self.ahead = None;
     }
 
     fn insight(&self, _world: &GridWorld) -> Insight {
@@ -665,6 +666,8 @@ impl Agent for AttentionAgent {
         if let BrainSpec::Attention(params) = spec {
             self.params = params.clone();
             self.network.attention.temperature = self.params.temperature;
+            // The temperature changes the forward pass: a pass made before is not this one's.
+            self.ahead = None;
         }
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! It does not choose: the conditioning track carries it (it always asks to move on). Before
 //! training delta is the reward itself, at the reward's time; after, the cue's arrival is the
-//! surprise (V jumps from 0 to about gamma^delay * reward) and the reward, predicted, gives none.
+//! surprise (V jumps from 0 to about gamma^(delay-1) * reward, so delta there is about
+//! gamma^delay * reward) and the reward, predicted, gives none.
 //! Simpler than the brain: time is counted exactly in steps (real timing is noisy and the
 //! response at the usual time of an early reward, which this model predicts, is not seen in the
 //! recordings: Hollerman & Schultz 1998); one value stands for the whole dopamine population.
