@@ -91,6 +91,14 @@ pub fn show(
     }
 }
 
+/// The event in a label's words.
+fn event_name(event: Event) -> &'static str {
+    match event {
+        Event::Cue => "cue",
+        Event::Reward => "reward",
+    }
+}
+
 /// The colour scale's end: the largest error in the raster (at least 0.1, so that noise near
 /// zero is not blown up to full colour).
 fn scale_of(aligned: &Aligned) -> f32 {
@@ -112,10 +120,7 @@ fn raster(ui: &mut Ui, aligned: &Aligned, stride: u32, scale: f32) {
     let (before, after) = aligned.event.window();
     let columns = (before + 1 + after) as usize;
     let rows = aligned.rows.len();
-    let name = match aligned.event {
-        Event::Cue => "cue",
-        Event::Reward => "reward",
-    };
+    let name = event_name(aligned.event);
     ui.label(
         RichText::new(format!(
             "Raster: trials down, steps across, aligned to the {name}"
@@ -361,10 +366,7 @@ fn traces(ui: &mut Ui, aligned: &Aligned, scale: f32) {
             .collect();
         painter.add(egui::Shape::line(points, Stroke::new(2.0, colour)));
     }
-    let name = match aligned.event {
-        Event::Cue => "cue",
-        Event::Reward => "reward",
-    };
+    let name = event_name(aligned.event);
     painter.text(
         Pos2::new(event_x, plot.bottom() + 2.0),
         Align2::CENTER_TOP,
