@@ -9,7 +9,9 @@ mod agents {
     pub mod expected_sarsa;
     pub mod human;
     pub mod mfec;
+    pub mod place_cell_actor_critic;
     pub mod planner;
+    pub mod prioritised_replay;
     pub mod q_learning;
     pub mod random;
     pub mod reptile;
@@ -43,7 +45,12 @@ pub use agents::human::HumanAgent;
 pub use agents::mfec::{
     ActionRecall, KeyMode, MemoryInsight, Mfec, MfecParams, ReadMode, RecalledMemory,
 };
+pub use agents::place_cell_actor_critic::{PlaceCellActorCritic, PlaceCellActorCriticParams};
 pub use agents::planner::{Planner, PlannerParams, Search};
+pub use agents::prioritised_replay::{
+    Direction, PrioritisedReplay, PrioritisedReplayParams, Priority, ReplayCounts, ReplayInsight,
+    ReplaySequence, RestAt, RestView,
+};
 pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
 pub use agents::reptile::{AdaptationCurve, MetaInsight, Reptile, ReptileParams, STARTS};
@@ -468,6 +475,10 @@ brains! {
     Sr => Sr,
     /// A Pavlovian TD learner over a tapped delay line: the dopamine model (Schultz et al. 1997).
     TdDelayLine => TdDelayLine,
+    /// Replay chosen by gain x need (Mattar & Daw 2018), or by the TD error, or at random.
+    PrioritisedReplay => PrioritisedReplay,
+    /// Place cells into a linear actor-critic: the water-maze model (Foster, Dayan & Morris 2000).
+    PlaceCellActorCritic => PlaceCellActorCritic,
 }
 
 /// A map of what the agent believes about each cell.
@@ -544,6 +555,8 @@ pub enum Mechanism {
     Meta(MetaInsight),
     /// Place fields, occupancy and eigenvectors of a successor representation.
     Successor(SuccessorInsight),
+    /// What a replaying agent replayed at its latest rest, and why.
+    Replay(ReplayInsight),
 }
 
 /// Reads one kind of mechanism view out of an [`Insight`].
@@ -570,6 +583,7 @@ mechanism_accessors! {
     continual: Continual(ContinualInsight),
     meta: Meta(MetaInsight),
     successor: Successor(SuccessorInsight),
+    replay: Replay(ReplayInsight),
 }
 
 /// One imagined future: a path through the learned model from the agent's cell.

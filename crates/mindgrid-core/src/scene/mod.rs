@@ -102,6 +102,14 @@ pub struct GridSpec {
     /// after a random wait and the reward a fixed delay later (the dopamine scenes).
     #[serde(default)]
     pub conditioning: Option<crate::world::Conditioning>,
+    /// The standard deviation of Gaussian noise on the goal's reward at each arrival (0 to 10;
+    /// 0: the same reward every time).
+    #[serde(default)]
+    pub reward_noise: f32,
+    /// A water maze: the map is the pool and its goal the hidden platform; trials start from these
+    /// cells in a random order per block, and probe trials take the platform away.
+    #[serde(default)]
+    pub pool: Option<crate::world::Pool>,
 }
 
 mod defaults {
@@ -192,6 +200,8 @@ impl Scene {
                 random_target: grid.random_target,
                 lava_to_start: grid.lava_to_start,
                 conditioning: grid.conditioning.clone(),
+                reward_noise: grid.reward_noise,
+                pool: grid.pool.clone(),
             },
             grid.view,
         )
@@ -593,6 +603,19 @@ fn validate(scene: &Scene) -> Vec<Finding> {
     if let Some(protocol) = &grid.conditioning {
         validate_conditioning(scene, grid, protocol, &mut findings);
     }
+    if !(0.0..=crate::world::MOST_REWARD).contains(&grid.reward_noise) {
+        findings.push(Finding::error(
+            "world.reward_noise",
+            format!(
+                "the reward noise is {}; expected a standard deviation from 0 to {}",
+                grid.reward_noise,
+                crate::world::MOST_REWARD
+            ),
+        ));
+    }
+    if let Some(protocol) = &grid.pool {
+        validate_pool(scene, grid, protocol, &mut findings);
+    }
     let has_errors = findings.iter().any(|f| f.severity == Severity::Error);
     if !has_errors && let Some(warning) = scene.build_world().goal_warning() {
         findings.push(Finding::warning("world.rows", warning));
@@ -699,6 +722,30 @@ fn validate_conditioning(
                     x1 - x0
                 ),
             ));
+        }
+    }
+}
+
+/// A pool's own numbers, and its starts and platform on the map.
+fn validate_pool(
+    scene: &Scene,
+    grid: &GridSpec,
+    protocol: &crate::world::Pool,
+    findings: &mut Vec<Finding>,
+) {
+    for (field, message) in protocol.errors(grid.max_steps) {
+        findings.push(Finding::error(format!("world.pool.{field}"), message));
+    }
+    if grid.conditioning.is_some() {
+        findings.push(Finding::error(
+            "world.pool",
+            "a world is a pool or a conditioning track, not both; expected one of them",
+        ));
+    }
+    let has_map_errors = findings.iter().any(|f| f.path.starts_with("world.rows"));
+    if !has_map_errors {
+        for (field, message) in protocol.map_errors(&scene.build_world()) {
+            findings.push(Finding::error(format!("world.pool.{field}"), message));
         }
     }
 }

@@ -2,11 +2,15 @@
 
 mod conditioning;
 mod observe;
+mod pool;
 mod task;
 mod teacher;
 
 pub use conditioning::{
     Conditioning, MOST_REWARD, MOST_TRIAL_STEPS, Probe, Trial, reward_probability, reward_size,
+};
+pub use pool::{
+    MOST_PROBES, MOST_STARTS, MOST_TRIALS, Pool, PoolState, PoolTrial, QUADRANTS,
 };
 pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation, ego_kind};
 pub use task::TaskChange;
@@ -171,6 +175,12 @@ pub struct Rules {
     /// A Pavlovian protocol: the agent is carried along the track from the start, with a cue and
     /// a reward at their times ([`Conditioning`]); `None` in every other world.
     pub conditioning: Option<Conditioning>,
+    /// The standard deviation of Gaussian noise on the goal's reward, drawn at each arrival (0:
+    /// the same reward every time).
+    pub reward_noise: f32,
+    /// A water-maze protocol: starts by blocks, probe trials, time in each quadrant ([`Pool`]);
+    /// `None` in every other world.
+    pub pool: Option<Pool>,
 }
 
 /// What one step did.
@@ -205,6 +215,8 @@ pub struct GridWorld {
     trial: Option<Trial>,
     /// The lecturer's change waiting for the next trial.
     next_probe: Option<Probe>,
+    /// The water maze's trial and record (worlds with a pool).
+    pool: Option<PoolState>,
 }
 
 impl GridWorld {
@@ -243,6 +255,7 @@ impl GridWorld {
             view,
             trial: None,
             next_probe: None,
+            pool: None,
         }
     }
 
@@ -316,6 +329,27 @@ impl GridWorld {
             return Err(format!(
                 "the view radius is {radius}; expected 1 to {MAX_VIEW_RADIUS}"
             ));
+        }
+        if !(0.0..=MOST_REWARD).contains(&rules.reward_noise) {
+            return Err(format!(
+                "the reward noise is {}; expected 0 to {MOST_REWARD}",
+                rules.reward_noise
+            ));
+        }
+        if let Some(protocol) = &rules.pool {
+            if let Some((field, error)) = protocol.errors(rules.max_steps).into_iter().next() {
+                return Err(format!("its pool {field} is wrong: {error}"));
+            }
+            if protocol
+                .starts
+                .iter()
+                .any(|&(x, y)| x as usize >= w || y as usize >= h)
+            {
+                return Err(format!("a start of its pool is off the {w} x {h} map"));
+            }
+            if let Some(pool) = &self.pool {
+                pool.check(self.cell_count(), protocol.starts.len())?;
+            }
         }
         Ok(())
     }
@@ -426,6 +460,7 @@ impl GridWorld {
                 self.rules.target = Some(present[rng.random_range(0..present.len())]);
             }
         }
+        self.start_pool_trial(rng);
         self.reset();
         self.start_trial(rng);
     }
@@ -513,7 +548,7 @@ impl GridWorld {
         self.agent = self.neighbour(self.agent, executed);
         self.steps += 1;
         let (reward, terminal, success) = match self.cells[self.agent] {
-            Cell::Goal => (self.rules.goal_reward, true, true),
+            Cell::Goal => (self.goal_reward(rng), true, true),
             Cell::Lava if self.rules.lava_to_start => {
                 self.agent = self.start;
                 (self.rules.lava_reward, false, false)
@@ -525,13 +560,27 @@ impl GridWorld {
             Cell::Object(_) => (self.rules.distractor_reward, true, false),
             Cell::Floor | Cell::Wall | Cell::Cue => (self.rules.step_reward, false, false),
         };
+        let probe_over = self.rules.pool.is_some() && self.pool_step(success);
         StepOutcome {
             executed,
             reward,
             terminal,
-            truncated: !terminal && self.steps >= self.rules.max_steps,
+            truncated: !terminal && (self.steps >= self.rules.max_steps || probe_over),
             success,
         }
+    }
+
+    /// The goal's reward, with its noise when the rules ask for it (a Gaussian by Box-Muller; no
+    /// draw without noise, so noiseless worlds keep their random streams).
+    fn goal_reward(&self, rng: &mut ArenaRng) -> f32 {
+        let sd = self.rules.reward_noise;
+        if sd <= 0.0 {
+            return self.rules.goal_reward;
+        }
+        let u1: f32 = 1.0 - rng.random::<f32>();
+        let u2: f32 = rng.random();
+        let normal = (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos();
+        self.rules.goal_reward + sd * normal
     }
 
     /// The shortest number of moves from the start to a goal (or target), ignoring slip;

@@ -278,6 +278,11 @@ impl WorldModel {
         }
     }
 
+    /// The (state, action) pairs tried, in the order first tried: the memories a replay draws on.
+    pub fn observed(&self) -> &[(usize, Action)] {
+        &self.observed
+    }
+
     /// Number of (state, action) pairs tried.
     pub fn observed_pairs(&self) -> usize {
         self.observed.len()
