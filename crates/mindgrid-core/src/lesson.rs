@@ -179,6 +179,63 @@ pub enum Measure {
         /// Steps trained first.
         after_steps: u64,
     },
+    /// A replaying agent's share of replay events in one direction among its forward and reverse
+    /// events at one kind of rest, counted over the whole run (the replay panel's counts).
+    ReplayShare {
+        /// Where: at the start (before a run) or at the goal (after a reward).
+        rest: ReplayRest,
+        /// Which direction's share.
+        direction: ReplayDirection,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+    /// A replaying agent's replays made by the end of its first episode of at most `steps_at_most`
+    /// steps (all its replays so far if it has none yet: fewer than it will need).
+    ReplaysUntil {
+        /// The episode length to reach.
+        steps_at_most: u32,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+    /// In a water maze, the mean share of time in a quadrant over trials `first..=last` (the
+    /// water-maze panel's bars); NaN if those trials have not all been swum.
+    QuadrantTime {
+        /// The platform's quadrant, or the one it was in before it moved.
+        quadrant: PoolQuadrant,
+        /// First trial counted (1 is the first).
+        first: u32,
+        /// Last trial counted.
+        last: u32,
+        /// Steps trained first.
+        after_steps: u64,
+    },
+}
+
+/// Where a replay claim counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplayRest {
+    /// Before an episode, at the start.
+    Start,
+    /// After a reward, at the goal.
+    Goal,
+}
+
+/// Which direction a replay claim counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReplayDirection {
+    /// Forward events.
+    Forward,
+    /// Reverse events.
+    Reverse,
+}
+
+/// Which quadrant of a water maze a claim measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PoolQuadrant {
+    /// The platform's (for a probe: where it was).
+    Target,
+    /// The one the platform was in before it last moved.
+    Old,
 }
 
 /// Trials a TD-error claim averages over, the latest ones.
@@ -213,7 +270,10 @@ impl Measure {
             | Measure::HeldOutAccuracy { after_steps, .. }
             | Measure::AttentionOnTarget { after_steps }
             | Measure::AliasedRecalls { after_steps }
-            | Measure::TdError { after_steps, .. } => Some(*after_steps),
+            | Measure::TdError { after_steps, .. }
+            | Measure::ReplayShare { after_steps, .. }
+            | Measure::ReplaysUntil { after_steps, .. }
+            | Measure::QuadrantTime { after_steps, .. } => Some(*after_steps),
             _ => None,
         }
     }
@@ -225,6 +285,9 @@ impl Measure {
             Measure::HeldOutAccuracy { .. } => Some("Reptile"),
             Measure::AttentionOnTarget { .. } => Some("Attention"),
             Measure::AliasedRecalls { .. } => Some("Mfec"),
+            Measure::ReplayShare { .. } | Measure::ReplaysUntil { .. } => {
+                Some("PrioritisedReplay")
+            }
             _ => None,
         }
     }
@@ -263,6 +326,43 @@ impl Measure {
                     }
                 }
             }
+            Measure::ReplayShare {
+                rest, direction, ..
+            } => insight.replay().map_or(f64::NAN, |r| {
+                let [forward, reverse] = match rest {
+                    ReplayRest::Start => r.counts.start,
+                    ReplayRest::Goal => r.counts.goal,
+                };
+                let mine = match direction {
+                    ReplayDirection::Forward => forward,
+                    ReplayDirection::Reverse => reverse,
+                };
+                f64::from(mine) / f64::from(forward + reverse)
+            }),
+            Measure::ReplaysUntil { steps_at_most, .. } => insight
+                .replay()
+                .map_or(f64::NAN, |r| r.replays_until(*steps_at_most) as f64),
+            Measure::QuadrantTime {
+                quadrant,
+                first,
+                last,
+                ..
+            } => arena.world().pool().map_or(f64::NAN, |pool| {
+                let trials: Vec<f64> = pool
+                    .trials
+                    .iter()
+                    .filter(|t| (*first..=*last).contains(&t.number))
+                    .map(|t| match quadrant {
+                        PoolQuadrant::Target => t.share(t.target),
+                        PoolQuadrant::Old => t.old.map_or(f64::NAN, |q| t.share(q)),
+                    })
+                    .collect();
+                if trials.len() as u32 == last - first + 1 {
+                    trials.iter().sum::<f64>() / trials.len() as f64
+                } else {
+                    f64::NAN
+                }
+            }),
             _ => f64::NAN,
         }
     }
@@ -310,6 +410,45 @@ impl Measure {
                 return format!(
                     "TD error {moment} (latest {CLAIM_TRIALS} such trials) after {after_steps} steps"
                 );
+            }
+            Measure::ReplayShare {
+                rest,
+                direction,
+                after_steps,
+            } => {
+                let (rest, direction) = (
+                    match rest {
+                        ReplayRest::Start => "at the start",
+                        ReplayRest::Goal => "at the goal",
+                    },
+                    match direction {
+                        ReplayDirection::Forward => "forward",
+                        ReplayDirection::Reverse => "reverse",
+                    },
+                );
+                return format!(
+                    "share of {direction} replay events {rest} over {after_steps} steps"
+                );
+            }
+            Measure::ReplaysUntil {
+                steps_at_most,
+                after_steps,
+            } => {
+                return format!(
+                    "replays until its first episode of at most {steps_at_most} steps (within {after_steps} steps)"
+                );
+            }
+            Measure::QuadrantTime {
+                quadrant,
+                first,
+                last,
+                ..
+            } => {
+                let quadrant = match quadrant {
+                    PoolQuadrant::Target => "the platform's quadrant",
+                    PoolQuadrant::Old => "the platform's old quadrant",
+                };
+                return format!("share of time in {quadrant} in trials {first}-{last}");
             }
         };
         let (first, last) = self.episodes().unwrap_or((1, 1));
@@ -604,6 +743,24 @@ fn check_slide(
             errors.push(error(
                 at(&format!("{path}.measure")),
                 format!("episodes {first} to {last}; expected 1 <= first <= last <= {MAX_CLAIM_EPISODES}"),
+            ));
+        }
+        if matches!(claim.measure, Measure::QuadrantTime { .. }) && {
+            let scene::WorldSpec::Grid(grid) = &scene.world;
+            grid.pool.is_none()
+        } {
+            errors.push(error(
+                at(&format!("{path}.measure")),
+                "the slide's scene has no pool; a quadrant time needs a water maze (world.pool)"
+                    .into(),
+            ));
+        }
+        if let Measure::QuadrantTime { first, last, .. } = &claim.measure
+            && (*first == 0 || last < first || *last > MAX_CLAIM_EPISODES)
+        {
+            errors.push(error(
+                at(&format!("{path}.measure")),
+                format!("trials {first} to {last}; expected 1 <= first <= last <= {MAX_CLAIM_EPISODES}"),
             ));
         }
         if let Some(steps) = claim.measure.after_steps()
