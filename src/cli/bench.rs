@@ -106,8 +106,47 @@ fn bench(path: &Path, steps: u64) -> ExitCode {
         return ExitCode::FAILURE;
     };
     println!("{}: {steps} steps per arena", path.display());
-    for (name, rate) in measure_throughput(loaded.scene, steps) {
+    for (name, rate) in measure_throughput(loaded.scene.clone(), steps) {
         println!("  {name:<28} {rate:>14.0} steps/s");
     }
+    for (name, rests, per_rest) in rest_costs(&loaded.scene, steps) {
+        println!(
+            "  {name:<28} {per_rest:>11.1} µs per rest ({rests} rests; the time beyond the same agent lesioned)"
+        );
+    }
     ExitCode::SUCCESS
+}
+
+/// For each replaying arena: its rests in `steps` steps and the time each took, in µs: its run's
+/// time less that of the same agent lesioned (no replay) over as many steps, per rest.
+fn rest_costs(scene: &mindgrid::scene::Scene, steps: u64) -> Vec<(String, u64, f64)> {
+    use mindgrid::command::Command;
+    use std::time::Instant;
+    let timed = |lesioned: bool, i: usize| {
+        let mut experiment = Experiment::new(scene.clone());
+        if lesioned {
+            experiment.apply(Command::SetHyperparameter {
+                arena: i,
+                name: "lesion".into(),
+                value: 1.0,
+            });
+        }
+        let started = Instant::now();
+        experiment.step_arena(i, steps);
+        let seconds = started.elapsed().as_secs_f64();
+        let rests = experiment.arenas()[i]
+            .insight()
+            .replay()
+            .map_or(0, |r| r.rests);
+        (seconds, rests)
+    };
+    (0..scene.agents.len())
+        .filter(|&i| scene.agents[i].brain.kind() == "PrioritisedReplay")
+        .map(|i| {
+            let (with, rests) = timed(false, i);
+            let (without, _) = timed(true, i);
+            let per_rest = (with - without).max(0.0) / rests.max(1) as f64 * 1e6;
+            (scene.agents[i].name.clone(), rests, per_rest)
+        })
+        .collect()
 }

@@ -285,9 +285,7 @@ impl Measure {
             Measure::HeldOutAccuracy { .. } => Some("Reptile"),
             Measure::AttentionOnTarget { .. } => Some("Attention"),
             Measure::AliasedRecalls { .. } => Some("Mfec"),
-            Measure::ReplayShare { .. } | Measure::ReplaysUntil { .. } => {
-                Some("PrioritisedReplay")
-            }
+            Measure::ReplayShare { .. } | Measure::ReplaysUntil { .. } => Some("PrioritisedReplay"),
             _ => None,
         }
     }
@@ -760,7 +758,9 @@ fn check_slide(
         {
             errors.push(error(
                 at(&format!("{path}.measure")),
-                format!("trials {first} to {last}; expected 1 <= first <= last <= {MAX_CLAIM_EPISODES}"),
+                format!(
+                    "trials {first} to {last}; expected 1 <= first <= last <= {MAX_CLAIM_EPISODES}"
+                ),
             ));
         }
         if let Some(steps) = claim.measure.after_steps()

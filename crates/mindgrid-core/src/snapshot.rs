@@ -11,7 +11,7 @@ use crate::scene::{Scene, write_atomically};
 pub const MAGIC: &[u8] = b"mindgrid checkpoint\n";
 /// The checkpoint format this build writes and reads. Any change to what an experiment holds
 /// (a field of an agent, a new brain kind in the middle of the registry) must raise it.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 /// The most bytes a snapshot may decode to: a damaged length can never ask for more memory.
 pub const MOST_BYTES: usize = 1 << 31;
 

@@ -54,12 +54,14 @@ const PINNED: &[(&str, u64, u64)] = &[
     ("planning_dyna_maze.ron", 20000, 0xdabb65c0aa95c69c),
     // A person's arena waits for the keys; here the agents run free beside it.
     ("race.ron", 20000, 0xcc892e4e39be33c7),
+    ("replay.ron", 5000, 0xa37c8ac97cc79e0a),
     ("reward_revaluation.ron", 20000, 0xc22495842ed77a5f),
     ("shortcut_maze.ron", 20000, 0x4f3fba6a08c2e4fc),
     ("showcase.ron", 20000, 0x50b0ebf5e295c702),
     ("slippery_room.ron", 20000, 0x915a605065140fd2),
     ("successor_maze.ron", 20000, 0x584ced5daee4840d),
     ("transition_revaluation.ron", 20000, 0xa22987b37c938fdd),
+    ("water_maze.ron", 20000, 0x77697adb1a0fe5fc),
 ];
 
 #[test]

@@ -27,6 +27,7 @@ struct WorldFields {
     view: mindgrid_core::world::View,
     trial: Option<mindgrid_core::world::Trial>,
     next_probe: Option<mindgrid_core::world::Probe>,
+    pool: Option<mindgrid_core::world::PoolState>,
 }
 
 /// The bytes of `value` as a snapshot encodes them.

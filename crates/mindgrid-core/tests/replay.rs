@@ -24,7 +24,14 @@ fn trained() -> Vec<Experiment> {
 fn mean(runs: &[Experiment], arena: usize, measure: impl Fn(&ReplayInsight) -> f64) -> f64 {
     let sum: f64 = runs
         .iter()
-        .map(|run| measure(run.arenas()[arena].insight().replay().expect("a replay agent")))
+        .map(|run| {
+            measure(
+                run.arenas()[arena]
+                    .insight()
+                    .replay()
+                    .expect("a replay agent"),
+            )
+        })
         .sum();
     sum / runs.len() as f64
 }

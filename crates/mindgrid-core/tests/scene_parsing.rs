@@ -357,3 +357,61 @@ fn a_conditioning_protocol_that_cannot_run_is_refused() {
         assert_eq!(episode.episode_return, 1.0);
     }
 }
+
+/// A water maze that cannot run is refused where it is wrong: a start on a wall, no platform, a
+/// probe longer than an episode, too many starts; so are a reward noise and a replay budget out of
+/// range.
+#[test]
+fn a_pool_or_a_replay_budget_out_of_bounds_is_refused() {
+    let pool = ["#####", "#S.G#", "#...#", "#####"];
+    let with = |fields: &str| format!("        max_steps: 100,\n        pool: ({fields}),\n");
+    let on_a_wall = first_error(&scene_text(&pool, &with("starts: [(0, 0)]"), ONE_AGENT));
+    assert!(
+        on_a_wall
+            .message
+            .contains("the start (0, 0) is not on the pool's floor")
+            && on_a_wall.position.line == 11,
+        "{on_a_wall}"
+    );
+    let dry = ["#####", "#S..#", "#...#", "#####"];
+    let no_platform = first_error(&scene_text(&dry, &with("starts: [(1, 1)]"), ONE_AGENT));
+    assert!(no_platform.message.contains("no platform"), "{no_platform}");
+    let long_probe = first_error(&scene_text(
+        &pool,
+        &with("starts: [(1, 1)], probes: [3], probe_steps: 180"),
+        ONE_AGENT,
+    ));
+    assert!(
+        long_probe
+            .message
+            .contains("probe_steps is 180; expected 1 to max_steps (100)"),
+        "{long_probe}"
+    );
+    let starts = vec!["(1, 1)"; 17].join(", ");
+    let crowded = first_error(&scene_text(
+        &pool,
+        &with(&format!("starts: [{starts}]")),
+        ONE_AGENT,
+    ));
+    assert!(
+        crowded.message.contains("17 starts; expected 1 to 16"),
+        "{crowded}"
+    );
+    let noisy = first_error(&scene_text(
+        &pool,
+        "        reward_noise: -1.0,\n",
+        ONE_AGENT,
+    ));
+    assert!(noisy.message.contains("the reward noise is -1"), "{noisy}");
+    let budget = first_error(&scene_text(
+        &pool,
+        "",
+        "        (name: \"r\", brain: PrioritisedReplay(replays_per_rest: 5000)),",
+    ));
+    assert!(
+        budget
+            .message
+            .contains("replays_per_rest of PrioritisedReplay is 5000; expected 0 to 1000"),
+        "{budget}"
+    );
+}

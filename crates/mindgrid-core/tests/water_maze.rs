@@ -66,7 +66,9 @@ fn the_probe_trial_favours_the_platform_quadrant() {
     let runs = trained();
     let target = |arena| two_places(mean(&runs, arena, (41, 41), |t| t.share(t.target)));
     let (agent, random) = (target(0), target(1));
-    eprintln!("probe, share of time in the platform's quadrant: {agent} (random swimmer {random}; chance 0.25)");
+    eprintln!(
+        "probe, share of time in the platform's quadrant: {agent} (random swimmer {random}; chance 0.25)"
+    );
     assert!(agent > 0.5 && agent > 2.0 * random);
     assert_eq!((agent, random), (0.76, 0.09));
 }

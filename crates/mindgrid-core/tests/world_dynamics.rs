@@ -20,6 +20,8 @@ fn rules() -> Rules {
         random_target: false,
         lava_to_start: false,
         conditioning: None,
+        reward_noise: 0.0,
+        pool: None,
     }
 }
 

@@ -10,7 +10,9 @@ use super::{charts, palette};
 use crate::app::clip::ArenaRects;
 use crate::app::command::{AppCommand, ViewCommand};
 use crate::app::edit::Editing;
-use crate::brain::{AttentionInsight, Insight, MemoryInsight, PlanningInsight, ValueMap};
+use crate::brain::{
+    AttentionInsight, Direction, Insight, MemoryInsight, PlanningInsight, ReplayInsight, ValueMap,
+};
 use crate::command::Command;
 use crate::edit::Tile;
 use crate::experiment::ArenaView;
@@ -169,6 +171,10 @@ pub fn show(
         if let Some(planning) = insight.planning() {
             draw_imagination(ui, arena, grid_rect, cell, planning, selected);
         }
+        if let Some(replay) = insight.replay() {
+            draw_replay(ui, arena, grid_rect, cell, replay);
+        }
+        draw_pool(ui, arena, grid_rect, cell);
         draw_trial(ui, arena, grid_rect, cell);
         draw_agent(ui, arena, grid_rect, cell);
         interact(
@@ -733,6 +739,99 @@ fn draw_imagination(
         let stroke = Stroke::new(3.0, Color32::from_rgb(255, 80, 80));
         painter.line_segment([c - Vec2::splat(r), c + Vec2::splat(r)], stroke);
         painter.line_segment([c + Vec2::new(r, -r), c + Vec2::new(-r, r)], stroke);
+    }
+}
+
+/// The latest rest's replayed sequences as ghost paths in replay order, an arrowhead where each
+/// ended: reverse ones pink, forward ones blue (each replay event labelled), single steps faint.
+fn draw_replay(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32, replay: &ReplayInsight) {
+    use super::replay_panel::{direction_colour, direction_word};
+    let Some(rest) = &replay.last_rest else {
+        return;
+    };
+    let width = arena.world.width();
+    let centre = |i: usize| cell_rect(grid, cell, width, i).center();
+    let painter = ui.painter();
+    for sequence in &rest.sequences {
+        let event = sequence.cells.len() > crate::brain::EVENT_STEPS;
+        let colour = direction_colour(sequence.direction);
+        let alpha = if event { 190 } else { 90 };
+        let ghost = Color32::from_rgba_unmultiplied(colour.r(), colour.g(), colour.b(), alpha);
+        let points: Vec<Pos2> = sequence.cells.iter().map(|&c| centre(c)).collect();
+        let thickness = if event { (cell * 0.12).max(2.0) } else { 1.5 };
+        painter.add(Shape::line(points.clone(), Stroke::new(thickness, ghost)));
+        if let [.., before, last] = points[..] {
+            let along = (last - before).normalized() * (cell * 0.28).max(5.0);
+            let side = Vec2::new(-along.y, along.x) * 0.6;
+            painter.add(Shape::convex_polygon(
+                vec![last, last - along + side, last - along - side],
+                ghost,
+                Stroke::NONE,
+            ));
+        }
+        if event && sequence.direction != Direction::Single {
+            painter.text(
+                points[0] + Vec2::new(0.0, -cell * 0.35),
+                Align2::CENTER_BOTTOM,
+                direction_word(sequence.direction),
+                FontId::proportional((cell * 0.45).clamp(11.0, 16.0)),
+                colour,
+            );
+        }
+    }
+}
+
+/// A water maze's quadrants (dashed lines through the pool's centre) and, during a probe, where
+/// the platform was taken from (a dashed square).
+fn draw_pool(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
+    let world = &arena.world;
+    let Some(pool) = world.pool() else {
+        return;
+    };
+    let painter = ui.painter();
+    let (cx, cy) = pool.centre;
+    let at = |x: f32, y: f32| Pos2::new(grid.left() + x * cell, grid.top() + y * cell);
+    let stroke = Stroke::new(1.5, Color32::from_rgba_unmultiplied(255, 255, 255, 110));
+    let (w, h) = (world.width() as f32, world.height() as f32);
+    painter.add(Shape::dashed_line(
+        &[at(cx, 0.0), at(cx, h)],
+        stroke,
+        6.0,
+        5.0,
+    ));
+    painter.add(Shape::dashed_line(
+        &[at(0.0, cy), at(w, cy)],
+        stroke,
+        6.0,
+        5.0,
+    ));
+    for (q, (dx, dy)) in [(1.0f32, -1.0f32), (-1.0, -1.0), (-1.0, 1.0), (1.0, 1.0)]
+        .into_iter()
+        .enumerate()
+    {
+        painter.text(
+            at(cx + dx * (w / 2.0 - 1.2), cy + dy * (h / 2.0 - 0.9)),
+            Align2::CENTER_CENTER,
+            crate::world::QUADRANTS[q],
+            FontId::proportional((cell * 0.6).clamp(10.0, 18.0)),
+            Color32::from_gray(190),
+        );
+    }
+    for &c in pool.removed() {
+        let rect = cell_rect(grid, cell, world.width(), c).shrink(cell * 0.1);
+        let corners = [
+            rect.left_top(),
+            rect.right_top(),
+            rect.right_bottom(),
+            rect.left_bottom(),
+            rect.left_top(),
+        ];
+        painter.add(Shape::dashed_line(
+            &corners,
+            Stroke::new(2.0, palette::GOAL),
+            4.0,
+            3.0,
+        ));
     }
 }
 

@@ -7,7 +7,8 @@ use super::charts;
 use super::continual_panel::{self, ImportanceTextures};
 use super::shown::Shown;
 use super::{
-    attention_panel, dopamine_panel, memory_panel, meta_panel, planning_panel, successor_panel,
+    attention_panel, dopamine_panel, memory_panel, meta_panel, planning_panel, replay_panel,
+    successor_panel, water_maze_panel,
 };
 use crate::app::command::AppCommand;
 use crate::brain::Mechanism;
@@ -58,9 +59,21 @@ pub fn show(
             Some(Mechanism::Planning(planning)) => {
                 planning_panel::show(ui, selected, world, planning, commands);
             }
+            Some(Mechanism::Replay(replay)) => {
+                replay_panel::show(ui, selected, world, replay, commands);
+            }
             None => {}
         }
         if insight.mechanism.is_some() {
+            ui.separator();
+        }
+        if let Some(pool) = world.pool() {
+            egui::CollapsingHeader::new(RichText::new("The water maze").strong().size(17.0))
+                .id_salt(("water maze", selected))
+                .default_open(true)
+                .show(ui, |ui| {
+                    water_maze_panel::show(ui, selected, pool, world.rules.max_steps)
+                });
             ui.separator();
         }
         if let Some(dopamine) = &arena.dopamine {

@@ -21,6 +21,7 @@ pub mod palette;
 mod panel_tests;
 mod planning_panel;
 mod plots;
+mod replay_panel;
 mod shown;
 mod slide;
 pub mod stage;
@@ -28,6 +29,7 @@ mod status;
 mod successor_panel;
 mod theme;
 mod timeline;
+mod water_maze_panel;
 
 use std::collections::VecDeque;
 

@@ -48,8 +48,8 @@ pub use agents::mfec::{
 pub use agents::place_cell_actor_critic::{PlaceCellActorCritic, PlaceCellActorCriticParams};
 pub use agents::planner::{Planner, PlannerParams, Search};
 pub use agents::prioritised_replay::{
-    Direction, PrioritisedReplay, PrioritisedReplayParams, Priority, ReplayCounts, ReplayInsight,
-    ReplaySequence, RestAt, RestView,
+    Direction, EVENT_STEPS, PrioritisedReplay, PrioritisedReplayParams, Priority, ReplayCounts,
+    ReplayInsight, ReplaySequence, RestAt, RestView,
 };
 pub use agents::q_learning::{QLearning, QLearningParams};
 pub use agents::random::RandomAgent;
@@ -62,7 +62,7 @@ pub(crate) use params::{choice, hyperparameters};
 pub use parts::curve::Curve;
 pub use parts::policy::{
     argmax_random_tie, confidence_map, epsilon_greedy, n_step_advantages, sample_move,
-    shortest_move_accuracy,
+    shortest_move_accuracy, softmax_moves,
 };
 pub use parts::q_table::QTable;
 pub use parts::{memory, model, nn};

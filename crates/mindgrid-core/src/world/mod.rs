@@ -9,10 +9,8 @@ mod teacher;
 pub use conditioning::{
     Conditioning, MOST_REWARD, MOST_TRIAL_STEPS, Probe, Trial, reward_probability, reward_size,
 };
-pub use pool::{
-    MOST_PROBES, MOST_STARTS, MOST_TRIALS, Pool, PoolState, PoolTrial, QUADRANTS,
-};
 pub use observe::{EGO_CELL_KINDS, FULL_PLANES, Observation, ego_kind};
+pub use pool::{MOST_PROBES, MOST_STARTS, MOST_TRIALS, Pool, PoolState, PoolTrial, QUADRANTS};
 pub use task::TaskChange;
 pub use teacher::{BestMoves, Placements, Teacher};
 

@@ -68,7 +68,10 @@ impl Pool {
         if !(1..=max_steps).contains(&self.probe_steps) {
             errors.push((
                 "probe_steps",
-                format!("probe_steps is {}; expected 1 to max_steps ({max_steps})", self.probe_steps),
+                format!(
+                    "probe_steps is {}; expected 1 to max_steps ({max_steps})",
+                    self.probe_steps
+                ),
             ));
         }
         errors
@@ -152,6 +155,11 @@ pub struct PoolState {
 }
 
 impl PoolState {
+    /// The platform cells a probe under way has taken away.
+    pub fn removed(&self) -> &[usize] {
+        &self.removed
+    }
+
     /// Whether a state read from a snapshot fits a map of `cells` and `starts` starts.
     pub fn check(&self, cells: usize, starts: usize) -> Result<(), String> {
         let fits = self.block.iter().all(|&s| usize::from(s) < starts)

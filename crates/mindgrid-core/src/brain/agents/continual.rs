@@ -777,6 +777,8 @@ mod tests {
             random_target: false,
             lava_to_start: false,
             conditioning: None,
+            reward_noise: 0.0,
+            pool: None,
         };
         let world = GridWorld::from_rows(&rows, rules, View::Full);
         let params = ContinualParams {

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::ArenaRng;
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Transition, ValueMap, hyperparameters, sample_move,
+    softmax_moves,
 };
 use crate::world::{Action, Cell, GridWorld, Observation};
 
@@ -93,7 +94,10 @@ impl PlaceCellActorCritic {
         while y < h {
             let mut x = spacing / 2.0;
             while x < w {
-                if world.cell_at(x as i32, y as i32).is_some_and(|c| c != Cell::Wall) {
+                if world
+                    .cell_at(x as i32, y as i32)
+                    .is_some_and(|c| c != Cell::Wall)
+                {
                     centres.push((x, y));
                 }
                 x += spacing;
@@ -148,10 +152,7 @@ impl PlaceCellActorCritic {
 
     /// The softmax policy over the preferences.
     fn policy(&self, preferences: &[f32; Action::COUNT]) -> [f32; Action::COUNT] {
-        let top = preferences.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let weights = preferences.map(|a| (self.params.beta * (a - top)).exp());
-        let sum: f32 = weights.iter().sum();
-        weights.map(|w| w / sum)
+        softmax_moves(preferences, self.params.beta)
     }
 
     /// How many place cells there are.
@@ -162,8 +163,7 @@ impl PlaceCellActorCritic {
 
 impl Brain for PlaceCellActorCritic {
     type Params = PlaceCellActorCriticParams;
-    const SUMMARY: &'static str =
-        "Place cells into a linear actor-critic, the water-maze model (Foster, Dayan & Morris 2000)";
+    const SUMMARY: &'static str = "place cells into a linear actor-critic, the water-maze model (Foster, Dayan & Morris 2000)";
     const ABOUT: &'static str = ABOUT;
 
     fn build(params: &PlaceCellActorCriticParams, world: &GridWorld, _seed: u64) -> Self {
@@ -218,7 +218,10 @@ impl Agent for PlaceCellActorCritic {
                     .max_by(|&x, &y| a[x].total_cmp(&a[y]))
                     .unwrap_or(0);
                 let moved = a.iter().any(|&v| v != 0.0);
-                (self.value(&activity), moved.then(|| Action::from_index(best)))
+                (
+                    self.value(&activity),
+                    moved.then(|| Action::from_index(best)),
+                )
             })
             .unzip();
         let here = self.activity(world.agent());

@@ -33,7 +33,7 @@ use crate::ArenaRng;
 use crate::brain::model::{Outcome, WorldModel};
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Mechanism, QTable, Transition, choice, hyperparameters,
-    sample_move,
+    sample_move, softmax_moves,
 };
 use crate::world::{Action, GridWorld, Observation};
 
@@ -177,6 +177,8 @@ pub struct ReplayInsight {
     pub counts: ReplayCounts,
     /// Replays made so far.
     pub replays: u64,
+    /// Rests taken so far (those that replayed anything).
+    pub rests: u64,
     /// Each episode that reached the goal in fewer steps than any before: (its steps, replays made
     /// by its end).
     pub records: Vec<(u32, u64)>,
@@ -209,6 +211,7 @@ pub struct PrioritisedReplay {
     model: WorldModel,
     steps: u64,
     replays: u64,
+    rests: u64,
     /// Cells episodes started in (the need after an episode looks ahead from them).
     starts: Vec<usize>,
     /// A rest is due before the next move (an episode just began).
@@ -236,6 +239,7 @@ impl PrioritisedReplay {
             model: WorldModel::new(cells, false),
             steps: 0,
             replays: 0,
+            rests: 0,
             starts: Vec::new(),
             rest_due: true,
             rewarded: false,
@@ -251,11 +255,7 @@ impl PrioritisedReplay {
 
     /// The softmax policy over a row of action values.
     fn policy(&self, row: &[f32; Action::COUNT]) -> [f32; Action::COUNT] {
-        let beta = self.params.beta;
-        let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let weights = row.map(|v| (beta * (v - top)).exp());
-        let sum: f32 = weights.iter().sum();
-        weights.map(|w| w / sum)
+        softmax_moves(row, self.params.beta)
     }
 
     /// The gain of moving Q(s,a) to `target`: how much more the policy at s expects, judged by
@@ -381,7 +381,9 @@ impl PrioritisedReplay {
                 Priority::Sweeping => {
                     let priorities: Vec<f32> = memories
                         .iter()
-                        .map(|m| (self.target(&m.outcome) - self.q[m.state][m.action.index()]).abs())
+                        .map(|m| {
+                            (self.target(&m.outcome) - self.q[m.state][m.action.index()]).abs()
+                        })
                         .collect();
                     if k == 0 {
                         view.gain = per_cell(cells, &memories, &priorities);
@@ -424,7 +426,9 @@ impl PrioritisedReplay {
             };
             self.back_up(&chosen);
             let last = *chosen.last().expect("a candidate has a step");
-            let continues = sequence.last().is_some_and(|p| p.outcome.next == last.state);
+            let continues = sequence
+                .last()
+                .is_some_and(|p| p.outcome.next == last.state);
             if chosen.len() == 1 && !continues {
                 sequence.clear();
             }
@@ -438,6 +442,7 @@ impl PrioritisedReplay {
             view.replays += 1;
         }
         view.sequences = sequences(&replayed);
+        self.rests += u64::from(view.replays > 0);
         let counted = match at {
             RestAt::Start => Some(&mut self.counts.start),
             RestAt::Goal => Some(&mut self.counts.goal),
@@ -539,6 +544,7 @@ impl PrioritisedReplay {
             last_rest: self.last_rest.clone(),
             counts: self.counts,
             replays: self.replays,
+            rests: self.rests,
             records: self.records.clone(),
         }
     }
@@ -615,7 +621,7 @@ fn sequences(replayed: &[Memory]) -> Vec<ReplaySequence> {
 
 impl Brain for PrioritisedReplay {
     type Params = PrioritisedReplayParams;
-    const SUMMARY: &'static str = "Prioritised replay by gain x need (Mattar & Daw 2018)";
+    const SUMMARY: &'static str = "prioritised replay by gain x need (Mattar & Daw 2018)";
     const ABOUT: &'static str = ABOUT;
 
     fn build(params: &PrioritisedReplayParams, world: &GridWorld, _seed: u64) -> Self {
@@ -692,8 +698,7 @@ impl Agent for PrioritisedReplay {
 
     fn end_episode(&mut self, _rng: &mut ArenaRng) {
         let best = self.records.last().map_or(u32::MAX, |r| r.0);
-        if self.episode_success && self.episode_steps < best && self.records.len() < MOST_RECORDS
-        {
+        if self.episode_success && self.episode_steps < best && self.records.len() < MOST_RECORDS {
             self.records.push((self.episode_steps, self.replays));
         }
         self.episode_steps = 0;
@@ -727,7 +732,7 @@ impl Agent for PrioritisedReplay {
             self.starts.len() <= MOST_STARTS
                 && self.starts.iter().all(|&s| s < cells)
                 && self.records.len() <= MOST_RECORDS
-                && counters(&[self.steps, self.replays]),
+                && counters(&[self.steps, self.replays, self.rests]),
             || "its starts, records or counters are damaged".into(),
         )?;
         if let Some(rest) = &self.last_rest {

@@ -84,6 +84,15 @@ pub fn argmax_random_tie(values: &[f32], rng: &mut ArenaRng) -> usize {
     0
 }
 
+/// The softmax policy over four move values: `exp(beta v_a) / sum_b exp(beta v_b)` (computed
+/// from the largest value down, so a large `beta` cannot overflow).
+pub fn softmax_moves(values: &[f32; Action::COUNT], beta: f32) -> [f32; Action::COUNT] {
+    let top = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let weights = values.map(|v| (beta * (v - top)).exp());
+    let sum: f32 = weights.iter().sum();
+    weights.map(|w| w / sum)
+}
+
 /// Draws a move from the policy `pi` (probabilities in move order): one uniform draw against the
 /// running sum, the last move if rounding leaves the sum short of the draw.
 pub fn sample_move(pi: &[f32], rng: &mut ArenaRng) -> usize {
