@@ -437,3 +437,75 @@ fn a_dopamine_raster_without_its_event_says_so() {
     );
     assert_eq!(harness.state().commands, Vec::new());
 }
+
+/// The replay panel shows its counts as the insight holds them, the latest rest and its
+/// sequences, the gain and need maps, within the panel's usual width; its lesion sends one command.
+#[test]
+fn the_replay_panel_shows_its_counts_and_its_latest_rest() {
+    let drawn = drawn("replay.ron", 3000, |m| {
+        matches!(m, Mechanism::Replay(r) if r.last_rest.is_some())
+    });
+    let Mechanism::Replay(replay) = mechanism(&drawn).clone() else {
+        unreachable!()
+    };
+    let mut harness = in_insight_panel(drawn);
+    harness.run();
+    harness.get_by_label("Replay at rest");
+    harness.get_by_label("at the start (before a run)");
+    for count in replay.counts.start.iter().chain(&replay.counts.goal) {
+        harness.get_all_by_label(&count.to_string());
+    }
+    harness.get_by_label(&format!("{} replays in all", replay.replays));
+    let rest = replay.last_rest.as_ref().expect("a rest");
+    harness.get_by_label(&format!(
+        "Latest rest: {}, after step {}: {} replays",
+        match rest.at {
+            crate::brain::RestAt::Start => "at the start",
+            crate::brain::RestAt::Goal => "at the goal",
+            crate::brain::RestAt::Step => "between steps",
+        },
+        rest.step,
+        rest.replays
+    ));
+    harness.get_by_label("Need when the rest began");
+    assert_usual_width(&harness);
+    click_sends(
+        harness,
+        "lesion (no replay)",
+        Command::SetHyperparameter {
+            arena: 0,
+            name: "lesion".into(),
+            value: 1.0,
+        },
+    );
+}
+
+/// The water-maze panel of a trained pool: the latency plot, the probe's quadrants with the
+/// platform's share as the record holds it, and the trials after the move, within the usual width.
+#[test]
+fn the_water_maze_panel_shows_latency_the_probe_and_the_move() {
+    let drawn = drawn_where("water_maze.ron", 4000, |a| {
+        a.world.pool().is_some_and(|p| p.trials.len() > 45)
+    });
+    let pool = drawn.frame.arenas[drawn.selected]
+        .world
+        .pool()
+        .expect("a pool")
+        .clone();
+    let probe = pool.trials.iter().find(|t| t.probe).expect("a probe");
+    let mut harness = in_insight_panel(drawn);
+    harness.run();
+    harness.get_by_label("The water maze");
+    harness.get_by_label("Escape latency per trial (steps)");
+    harness.get_by_label(&format!("Probe trial {}: time in each quadrant", probe.number));
+    harness.get_by_label("After the platform moved");
+    let first_after = pool.trials.iter().find(|t| t.old.is_some()).expect("a move");
+    let old = first_after.old.expect("moved");
+    harness.get_by_label(&format!(
+        "{:.0}% ({})",
+        100.0 * first_after.share(old),
+        crate::world::QUADRANTS[usize::from(old)]
+    ));
+    assert_usual_width(&harness);
+    assert_eq!(harness.state().commands, Vec::new(), "drawing sends nothing");
+}
