@@ -300,12 +300,32 @@ impl PrioritisedReplay {
     /// softmax policy and the remembered steps; a goal leads back to the starts.
     fn need(&self, origins: &[(usize, f32)], cells: usize) -> Vec<f32> {
         let gamma = self.params.gamma;
+        let restart = self.start_weights(1.0);
+        // One step of the walk from each cell: (where to, the share of it, whether it ends the
+        // episode), the policy renormalised over the moves the model knows.
+        let flows: Vec<Vec<(usize, f32, bool)>> = (0..cells)
+            .map(|cell| {
+                let pi = self.policy(&self.q[cell]);
+                let known: Vec<(Outcome, f32)> = Action::ALL
+                    .iter()
+                    .filter_map(|&a| {
+                        let (outcome, _) = self.model.most_likely(cell, a)?;
+                        Some((outcome, pi[a.index()]))
+                    })
+                    .collect();
+                let total: f32 = known.iter().map(|(_, p)| p).sum();
+                known
+                    .into_iter()
+                    .filter(|_| total > 0.0)
+                    .map(|(o, p)| (o.next, gamma * p / total, o.terminal))
+                    .collect()
+            })
+            .collect();
         let mut need = vec![0.0f32; cells];
         let mut now = vec![0.0f32; cells];
         for &(cell, weight) in origins {
             now[cell] += weight;
         }
-        let restart: Vec<(usize, f32)> = self.start_weights(1.0);
         // gamma^t of the mass is left after t steps: 200 steps leave gamma^200 (7e-10 at 0.9).
         for _ in 0..200 {
             let mut next = vec![0.0f32; cells];
@@ -315,28 +335,16 @@ impl PrioritisedReplay {
                     continue;
                 }
                 need[cell] += p;
-                let pi = self.policy(&self.q[cell]);
-                let known: f32 = Action::ALL
-                    .iter()
-                    .filter(|&&a| self.model.tried(cell, a))
-                    .map(|&a| pi[a.index()])
-                    .sum();
-                if known <= 0.0 {
-                    continue;
-                }
-                for a in Action::ALL {
-                    let Some((outcome, _)) = self.model.most_likely(cell, a) else {
-                        continue;
-                    };
-                    let flow = gamma * p * pi[a.index()] / known;
-                    if outcome.terminal {
+                for &(to, share, terminal) in &flows[cell] {
+                    let flow = p * share;
+                    if terminal {
                         // The goal is counted where it is reached; the next episode starts over.
-                        need[outcome.next] += flow;
+                        need[to] += flow;
                         for &(start, w) in &restart {
                             next[start] += gamma * flow * w;
                         }
                     } else {
-                        next[outcome.next] += flow;
+                        next[to] += flow;
                     }
                     mass += flow;
                 }
