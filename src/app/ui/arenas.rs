@@ -770,13 +770,26 @@ fn draw_replay(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32, replay: &Repla
             ));
         }
         if event && sequence.direction != Direction::Single {
-            painter.text(
-                points[0] + Vec2::new(0.0, -cell * 0.35),
-                Align2::CENTER_BOTTOM,
-                direction_word(sequence.direction),
-                FontId::proportional((cell * 0.45).clamp(11.0, 16.0)),
+            // Written towards the middle of the map from where the replay began, so that a label
+            // at an edge stays inside its arena.
+            let align = if points[0].x < grid.center().x {
+                Align2::LEFT_BOTTOM
+            } else {
+                Align2::RIGHT_BOTTOM
+            };
+            // On a dark plate, so that it reads over the bright cells near the goal.
+            let galley = painter.layout_no_wrap(
+                direction_word(sequence.direction).to_owned(),
+                FontId::proportional((cell * 0.5).clamp(13.0, 20.0)),
                 colour,
             );
+            let at = align
+                .anchor_size(points[0] + Vec2::new(0.0, -cell * 0.35), galley.size())
+                .translate(Vec2::ZERO);
+            let plate = at.expand(2.0).intersect(grid);
+            let at = at.translate(plate.min - at.expand(2.0).min);
+            painter.rect_filled(at.expand(2.0), 3.0, Color32::from_black_alpha(190));
+            painter.galley(at.min, galley, colour);
         }
     }
 }
@@ -813,8 +826,8 @@ fn draw_pool(ui: &Ui, arena: &ArenaView, grid: Rect, cell: f32) {
             at(cx + dx * (w / 2.0 - 1.2), cy + dy * (h / 2.0 - 0.9)),
             Align2::CENTER_CENTER,
             crate::world::QUADRANTS[q],
-            FontId::proportional((cell * 0.6).clamp(10.0, 18.0)),
-            Color32::from_gray(190),
+            FontId::proportional((cell * 0.7).clamp(12.0, 20.0)),
+            Color32::from_rgb(20, 40, 90),
         );
     }
     for &c in pool.removed() {

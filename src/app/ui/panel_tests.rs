@@ -442,9 +442,11 @@ fn a_dopamine_raster_without_its_event_says_so() {
 /// sequences, the gain and need maps, within the panel's usual width; its lesion sends one command.
 #[test]
 fn the_replay_panel_shows_its_counts_and_its_latest_rest() {
-    let drawn = drawn("replay.ron", 3000, |m| {
-        matches!(m, Mechanism::Replay(r) if r.last_rest.is_some())
-    });
+    let drawn = drawn(
+        "replay.ron",
+        3000,
+        |m| matches!(m, Mechanism::Replay(r) if r.last_rest.is_some()),
+    );
     let Mechanism::Replay(replay) = mechanism(&drawn).clone() else {
         unreachable!()
     };
@@ -497,9 +499,16 @@ fn the_water_maze_panel_shows_latency_the_probe_and_the_move() {
     harness.run();
     harness.get_by_label("The water maze");
     harness.get_by_label("Escape latency per trial (steps)");
-    harness.get_by_label(&format!("Probe trial {}: time in each quadrant", probe.number));
+    harness.get_by_label(&format!(
+        "Probe trial {}: time in each quadrant",
+        probe.number
+    ));
     harness.get_by_label("After the platform moved");
-    let first_after = pool.trials.iter().find(|t| t.old.is_some()).expect("a move");
+    let first_after = pool
+        .trials
+        .iter()
+        .find(|t| t.old.is_some())
+        .expect("a move");
     let old = first_after.old.expect("moved");
     harness.get_by_label(&format!(
         "{:.0}% ({})",
@@ -507,5 +516,9 @@ fn the_water_maze_panel_shows_latency_the_probe_and_the_move() {
         crate::world::QUADRANTS[usize::from(old)]
     ));
     assert_usual_width(&harness);
-    assert_eq!(harness.state().commands, Vec::new(), "drawing sends nothing");
+    assert_eq!(
+        harness.state().commands,
+        Vec::new(),
+        "drawing sends nothing"
+    );
 }

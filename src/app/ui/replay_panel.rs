@@ -143,7 +143,11 @@ pub fn show(
         ))
         .strong(),
     );
-    for sequence in rest.sequences.iter().filter(|s| s.cells.len() > 2) {
+    for sequence in rest
+        .sequences
+        .iter()
+        .filter(|s| s.cells.len() > crate::brain::EVENT_STEPS)
+    {
         ui.label(
             RichText::new(format!(
                 "{} · {} steps",
