@@ -455,7 +455,7 @@ fn the_replay_panel_shows_its_counts_and_its_latest_rest() {
     harness.get_by_label("Replay at rest");
     harness.get_by_label("at the start (before a run)");
     for count in replay.counts.start.iter().chain(&replay.counts.goal) {
-        harness.get_all_by_label(&count.to_string());
+        assert!(harness.get_all_by_label(&count.to_string()).count() > 0);
     }
     harness.get_by_label(&format!("{} replays in all", replay.replays));
     let rest = replay.last_rest.as_ref().expect("a rest");
