@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use rand::Rng;
 
 use crate::ArenaRng;
-use crate::brain::model::{Outcome, WorldModel};
+use crate::brain::model::{Outcome, WorldModel, learn_real_step};
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Mechanism, PlanningInsight, QTable, Transition,
     epsilon_greedy, hyperparameters,
@@ -181,14 +181,8 @@ impl Agent for DynaQ {
     fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {
         self.steps += 1;
         // Only the real step's error is the dopamine-like one; replayed updates are imagined.
-        self.delta = self.update(t.state, t.action, t.reward, t.next.state, t.terminal);
-        self.q.visit(t.state);
-        let outcome = Outcome {
-            next: t.next.state,
-            reward: t.reward,
-            terminal: t.terminal,
-        };
-        self.model.record(t.state, t.action, outcome, self.steps);
+        let DynaQParams { alpha, gamma, .. } = self.params;
+        self.delta = learn_real_step(&mut self.q, &mut self.model, t, (alpha, gamma), self.steps);
         self.plan(rng);
         self.last_state = t.next.state;
     }

@@ -27,7 +27,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ArenaRng;
-use crate::brain::model::{Outcome, WorldModel};
+use crate::brain::model::{Outcome, WorldModel, learn_real_step};
 use std::collections::HashMap;
 
 use rand::Rng;
@@ -421,18 +421,8 @@ impl Agent for Planner {
 
     fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {
         self.steps += 1;
-        let next = (!t.terminal).then_some(t.next.state);
         let PlannerParams { alpha, gamma, .. } = self.params;
-        self.delta = self
-            .q
-            .update(t.state, t.action, t.reward, next, alpha, gamma);
-        self.q.visit(t.state);
-        let outcome = Outcome {
-            next: t.next.state,
-            reward: t.reward,
-            terminal: t.terminal,
-        };
-        self.model.record(t.state, t.action, outcome, self.steps);
+        self.delta = learn_real_step(&mut self.q, &mut self.model, t, (alpha, gamma), self.steps);
         // Did reality follow the plan?
         if let Some(&expected) = self.plan.get(self.plan_position + 1) {
             if expected == t.next.state {

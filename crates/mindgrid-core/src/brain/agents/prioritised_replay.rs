@@ -30,7 +30,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::ArenaRng;
-use crate::brain::model::{Outcome, WorldModel};
+use crate::brain::model::{Outcome, WorldModel, learn_real_step};
 use crate::brain::{
     Agent, Brain, BrainSpec, Insight, Mechanism, QTable, Transition, choice, hyperparameters,
     sample_move, softmax_moves,
@@ -675,18 +675,8 @@ impl Agent for PrioritisedReplay {
     fn learn(&mut self, t: &Transition, rng: &mut ArenaRng) {
         self.steps += 1;
         self.episode_steps = self.episode_steps.saturating_add(1);
-        let next = (!t.terminal).then_some(t.next.state);
         let PrioritisedReplayParams { alpha, gamma, .. } = self.params;
-        self.delta = self
-            .q
-            .update(t.state, t.action, t.reward, next, alpha, gamma);
-        self.q.visit(t.state);
-        let outcome = Outcome {
-            next: t.next.state,
-            reward: t.reward,
-            terminal: t.terminal,
-        };
-        self.model.record(t.state, t.action, outcome, self.steps);
+        self.delta = learn_real_step(&mut self.q, &mut self.model, t, (alpha, gamma), self.steps);
         self.last_state = t.next.state;
         if t.terminal && t.reward > 0.0 {
             self.rewarded = true;

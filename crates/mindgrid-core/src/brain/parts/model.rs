@@ -288,3 +288,25 @@ impl WorldModel {
         self.observed.len()
     }
 }
+
+/// The real step every model-based learner takes (Dyna-Q, the planner, prioritised replay):
+/// Watkins's update of `q`, the step counted as a visit, and the step recorded in `model` at time
+/// `now`. Returns the update's TD error, the dopamine-like one.
+pub fn learn_real_step(
+    q: &mut crate::brain::QTable,
+    model: &mut WorldModel,
+    t: &crate::brain::Transition,
+    (alpha, gamma): (f32, f32),
+    now: u64,
+) -> f32 {
+    let next = (!t.terminal).then_some(t.next.state);
+    let delta = q.update(t.state, t.action, t.reward, next, alpha, gamma);
+    q.visit(t.state);
+    let outcome = Outcome {
+        next: t.next.state,
+        reward: t.reward,
+        terminal: t.terminal,
+    };
+    model.record(t.state, t.action, outcome, now);
+    delta
+}
