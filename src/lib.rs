@@ -3,8 +3,9 @@
 //! drives and draws it.
 
 pub mod app;
+pub mod shipped;
 
 pub use mindgrid_core::{
-    ArenaRng, brain, command, dopamine, edit, experiment, figures, lesson, limits, recording,
-    scene, snapshot, stepping, timeline, world,
+    ArenaRng, brain, command, dopamine, edit, experiment, figures, files, lesson, limits,
+    recording, scene, snapshot, stepping, timeline, world,
 };

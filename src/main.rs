@@ -1,13 +1,18 @@
 //! The mindgrid command line: open the window, or run, check and bench scenes headless. Each
-//! subcommand is a module of `cli`, with its arguments and what it does.
+//! subcommand is a module of `cli`, with its arguments and what it does. In the browser there is
+//! no command line: the page opens the window (`app::web`).
 
+#[cfg(not(target_arch = "wasm32"))]
 mod cli;
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::process::ExitCode;
 
+#[cfg(not(target_arch = "wasm32"))]
 use clap::{Parser, Subcommand};
 
 /// Watch brain-inspired agents learn live in grid worlds.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Parser, Debug)]
 #[command(version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -17,6 +22,7 @@ struct Cli {
     window: cli::window::WindowArgs,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run a scene headless and write per-episode metrics as CSV.
@@ -36,6 +42,7 @@ enum Command {
     Bench(cli::bench::BenchArgs),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -48,4 +55,9 @@ fn main() -> ExitCode {
         Some(Command::New(args)) => cli::new::exec(args),
         Some(Command::Bench(args)) => cli::bench::exec(args),
     }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    mindgrid::app::run_page();
 }

@@ -14,6 +14,10 @@ pub struct ScreenshotAsked(pub bool);
 #[derive(Resource, Debug, Default, Clone, Copy)]
 pub struct ArenaBlock(pub f32);
 
+/// Where each arena is drawn, in physical pixels (x, y, width, height), for clips of one arena.
+#[derive(Resource, Debug, Default)]
+pub struct ArenaRects(pub Vec<[u32; 4]>);
+
 /// A screenshot to take after a number of frames, after which the app exits; the frame rate of
 /// the frames after a warm-up is printed (`rendered N frames in S s: F fps`).
 #[derive(Resource, Debug)]
@@ -23,7 +27,7 @@ pub struct ScreenshotPlan {
     frames_left: u32,
     warmup_left: u32,
     requested: bool,
-    started: Option<std::time::Instant>,
+    started: Option<web_time::Instant>,
 }
 
 impl ScreenshotPlan {
@@ -44,6 +48,7 @@ impl ScreenshotPlan {
 pub fn plugin(app: &mut App) {
     app.init_resource::<ScreenshotAsked>()
         .init_resource::<ArenaBlock>()
+        .init_resource::<ArenaRects>()
         .add_systems(Update, (take_requested_screenshot, take_planned_screenshot));
 }
 
@@ -53,7 +58,7 @@ fn take_requested_screenshot(mut commands: Commands, mut asked: ResMut<Screensho
     }
     let path = (1..)
         .map(|n| PathBuf::from(format!("mindgrid-{n}.png")))
-        .find(|p| !p.exists())
+        .find(|p| !crate::files::exists(p))
         .unwrap_or_else(|| PathBuf::from("mindgrid.png"));
     info!("saving a screenshot to {}", path.display());
     commands
@@ -77,7 +82,7 @@ pub fn take_planned_screenshot(
         plan.warmup_left -= 1;
         return;
     }
-    let started = *plan.started.get_or_insert_with(std::time::Instant::now);
+    let started = *plan.started.get_or_insert_with(web_time::Instant::now);
     plan.frames_left = plan.frames_left.saturating_sub(1);
     if plan.frames_left > 0 {
         return;

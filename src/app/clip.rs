@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
+use super::capture::ArenaRects;
 use super::notices::Notices;
 
 /// Frames a clip from the window's button holds (every other rendered frame: about ten seconds
@@ -84,14 +85,9 @@ impl ClipPlan {
     }
 }
 
-/// Where each arena is drawn, in physical pixels (x, y, width, height), for clips of one arena.
-#[derive(Resource, Debug, Default)]
-pub struct ArenaRects(pub Vec<[u32; 4]>);
-
 /// Records clips when a plan is in place.
 pub fn plugin(app: &mut App) {
-    app.init_resource::<ArenaRects>()
-        .add_systems(Update, request_frames);
+    app.add_systems(Update, request_frames);
 }
 
 fn request_frames(mut commands: Commands, plan: Option<ResMut<ClipPlan>>, rects: Res<ArenaRects>) {

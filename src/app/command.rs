@@ -67,6 +67,9 @@ pub enum FileCommand {
     SaveRecording,
     /// Save a screenshot of the window.
     Screenshot,
+    /// Choose a scene or a recording on the computer to open (the web build's file picker).
+    #[cfg(target_arch = "wasm32")]
+    Browse,
     /// Record a GIF of the next frames next to the scene file: of the selected arena, or the
     /// whole window.
     Clip {

@@ -8,6 +8,7 @@ use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 
 use super::capture::ScreenshotAsked;
+#[cfg(not(target_arch = "wasm32"))]
 use super::clip::{CLIP_FRAMES, ClipPlan};
 use super::command::{AppCommand, FileCommand, ViewCommand};
 use super::edit::Editing;
@@ -35,8 +36,11 @@ pub struct Targets<'w, 's> {
     editing: ResMut<'w, Editing>,
     notices: ResMut<'w, Notices>,
     settings: Option<ResMut<'w, Settings>>,
+    #[cfg(not(target_arch = "wasm32"))]
     clip: Option<Res<'w, ClipPlan>>,
     time: Res<'w, Time<Real>>,
+    /// Starts clips (none in the browser).
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     world: Commands<'w, 's>,
 }
 
@@ -148,6 +152,15 @@ impl Targets<'_, '_> {
                 let scene_text = file.built_from().unwrap_or_default().to_owned();
                 sim.send(ToSim::SaveRecording { path, scene_text });
             }
+            #[cfg(target_arch = "wasm32")]
+            FileCommand::Clip { .. } => {
+                let now = self.time.elapsed_secs_f64();
+                let said = "GIF clips are made by the desktop app; the browser cannot encode them";
+                self.notices.push(now, said, true);
+            }
+            #[cfg(target_arch = "wasm32")]
+            FileCommand::Browse => super::web::browse(),
+            #[cfg(not(target_arch = "wasm32"))]
             FileCommand::Clip { arena } => {
                 if self.clip.is_some() {
                     return; // one clip at a time

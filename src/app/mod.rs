@@ -3,13 +3,17 @@
 //! Its modules stand in layers, each importing only those below it (`tests/layers.rs` checks):
 //! leaves (`order`, `command`, `view`, `settings`, `sim_thread`, `display`, `window`), the state
 //! and its owners (`sim`, `scene_file`, `notices`, `edit`, `capture`, `clip`, `session`, `pace`),
-//! presenter mode (`lesson`), the key table (`keys`), the one executor (`execute`), the panels
-//! (`ui`), the window tests' scripts (`script`); this file plugs them together.
+//! presenter mode (`lesson`), the browser's page (`web`, in the web build), the key table (`keys`), the one executor (`execute`), the panels
+//! (`ui`), the window tests' scripts (`script`); this file plugs them together. The web build
+//! (`web`) has no threads, X display, frame pacing or GIF clips: it steps in the frame instead.
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod bare;
 pub mod capture;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod clip;
 pub mod command;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod display;
 pub mod edit;
 pub mod execute;
@@ -17,23 +21,30 @@ pub mod keys;
 pub mod lesson;
 pub mod notices;
 pub mod order;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod pace;
 pub mod scene_file;
 pub mod script;
 pub mod session;
 pub mod settings;
 pub mod sim;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod sim_thread;
 pub mod ui;
 pub mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 pub mod window;
 
 use std::path::PathBuf;
 
 use bevy::prelude::*;
+#[cfg(not(target_arch = "wasm32"))]
 use bevy::window::{MonitorSelection, WindowMode};
+#[cfg(not(target_arch = "wasm32"))]
 use bevy_egui::EguiPlugin;
 
+#[cfg(not(target_arch = "wasm32"))]
 use crate::scene::LoadedScene;
 
 /// The parts of the app that need no window: input, commands, hot reload, stepping and insights.
@@ -52,6 +63,57 @@ pub fn simulation_plugin(app: &mut App) {
         keys::plugin,
         session::plugin,
     ));
+}
+
+/// The web build's page: the window on the page's canvas, on the scene or lesson its URL asks
+/// for (`web::start`), stepping inside each frame.
+#[cfg(target_arch = "wasm32")]
+pub fn run_page() {
+    use bevy::asset::{AssetMetaCheck, AssetPlugin};
+    let Some(opening) = web::start() else {
+        return; // a headless run, done
+    };
+    let title = format!("mindgrid: {}", opening.loaded.scene.title);
+    let mut app = App::new();
+    app.insert_resource(ClearColor(ui::palette::BACKGROUND))
+        .add_plugins(
+            window::plugins_for(Window {
+                title,
+                canvas: Some("#mindgrid".into()),
+                fit_canvas_to_parent: true,
+                prevent_default_event_handling: true,
+                ..default()
+            })
+            // Nothing is loaded from the server's folder: no asking it for `.meta` files.
+            .set(AssetPlugin {
+                meta_check: AssetMetaCheck::Never,
+                ..default()
+            }),
+        )
+        .add_plugins(bevy_egui::EguiPlugin::default())
+        .add_plugins((
+            simulation_plugin,
+            settings::plugin,
+            ui::plugin,
+            capture::plugin,
+            web::plugin,
+        ))
+        .insert_resource(sim::Sim::for_window(
+            crate::experiment::Experiment::new(opening.loaded.scene),
+            0,
+            crate::stepping::Speed::DEFAULT,
+            None,
+        ))
+        .insert_resource(scene_file::SceneFile::new(
+            opening.path,
+            opening.loaded.warnings,
+            opening.loaded.text,
+        ));
+    if let Some(presenter) = opening.presenter {
+        app.insert_resource(presenter);
+    }
+    app.add_systems(Startup, window::spawn_camera);
+    app.run();
 }
 
 /// What the window should open and whether it should only take a screenshot.
@@ -93,6 +155,7 @@ pub struct WindowOptions {
 }
 
 /// Opens the window on an already loaded scene and runs until it is closed.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
     let title = format!("mindgrid: {}", loaded.scene.title);
     let mut app = App::new();
@@ -116,7 +179,7 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
             pace::plugin,
             script::plugin,
         ))
-        .insert_resource(sim::Sim::threaded_from(
+        .insert_resource(sim::Sim::for_window(
             options
                 .start
                 .unwrap_or_else(|| crate::experiment::Experiment::new(loaded.scene)),

@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use bevy::render::renderer::RenderAdapterInfo;
 
 use super::sim::Sim;
+use super::window::software_renderer;
 use crate::stepping::Speed;
 
 /// The shortest frame at "max" on a software renderer: 30 frames a second. On two cores, with
@@ -17,12 +18,6 @@ const FRAME_AT_MAX: Duration = Duration::from_millis(33);
 /// Paces the window's frames at the end of each update.
 pub fn plugin(app: &mut App) {
     app.add_systems(Last, pace_frames);
-}
-
-/// Whether wgpu draws on the CPU (Mesa's lavapipe, as on CI and laptops without a GPU driver):
-/// wgpu's `DeviceType::Cpu`, read through its name, since Bevy does not re-export the type.
-pub fn software_renderer(adapter: &RenderAdapterInfo) -> bool {
-    format!("{:?}", adapter.0.device_type) == "Cpu"
 }
 
 /// At "max" on a software renderer, waits out the rest of [`FRAME_AT_MAX`] since the last frame

@@ -81,18 +81,29 @@ impl SceneFile {
         if self.missing {
             return "hot reload: the scene file is missing (still running the last scene)".into();
         }
+        // The browser has no disk to watch: a scene changes there when one is opened.
+        let what = if super::window::IN_BROWSER {
+            "scene"
+        } else {
+            "hot reload"
+        };
         match self.errors.first() {
-            Some(e) => format!(
-                "hot reload: error at {}:{}",
-                e.position.line, e.position.column
-            ),
-            None => format!("hot reload: ok ({} loads)", self.loads),
+            Some(e) => format!("{what}: error at {}:{}", e.position.line, e.position.column),
+            None => format!("{what}: ok ({} loads)", self.loads),
         }
     }
 }
 
 fn modified_time(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::fs::metadata(path).and_then(|m| m.modified()).ok()
+    }
+    // The browser's folder keeps no times (and nothing changes in it behind the app's back).
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::files::exists(path).then_some(SystemTime::UNIX_EPOCH)
+    }
 }
 
 /// The `.ron` scenes next to the open one (and in `scenes/`), for the picker, sorted by name.
@@ -103,22 +114,24 @@ pub fn scene_list(current: &Path) -> Vec<PathBuf> {
     }
     let mut found: Vec<PathBuf> = dirs
         .iter()
-        .filter_map(|dir| std::fs::read_dir(dir).ok())
-        .flatten()
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .flat_map(|dir| crate::files::list(dir))
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .collect();
     found.sort_by_key(|p| p.file_name().map(|n| n.to_owned()));
-    found.dedup_by(|a, b| a.canonicalize().ok() == b.canonicalize().ok());
+    let same = |p: &Path| p.canonicalize().unwrap_or_else(|_| crate::files::tidy(p));
+    found.dedup_by(|a, b| same(a) == same(b));
     found
 }
 
 /// Watches the scene file and asks for a reload when it changes.
 pub fn plugin(app: &mut App) {
-    app.add_systems(
-        Update,
-        watch_scene_file.in_set(super::order::AppSystems::Input),
-    );
+    // The browser's files change only when the app writes or opens one: nothing to watch.
+    if !super::window::IN_BROWSER {
+        app.add_systems(
+            Update,
+            watch_scene_file.in_set(super::order::AppSystems::Input),
+        );
+    }
 }
 
 fn watch_scene_file(
@@ -214,7 +227,7 @@ pub fn save(file: &mut SceneFile, rows: &[String], to: Option<&Path>) -> Result<
         ));
     }
     let target = to.unwrap_or(&file.path).to_path_buf();
-    if to.is_some() && target.exists() {
+    if to.is_some() && crate::files::exists(&target) {
         return Err(format!(
             "{} exists already; choose another name",
             target.display()
@@ -245,7 +258,7 @@ pub fn beside(current: &Path, tag: &str, extension: &str) -> PathBuf {
             1 => folder.join(format!("{stem}-{tag}.{extension}")),
             n => folder.join(format!("{stem}-{tag}-{n}.{extension}")),
         })
-        .find(|p| !p.exists())
+        .find(|p| !crate::files::exists(p))
         .unwrap_or_else(|| folder.join(format!("{stem}-{tag}.{extension}")))
 }
 

@@ -1,5 +1,6 @@
 //! The window's settings that outlive a run: UI zoom (Ctrl+= / Ctrl+- / Ctrl+0) and the
-//! high-contrast theme, kept in `settings.ron` under the user's config folder.
+//! high-contrast theme, kept in `settings.ron` under the user's config folder (in the browser, in
+//! its local storage).
 
 use std::path::PathBuf;
 
@@ -38,16 +39,13 @@ pub fn path() -> Option<PathBuf> {
 }
 
 impl Settings {
-    /// The saved settings; defaults when there are none, or (with a warning) when the file is
+    /// The saved settings; defaults when there are none, or (with a warning) when they are
     /// damaged.
     pub fn load() -> Self {
-        let Some(file) = path() else {
+        let Some(stored) = stored::read() else {
             return Self::default();
         };
-        if !file.exists() {
-            return Self::default();
-        }
-        match crate::limits::read_text(&file, crate::limits::FileKind::Settings) {
+        match stored {
             Ok(text) => ron::from_str::<Settings>(&text)
                 .map(|mut settings| {
                     // A hand-edited or damaged zoom stays within what egui can draw.
@@ -59,7 +57,7 @@ impl Settings {
                     settings
                 })
                 .unwrap_or_else(|e| {
-                    warn!("{}: {e}; using the default settings", file.display());
+                    warn!("{}: {e}; using the default settings", stored::place());
                     Self::default()
                 }),
             Err(e) => {
@@ -74,15 +72,66 @@ impl Settings {
 
     /// Writes the settings (atomically); a failure is a warning, never an interruption.
     pub fn save(&self) {
-        let Some(file) = path() else { return };
+        let text =
+            ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).unwrap_or_default();
+        if let Err(e) = stored::write(&text) {
+            warn!("{}: cannot save the settings: {e}", stored::place());
+        }
+    }
+}
+
+/// Where the settings are kept: a file on the desktop.
+#[cfg(not(target_arch = "wasm32"))]
+mod stored {
+    /// The settings file's text: `None` when there is none.
+    pub fn read() -> Option<Result<String, String>> {
+        let file = crate::app::settings::path()?;
+        file.exists()
+            .then(|| crate::limits::read_text(&file, crate::limits::FileKind::Settings))
+    }
+
+    /// Writes the settings file, atomically.
+    pub fn write(text: &str) -> Result<(), String> {
+        let file = crate::app::settings::path()
+            .ok_or("no config folder (neither $XDG_CONFIG_HOME nor $HOME)")?;
         if let Some(folder) = file.parent() {
             let _ = std::fs::create_dir_all(folder);
         }
-        let text =
-            ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::new()).unwrap_or_default();
-        if let Err(e) = crate::scene::write_atomically(&file, text) {
-            warn!("{}: cannot save the settings: {e}", file.display());
-        }
+        crate::scene::write_atomically(&file, text).map_err(|e| e.to_string())
+    }
+
+    /// Where they are, for messages.
+    pub fn place() -> String {
+        crate::app::settings::path().map_or_else(|| "settings".into(), |p| p.display().to_string())
+    }
+}
+
+/// Where the settings are kept: the browser's local storage, under one key.
+#[cfg(target_arch = "wasm32")]
+mod stored {
+    /// The key in local storage.
+    const KEY: &str = "mindgrid.settings";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// The stored settings' text: `None` when there are none (or no storage).
+    pub fn read() -> Option<Result<String, String>> {
+        storage()?.get_item(KEY).ok().flatten().map(Ok)
+    }
+
+    /// Stores the settings.
+    pub fn write(text: &str) -> Result<(), String> {
+        let storage = storage().ok_or("the browser gives this page no local storage")?;
+        storage
+            .set_item(KEY, text)
+            .map_err(|e| format!("the browser refused: {e:?}"))
+    }
+
+    /// Where they are, for messages.
+    pub fn place() -> String {
+        format!("the browser's local storage ({KEY})")
     }
 }
 

@@ -1,20 +1,27 @@
 //! The simulation as the window sees it: a handle that sends messages to the stepping (on its own
-//! thread in the window, or inline for headless tests) and holds the latest frame to draw.
+//! thread in the window, inside the frame under a time budget in the browser, or inline for
+//! headless tests) and holds the latest frame to draw.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::prelude::*;
 
+#[cfg(not(target_arch = "wasm32"))]
 use super::sim_thread::{Failure, Priority, SimThread};
 use crate::experiment::Experiment;
 use crate::scene::Scene;
-use crate::stepping::{Frame, PanelOf, Speed, Stepper, ToSim, Transport};
+use crate::stepping::{Frame, InsightPace, PanelOf, Speed, Stepper, ToSim, Transport};
 
 /// Where the stepping happens.
 enum Driver {
     /// On its own thread (the window): frames never wait for steps.
+    #[cfg(not(target_arch = "wasm32"))]
     Thread(SimThread),
+    /// In the frame, for at most [`FRAME_BUDGET`] (the browser, which has no threads): a speed
+    /// the agents cannot keep in that time shows as "behind", and insights follow at their pace.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    InFrame(Box<Stepper>, InsightPace),
     /// In the frame's own update, `elapsed` seconds at a time (headless tests, which need to know
     /// exactly how many steps an update takes).
     Inline(Box<Stepper>),
@@ -41,35 +48,58 @@ pub struct Sim {
 /// Wall-clock time the inline stepping may spend at "max" in one update.
 const INLINE_BUDGET: Duration = Duration::from_millis(12);
 
-impl Sim {
-    /// `scene` stepping on its own thread at rung `speed` of the ladder, after `warmup` steps per
-    /// arena, keeping only bounded summaries of episodes (the window's memory does not grow with
-    /// the run).
-    pub fn threaded(scene: Scene, warmup: u64, speed: usize) -> Self {
-        Self::threaded_from(Experiment::with_records(scene, false), warmup, speed, None)
-    }
+/// Wall-clock time the browser's stepping may spend in one frame, at any speed: with drawing,
+/// about 30 frames a second stay.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 
-    /// An existing experiment (a checkpoint) stepping on its own thread, keeping only bounded
-    /// summaries from now on, with a timeline of `history` bytes (default 256 MiB).
-    pub fn threaded_from(
-        mut experiment: Experiment,
+/// `experiment` ready for the window: only bounded summaries kept from now on (the window's memory
+/// does not grow with the run), a timeline of `history` bytes (default 256 MiB), at rung `speed`,
+/// with `warmup` steps per arena as its first work.
+fn prepared(
+    mut experiment: Experiment,
+    warmup: u64,
+    speed: usize,
+    history: Option<usize>,
+) -> Stepper {
+    experiment.keep_only_summaries();
+    let mut stepper = Stepper::from_experiment(experiment);
+    if let Some(bytes) = history {
+        stepper.receive(ToSim::Budget(bytes));
+    }
+    stepper.receive(ToSim::Transport(Transport::SetSpeed(speed)));
+    // The warm-up is the stepping's first work: the window opens at once and shows it go.
+    stepper.receive(ToSim::WarmUp(warmup));
+    stepper
+}
+
+impl Sim {
+    /// The window's stepping of an existing experiment (a scene's, or a checkpoint's), keeping only
+    /// bounded summaries from now on, with a timeline of `history` bytes (default 256 MiB), at rung
+    /// `speed`, after `warmup` steps per arena: on its own thread on the desktop; in the browser,
+    /// which has no threads, inside each frame for at most [`FRAME_BUDGET`].
+    pub fn for_window(
+        experiment: Experiment,
         warmup: u64,
         speed: usize,
         history: Option<usize>,
     ) -> Self {
-        experiment.keep_only_summaries();
-        let mut stepper = Stepper::from_experiment(experiment);
-        if let Some(bytes) = history {
-            stepper.receive(ToSim::Budget(bytes));
-        }
-        stepper.receive(ToSim::Transport(Transport::SetSpeed(speed)));
-        // The warm-up is the thread's first work: the window opens at once and shows it go.
-        stepper.receive(ToSim::WarmUp(warmup));
-        // Insights follow from the thread: on a large map they would hold the window's opening.
+        let stepper = prepared(experiment, warmup, speed, history);
+        // Insights follow from the stepping: on a large map they would hold the window's opening.
         let frame = Arc::new(stepper.bare_frame());
-        let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
+        #[cfg(not(target_arch = "wasm32"))]
+        let driver = {
+            let priority = Priority::at(Speed::LADDER[speed.min(Speed::LADDER.len() - 1)]);
+            Driver::Thread(SimThread::spawn(stepper, priority))
+        };
+        #[cfg(target_arch = "wasm32")]
+        let driver = Driver::InFrame(Box::new(stepper), InsightPace::new());
+        Self::driven(driver, frame, speed)
+    }
+
+    /// A handle on `driver`, showing `frame` until the first update.
+    fn driven(driver: Driver, frame: Arc<Frame>, speed: usize) -> Self {
         Self {
-            driver: Driver::Thread(SimThread::spawn(stepper, priority)),
+            driver,
             frame,
             speed,
             selected: 0,
@@ -78,13 +108,22 @@ impl Sim {
         }
     }
 
+    /// `scene` stepping on its own thread at rung `speed` of the ladder, after `warmup` steps per
+    /// arena, keeping only bounded summaries of episodes (the window's memory does not grow with
+    /// the run).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn threaded(scene: Scene, warmup: u64, speed: usize) -> Self {
+        Self::for_window(Experiment::with_records(scene, false), warmup, speed, None)
+    }
+
     /// Stops the stepping after the messages sent so far (the window is closing) and hands back
     /// the stepper; `None` when the simulation thread had stopped on an error. No update steps
     /// after this.
     pub fn finish(&mut self) -> Option<Stepper> {
         match std::mem::replace(&mut self.driver, Driver::Finished) {
+            #[cfg(not(target_arch = "wasm32"))]
             Driver::Thread(thread) => thread.stop(),
-            Driver::Inline(stepper) => Some(*stepper),
+            Driver::Inline(stepper) | Driver::InFrame(stepper, _) => Some(*stepper),
             Driver::Finished => None,
         }
     }
@@ -92,39 +131,36 @@ impl Sim {
     /// Whether the stepping goes on (false only if the simulation thread stopped on a bug).
     pub fn running(&self) -> bool {
         match &self.driver {
+            #[cfg(not(target_arch = "wasm32"))]
             Driver::Thread(thread) => thread.running(),
-            Driver::Inline(_) | Driver::Finished => true,
+            Driver::Inline(_) | Driver::InFrame(..) | Driver::Finished => true,
         }
     }
 
     /// What stopped the simulation thread (a panic's message), once something did.
     pub fn failure(&self) -> Option<String> {
         match &self.driver {
+            #[cfg(not(target_arch = "wasm32"))]
             Driver::Thread(thread) => thread.failure().get().cloned(),
-            Driver::Inline(_) | Driver::Finished => None,
+            Driver::Inline(_) | Driver::InFrame(..) | Driver::Finished => None,
         }
     }
 
     /// Where the simulation thread notes what stopped it (the window's exit code reads it after
     /// the window closes).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn failure_note(&self) -> Option<Failure> {
         match &self.driver {
             Driver::Thread(thread) => Some(thread.failure()),
-            Driver::Inline(_) | Driver::Finished => None,
+            Driver::Inline(_) | Driver::InFrame(..) | Driver::Finished => None,
         }
     }
 
     /// `scene` stepped inside each update (headless tests), keeping every episode's record.
     pub fn inline(scene: Scene) -> Self {
         let stepper = Stepper::new(scene, true);
-        Self {
-            frame: Arc::new(stepper.frame()),
-            driver: Driver::Inline(Box::new(stepper)),
-            speed: Speed::DEFAULT,
-            selected: 0,
-            insight_panel: true,
-            panel_sent: PanelOf::Every,
-        }
+        let frame = Arc::new(stepper.frame());
+        Self::driven(Driver::Inline(Box::new(stepper)), frame, Speed::DEFAULT)
     }
 
     /// What the window draws: the latest state published.
@@ -160,7 +196,9 @@ impl Sim {
     pub fn inline_stepper(&self) -> Option<&Stepper> {
         match &self.driver {
             Driver::Inline(stepper) => Some(stepper),
-            Driver::Thread(_) | Driver::Finished => None,
+            #[cfg(not(target_arch = "wasm32"))]
+            Driver::Thread(_) => None,
+            Driver::InFrame(..) | Driver::Finished => None,
         }
     }
 
@@ -170,11 +208,14 @@ impl Sim {
         self.send(ToSim::Transport(Transport::SetSpeed(self.speed)));
         // Into or out of "max": the stepping moves to a thread of the priority it now needs,
         // after it has taken every message sent so far.
-        let priority = Priority::at(Speed::LADDER[self.speed]);
-        if let Driver::Thread(thread) = &mut self.driver
-            && thread.priority() != priority
+        #[cfg(not(target_arch = "wasm32"))]
         {
-            thread.respawn(priority);
+            let priority = Priority::at(Speed::LADDER[self.speed]);
+            if let Driver::Thread(thread) = &mut self.driver
+                && thread.priority() != priority
+            {
+                thread.respawn(priority);
+            }
         }
     }
 
@@ -186,7 +227,11 @@ impl Sim {
     /// Sends a message to the stepping; it applies at the next step boundary.
     pub fn send(&mut self, message: ToSim) {
         match &mut self.driver {
+            #[cfg(not(target_arch = "wasm32"))]
             Driver::Thread(thread) => thread.send(message),
+            // The browser's stepping takes it at the next frame's step boundary, as the thread
+            // does between steps.
+            Driver::InFrame(stepper, _) => stepper.receive(message),
             Driver::Inline(stepper) => {
                 stepper.receive(message);
                 stepper.finish_work();
@@ -217,7 +262,15 @@ impl Sim {
     fn update(&mut self, elapsed: f64) {
         self.show_panel();
         let frame = match &mut self.driver {
+            #[cfg(not(target_arch = "wasm32"))]
             Driver::Thread(thread) => thread.latest(),
+            Driver::InFrame(stepper, insights) => {
+                stepper.round(elapsed, FRAME_BUDGET);
+                if stepper.version() == self.frame.version && !insights.owed() {
+                    return;
+                }
+                Arc::new(insights.frame(stepper, &self.frame))
+            }
             Driver::Inline(stepper) => {
                 let budget = if stepper.speed() == Speed::Max {
                     INLINE_BUDGET

@@ -560,7 +560,7 @@ pub fn parse(text: &str, path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     let mut scenes = Vec::new();
     let mut texts = Vec::new();
     for (s, slide) in lesson.slides.iter().enumerate() {
-        let scene_path = tidy(&folder.join(&slide.scene));
+        let scene_path = crate::files::tidy(&folder.join(&slide.scene));
         let scene = match scene::load(&scene_path) {
             Ok(loaded) => {
                 texts.push(loaded.text);
@@ -591,26 +591,6 @@ pub fn parse(text: &str, path: &Path) -> Result<LoadedLesson, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
-}
-
-/// `a/b/../c` as `a/c` (without touching the disk), so a slide's scene reads as a plain path.
-fn tidy(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir
-                if matches!(
-                    out.components().next_back(),
-                    Some(std::path::Component::Normal(_))
-                ) =>
-            {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Every arena, hyperparameter, agent and episode range a slide names must exist.

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod episodes;
 pub mod experiment;
 pub mod figures;
+pub mod files;
 pub mod lesson;
 pub mod limits;
 pub mod recording;

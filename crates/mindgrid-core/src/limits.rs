@@ -4,7 +4,6 @@
 //! The README's "Limits" table lists the same numbers; each is enforced where the file or argument
 //! is read.
 
-use std::io::Read;
 use std::path::Path;
 
 /// A kind of file mindgrid reads, with the most bytes it takes of one.
@@ -63,31 +62,13 @@ pub fn bytes_in_words(bytes: u64) -> String {
 pub fn read_limited(path: &Path, kind: FileKind) -> Result<Vec<u8>, String> {
     let name = path.display();
     let noun = kind.noun();
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("{name}: cannot read the {noun}: {e}"))?;
-    let what = file
-        .metadata()
-        .map_err(|e| format!("{name}: cannot read the {noun}: {e}"))?
-        .file_type();
-    #[cfg(unix)]
-    let pipe = std::os::unix::fs::FileTypeExt::is_fifo(&what);
-    #[cfg(not(unix))]
-    let pipe = false;
-    if !(what.is_file() || pipe) {
-        let is = if what.is_dir() {
-            "a folder"
-        } else {
-            "a device or socket, not a file"
-        };
-        return Err(format!(
-            "{name}: cannot read the {noun}: it is {is}; expected a {noun} file"
-        ));
-    }
     let most = kind.most_bytes();
-    let mut bytes = Vec::new();
-    file.take(most + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{name}: cannot read the {noun}: {e}"))?;
+    let bytes = crate::files::read_at_most(path, most).map_err(|failure| match failure {
+        crate::files::ReadFailure::Io(e) => format!("{name}: cannot read the {noun}: {e}"),
+        crate::files::ReadFailure::NotAFile(is) => {
+            format!("{name}: cannot read the {noun}: it is {is}; expected a {noun} file")
+        }
+    })?;
     if bytes.len() as u64 > most {
         return Err(format!(
             "{name}: the {noun} is larger than {}, the most a {noun} may have; expected a {noun} file",

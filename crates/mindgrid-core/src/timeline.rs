@@ -2,7 +2,8 @@
 //! and the recorded commands, so that any past step is reached exactly (restore the nearest earlier
 //! snapshot, re-apply the log) and the future can be replayed or branched.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use crate::command::LoggedCommand;
 use crate::experiment::Experiment;

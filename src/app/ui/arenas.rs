@@ -7,7 +7,7 @@ use bevy_egui::egui::{
 
 use super::shown::Shown;
 use super::{charts, palette};
-use crate::app::clip::ArenaRects;
+use crate::app::capture::ArenaRects;
 use crate::app::command::{AppCommand, ViewCommand};
 use crate::app::edit::Editing;
 use crate::brain::{

@@ -56,8 +56,15 @@ pub fn show(
         if ui.button("⟲ reset").on_hover_text(hint("Forget everything: fresh agents with the current hyperparameters", Command::ResetAll, shown.situation)).clicked() {
             commands.push(Command::ResetAll.into());
         }
+        #[cfg(not(target_arch = "wasm32"))]
         if ui.button("⟳ reload").on_hover_text("Read the scene file again (it also reloads by itself when saved)").clicked() {
             commands.push(FileCommand::Reload.into());
+        }
+        // The browser reads no disk: a scene or recording comes from the computer's files
+        // (or is dropped on the page).
+        #[cfg(target_arch = "wasm32")]
+        if ui.button("open…").on_hover_text("Open a scene (.ron) or a recording (.mgrec) from this computer; dropping one on the page does the same").clicked() {
+            commands.push(FileCommand::Browse.into());
         }
         let current = file
             .path
@@ -79,9 +86,12 @@ pub fn show(
                         commands.push(FileCommand::OpenScene(path).into());
                     }
                 }
+                // The web build presents lessons from here (the desktop app: `mindgrid lesson`).
+                #[cfg(target_arch = "wasm32")]
+                crate::app::web::lesson_links(ui);
             })
             .response
-            .on_hover_text("Open another scene from scenes/");
+            .on_hover_text(if crate::app::window::IN_BROWSER { "Open another scene, or present a lesson" } else { "Open another scene from scenes/" });
         ui.separator();
         let mut values = overlays.values;
         if ui.checkbox(&mut values, "values").on_hover_text(hint("Colour each cell by the agent's value estimate and draw its greedy move", ViewCommand::ToggleValues, shown.situation)).changed() {

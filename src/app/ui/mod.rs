@@ -41,8 +41,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 pub use curves::{CurveSettings, smoothed};
 pub use shown::Shown;
 
-use super::capture::ArenaBlock;
-use super::clip::{ArenaRects, ClipPlan};
+use super::capture::{ArenaBlock, ArenaRects};
+#[cfg(not(target_arch = "wasm32"))]
+use super::clip::ClipPlan;
 use super::command::{AppCommand, ViewCommand};
 use super::edit::Editing;
 use super::keys::Situation;
@@ -96,6 +97,7 @@ struct WindowParts<'w> {
     notices: Res<'w, Notices>,
     rects: ResMut<'w, ArenaRects>,
     block: ResMut<'w, ArenaBlock>,
+    #[cfg(not(target_arch = "wasm32"))]
     clip: Option<Res<'w, ClipPlan>>,
     presenter: Option<Res<'w, Presenter>>,
     settings: ResMut<'w, Settings>,
@@ -130,6 +132,7 @@ fn draw_window(
         notices,
         mut rects,
         mut block,
+        #[cfg(not(target_arch = "wasm32"))]
         clip,
         presenter,
         mut settings,
@@ -246,7 +249,10 @@ fn draw_window(
     }
     egui::Panel::bottom("timeline").show(&mut root, |ui| {
         ui.add_space(2.0);
+        #[cfg(not(target_arch = "wasm32"))]
         let clip = clip.as_deref().map(ClipPlan::progress);
+        #[cfg(target_arch = "wasm32")]
+        let clip = None;
         timeline::show(ui, &shown, clip, &mut commands);
         ui.add_space(2.0);
     });

@@ -33,7 +33,7 @@ pub fn edges_for_the_renderer(
         return Ok(());
     };
     *decided = true;
-    if crate::app::pace::software_renderer(&adapter) {
+    if crate::app::window::software_renderer(&adapter) {
         contexts
             .ctx_mut()?
             .tessellation_options_mut(|options| options.feathering = false);

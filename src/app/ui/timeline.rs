@@ -9,6 +9,7 @@ use super::palette;
 use super::shown::Shown;
 use crate::app::command::{AppCommand, FileCommand};
 use crate::app::keys::hint;
+use crate::app::window::IN_BROWSER;
 use crate::figures::group_thousands;
 use crate::stepping::Transport;
 
@@ -67,22 +68,27 @@ pub fn show(ui: &mut Ui, shown: &Shown, clip: Option<(u32, u32)>, commands: &mut
             group_thousands(view.snapshots as u64),
             group_thousands(crate::timeline::MOST_POINTS as u64)
         ));
-        if ui.button("checkpoint").on_hover_text("Save the experiment as it is now (agents, worlds, metrics) next to the scene file; open it with `mindgrid SCENE --checkpoint FILE`").clicked() {
+        // The browser has no disk: a file saved there is downloaded.
+        let (beside, checkpoint_tip, recording_tip) = if IN_BROWSER {
+            ("as a download", "; the desktop app opens it with `mindgrid SCENE --checkpoint FILE`", "; open it here (open…) to scrub it, or run it again with `mindgrid replay FILE`")
+        } else {
+            ("next to the scene file", "; open it with `mindgrid SCENE --checkpoint FILE`", "; `mindgrid replay FILE` runs it again to the same numbers")
+        };
+        if ui.button("checkpoint").on_hover_text(format!("Save the experiment as it is now (agents, worlds, metrics) {beside}{checkpoint_tip}")).clicked() {
             commands.push(FileCommand::SaveCheckpoint.into());
         }
         // While a clip records, its buttons wait, looking as they always do: a counter here would
-        // be recorded into the clip itself. The notice says when it is saved.
+        // be recorded into the clip itself. The notice says when it is saved. The browser cannot
+        // encode GIFs: no clip buttons there.
         let free = clip.is_none();
         let busy = "A clip is being recorded; a notice says when it is saved";
-        if ui.add_enabled(free, egui::Button::new("clip")).on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").on_disabled_hover_text(busy).clicked() {
+        if !IN_BROWSER && ui.add_enabled(free, egui::Button::new("clip")).on_hover_text("Record the next frames of the whole window as an animated GIF next to the scene file (seek first to export a past range: playing on replays it)").on_disabled_hover_text(busy).clicked() {
             commands.push(FileCommand::Clip { arena: false }.into());
         }
-        if ui.add_enabled(free, egui::Button::new("clip arena")).on_hover_text("The same, of the selected arena only").on_disabled_hover_text(busy).clicked() {
+        if !IN_BROWSER && ui.add_enabled(free, egui::Button::new("clip arena")).on_hover_text("The same, of the selected arena only").on_disabled_hover_text(busy).clicked() {
             commands.push(FileCommand::Clip { arena: true }.into());
         }
-        {
-        }
-        if ui.button("recording").on_hover_text("Save this session (scene, seed, every command with its step) next to the scene file; `mindgrid replay FILE` runs it again to the same numbers").clicked() {
+        if ui.button("recording").on_hover_text(format!("Save this session (scene, seed, every command with its step) {beside}{recording_tip}")).clicked() {
             commands.push(FileCommand::SaveRecording.into());
         }
     });

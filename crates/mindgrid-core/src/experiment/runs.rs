@@ -12,7 +12,7 @@ pub fn measure_throughput(scene: Scene, steps: u64) -> Vec<(String, f64)> {
     (0..experiment.arenas.len())
         .map(|i| {
             experiment.step_arena(i, steps / 20);
-            let started = std::time::Instant::now();
+            let started = web_time::Instant::now();
             experiment.step_arena(i, steps);
             let rate = steps as f64 / started.elapsed().as_secs_f64();
             (experiment.arenas[i].name.clone(), rate)

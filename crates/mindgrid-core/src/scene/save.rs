@@ -1,8 +1,6 @@
 //! Saving an edited map into a scene file: only the map's rows change, every comment and all the
 //! formatting of the rest stay; and writing files atomically.
 
-use std::path::Path;
-
 use super::{Scene, SourceMap, WorldSpec, parse};
 
 /// `text` (a scene file named `file`) with its map rows replaced by `rows`. Only the row strings
@@ -143,25 +141,7 @@ fn scan_list(text: &str, open: usize) -> Result<(usize, Vec<(usize, usize)>), St
     Err("the map's list of rows is not closed".into())
 }
 
-/// Writes `text` (or any bytes) to `path` so that a crash never leaves half a file: a temporary file beside it,
-/// flushed to disk, then renamed over it.
-pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let name = path
-        .file_name()
-        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(text.as_ref())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
-}
+pub use crate::files::write_atomically;
 
 /// The text of a new scene: an empty walled room of `width` x `height` (clamped to the limits), with
 /// a Q-learning agent and the random baseline, that passes `check` and is ready to edit.

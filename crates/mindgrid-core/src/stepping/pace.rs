@@ -1,7 +1,8 @@
 //! How often the stepping computes each arena's insight, so that a dear one never holds up the
 //! steps.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use super::{Frame, Stepper};
 use crate::experiment::Detail;

@@ -1,7 +1,7 @@
 //! The measured stepping rate, and whether the speed asked for is kept.
 
 use std::collections::VecDeque;
-use std::time::Instant;
+use web_time::Instant;
 
 /// Measured steps per second, and whether the speed asked for could not be kept. The rate is over
 /// the last [`RateMeter::READINGS`] half-seconds, so one slow half-second (a panel's insight on a

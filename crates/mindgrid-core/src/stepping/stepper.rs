@@ -3,7 +3,8 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use web_time::Instant;
 
 use super::rate::RateMeter;
 use super::{Frame, PanelOf, Speed, ToSim, Transport};
