@@ -194,9 +194,13 @@ def files_in_and_out(browser, scene: str):
     browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads},
                  session=False)
     browser.evaluate("document.getElementById('mindgrid').focus()")
-    for kind in ("rawKeyDown", "keyUp"):
-        browser.call("Input.dispatchKeyEvent", {"type": kind, "key": "s", "code": "KeyS",
-                                                "windowsVirtualKeyCode": 83, "modifiers": 2})
+    # Ctrl+S as a person types it: Control held (the app reads the key itself), S, both let go.
+    control = {"key": "Control", "code": "ControlLeft", "windowsVirtualKeyCode": 17}
+    s_key = {"key": "s", "code": "KeyS", "windowsVirtualKeyCode": 83, "modifiers": 2}
+    for kind, key in (("rawKeyDown", control), ("rawKeyDown", s_key), ("keyUp", s_key),
+                      ("keyUp", control)):
+        browser.call("Input.dispatchKeyEvent", {"type": kind, **key})
+        browser.pump(0.1)
     saved = os.path.join(downloads, f"{scene}.ron")
     deadline = time.time() + 20
     while not os.path.exists(saved) and time.time() < deadline:
