@@ -70,6 +70,9 @@ pub enum FileCommand {
     /// Choose a scene or a recording on the computer to open (the web build's file picker).
     #[cfg(target_arch = "wasm32")]
     Browse,
+    /// Present a lesson in the window (the web build, which has no `mindgrid lesson`).
+    #[cfg(target_arch = "wasm32")]
+    Present(PathBuf),
     /// Record a GIF of the next frames next to the scene file: of the selected arena, or the
     /// whole window.
     Clip {

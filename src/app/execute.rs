@@ -39,8 +39,7 @@ pub struct Targets<'w, 's> {
     #[cfg(not(target_arch = "wasm32"))]
     clip: Option<Res<'w, ClipPlan>>,
     time: Res<'w, Time<Real>>,
-    /// Starts clips (none in the browser).
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    /// Starts clips, and lessons in the browser.
     world: Commands<'w, 's>,
 }
 
@@ -160,6 +159,17 @@ impl Targets<'_, '_> {
             }
             #[cfg(target_arch = "wasm32")]
             FileCommand::Browse => super::web::browse(),
+            #[cfg(target_arch = "wasm32")]
+            FileCommand::Present(path) => match crate::lesson::load(path) {
+                Ok(lesson) => {
+                    self.world
+                        .insert_resource(super::lesson::Presenter::new(lesson, 0));
+                }
+                Err(errors) => {
+                    let now = self.time.elapsed_secs_f64();
+                    self.notices.push(now, errors[0].to_string(), true);
+                }
+            },
             #[cfg(not(target_arch = "wasm32"))]
             FileCommand::Clip { arena } => {
                 if self.clip.is_some() {

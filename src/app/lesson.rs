@@ -81,6 +81,7 @@ fn follow_commands(
     presenter: Option<ResMut<Presenter>>,
     mut sim: Option<ResMut<Sim>>,
     mut exit: MessageWriter<AppExit>,
+    mut commands: Commands,
 ) {
     let Some(mut presenter) = presenter else {
         messages.clear();
@@ -110,6 +111,11 @@ fn follow_commands(
             }
             // A stray Esc in front of a class must not end the lecture: the first asks, the
             // second leaves.
+            // The desktop's presenter mode is its own window; the browser's tab stays, on the
+            // slide's scene.
+            SlideCommand::Leave if presenter.leaving && super::window::IN_BROWSER => {
+                commands.remove_resource::<Presenter>();
+            }
             SlideCommand::Leave if presenter.leaving => {
                 exit.write(AppExit::Success);
             }

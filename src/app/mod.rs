@@ -112,6 +112,11 @@ pub fn run_page() {
     if let Some(presenter) = opening.presenter {
         app.insert_resource(presenter);
     }
+    if let Some(problem) = opening.problem {
+        app.world_mut()
+            .resource_mut::<notices::Notices>()
+            .push(0.0, problem, true);
+    }
     app.add_systems(Startup, window::spawn_camera);
     app.run();
 }
@@ -189,20 +194,13 @@ pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
         ));
     match options.recording {
         Some(recording) => {
-            let steps = match recording.until {
-                crate::recording::Until::Steps(steps) => steps,
-                // A headless run's episodes are not lockstep: the window replays its scene only.
-                crate::recording::Until::Episodes(_) => 0,
-            };
+            let scene_text = recording.scene.clone();
             app.world_mut()
                 .resource_mut::<sim::Sim>()
-                .send(crate::stepping::ToSim::Recording {
-                    log: recording.log,
-                    steps,
-                });
+                .run_recording(recording);
             app.insert_resource(scene_file::SceneFile::of_recording(
                 options.scene_path,
-                recording.scene,
+                scene_text,
             ));
         }
         None => {

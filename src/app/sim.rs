@@ -45,11 +45,8 @@ pub struct Sim {
     panel_sent: PanelOf,
 }
 
-/// Wall-clock time the inline stepping may spend at "max" in one update.
-const INLINE_BUDGET: Duration = Duration::from_millis(12);
-
-/// Wall-clock time the browser's stepping may spend in one frame, at any speed: with drawing,
-/// about 30 frames a second stay.
+/// Wall-clock time stepping inside an update may take: the inline stepping's at "max", the
+/// browser's at any speed (insights come on top, at their own pace: see `InsightPace`).
 pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 
 /// `experiment` ready for the window: only bounded summaries kept from now on (the window's memory
@@ -176,6 +173,20 @@ impl Sim {
             .is_some_and(|a| a.human)
     }
 
+    /// Runs a recording's commands on the scene it holds (already running, from its start) and
+    /// pauses at its end, ready to scrub. A headless run's recording counts episodes, which are
+    /// not lockstep: the window shows its scene only.
+    pub fn run_recording(&mut self, recording: crate::recording::Recording) {
+        let steps = match recording.until {
+            crate::recording::Until::Steps(steps) => steps,
+            crate::recording::Until::Episodes(_) => 0,
+        };
+        self.send(ToSim::Recording {
+            log: recording.log,
+            steps,
+        });
+    }
+
     /// Carries out a transport control. A change of speed goes through [`Sim::set_speed`], which
     /// moves the stepping to a thread of the priority the speed needs.
     pub fn transport(&mut self, transport: Transport) {
@@ -273,7 +284,7 @@ impl Sim {
             }
             Driver::Inline(stepper) => {
                 let budget = if stepper.speed() == Speed::Max {
-                    INLINE_BUDGET
+                    FRAME_BUDGET
                 } else {
                     Duration::MAX
                 };

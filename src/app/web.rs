@@ -68,6 +68,8 @@ pub struct Opening {
     pub loaded: crate::scene::LoadedScene,
     /// The lesson asked for, from its slide.
     pub presenter: Option<super::lesson::Presenter>,
+    /// What the URL asked for that did not open, for a notice.
+    pub problem: Option<String>,
 }
 
 impl Asked {
@@ -96,16 +98,18 @@ impl Asked {
     /// The scene and lesson the window opens on; a name that does not load is said in the
     /// console (an error) and the default scene opens.
     fn opening(&self) -> Option<Opening> {
-        let presenter = self.lesson.as_deref().and_then(|name| {
-            match crate::lesson::load(&shipped_path("lessons", name)) {
-                Ok(lesson) => Some(super::lesson::Presenter::new(lesson, self.slide)),
-                Err(errors) => {
-                    for e in errors {
-                        console(&e.to_string(), true);
-                    }
-                    None
-                }
+        let mut problem = None;
+        let mut failed = |errors: Vec<crate::scene::Diagnostic>| {
+            for e in &errors {
+                console(&e.to_string(), true);
             }
+            problem = errors.first().map(ToString::to_string);
+        };
+        let presenter = self.lesson.as_deref().and_then(|name| {
+            crate::lesson::load(&shipped_path("lessons", name))
+                .map(|lesson| super::lesson::Presenter::new(lesson, self.slide))
+                .map_err(&mut failed)
+                .ok()
         });
         let path = match (&presenter, &self.scene) {
             (Some(presenter), _) => presenter.lesson.scenes[presenter.slide].0.clone(),
@@ -115,9 +119,7 @@ impl Asked {
         let (path, loaded) = match crate::scene::load(&path) {
             Ok(loaded) => (path, loaded),
             Err(errors) => {
-                for e in &errors {
-                    console(&e.to_string(), true);
-                }
+                failed(errors);
                 let path = PathBuf::from(DEFAULT_SCENE);
                 (path.clone(), crate::scene::load(&path).ok()?)
             }
@@ -126,6 +128,7 @@ impl Asked {
             path,
             loaded,
             presenter,
+            problem: problem.map(|p| format!("{p}; opened {DEFAULT_SCENE} instead")),
         })
     }
 }
@@ -192,15 +195,7 @@ pub fn plugin(app: &mut App) {
         Update,
         open_arrived_files.in_set(super::order::AppSystems::Input),
     )
-    .add_systems(
-        Last,
-        (
-            download_written_files,
-            follow_title,
-            count_frames,
-            leave_lesson,
-        ),
-    );
+    .add_systems(Last, (download_written_files, follow_title, count_frames));
 }
 
 /// Opens the file picker; the chosen file is read and opened at the next frame.
@@ -280,7 +275,6 @@ fn read_arrived(file: web_sys::File) {
 /// Opens what arrived: a scene (or a lesson, presented) by its extension `.ron`, a recording by
 /// `.mgrec`; anything else, or a file that does not load, is a notice and the run goes on.
 fn open_arrived_files(
-    mut commands: Commands,
     mut writer: MessageWriter<AppCommand>,
     mut notices: ResMut<Notices>,
     mut sim: ResMut<Sim>,
@@ -300,12 +294,9 @@ fn open_arrived_files(
         let path = Path::new(OPENED).join(Path::new(&name).file_name().unwrap_or_default());
         crate::files::in_browser(|folder| folder.put(&path, text.clone().into_bytes()));
         match path.extension().and_then(|e| e.to_str()) {
-            Some("ron") if crate::lesson::is_lesson(&text) => match crate::lesson::load(&path) {
-                Ok(lesson) => {
-                    commands.insert_resource(super::lesson::Presenter::new(lesson, 0));
-                }
-                Err(errors) => notices.push(now, errors[0].to_string(), true),
-            },
+            Some("ron") if crate::lesson::is_lesson(&text) => {
+                writer.write(FileCommand::Present(path).into());
+            }
             Some("ron") => {
                 writer.write(FileCommand::OpenScene(path).into());
             }
@@ -315,18 +306,11 @@ fn open_arrived_files(
                     .and_then(|recording| Ok((recording.scene(&display)?, recording)));
                 match opened {
                     Ok((scene, recording)) => {
-                        let steps = match recording.until {
-                            crate::recording::Until::Steps(steps) => steps,
-                            // A headless run's episodes are not lockstep: its scene only.
-                            crate::recording::Until::Episodes(_) => 0,
-                        };
                         sim.send(ToSim::Replace(Box::new(scene)));
-                        sim.send(ToSim::Recording {
-                            log: recording.log,
-                            steps,
-                        });
+                        let scene_text = recording.scene.clone();
+                        sim.run_recording(recording);
                         sim.select(0);
-                        *file = SceneFile::of_recording(path, recording.scene);
+                        *file = SceneFile::of_recording(path, scene_text);
                     }
                     Err(e) => notices.push(now, e, true),
                 }
@@ -341,19 +325,29 @@ fn open_arrived_files(
 }
 
 /// Hands each file the app wrote (a saved scene, checkpoint, recording) to the browser as a
-/// download.
+/// download, and says so. A scene stays readable in the browser's folder (it may be the open
+/// one); a checkpoint's or recording's bytes are freed, its name kept so the next gets a new one.
 fn download_written_files(mut notices: ResMut<Notices>, time: Res<Time<Real>>) {
     let written = crate::files::in_browser(|folder| folder.take_written());
     for (path, bytes) in written {
         let name = path
             .file_name()
             .map_or_else(|| "mindgrid".into(), |n| n.to_string_lossy().into_owned());
-        if let Err(e) = download(&name, &bytes) {
-            notices.push(
-                time.elapsed_secs_f64(),
+        let now = time.elapsed_secs_f64();
+        match download(&name, &bytes) {
+            Ok(()) => notices.push(
+                now,
+                format!("downloaded {name} (see the browser's downloads)"),
+                false,
+            ),
+            Err(e) => notices.push(
+                now,
                 format!("{name}: the browser refused the download: {e:?}"),
                 true,
-            );
+            ),
+        }
+        if path.extension().is_none_or(|e| e != "ron") {
+            crate::files::in_browser(|folder| folder.put(&path, Vec::new()));
         }
     }
 }
@@ -372,10 +366,17 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
-    web_sys::Url::revoke_object_url(&url)
+    // Freed a minute later: some browsers read the file after the click has returned.
+    let free = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    web_sys::window()
+        .ok_or("no window")?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(free.unchecked_ref(), 60_000)?;
+    Ok(())
 }
 
-/// The tab's title follows the scene's, as the desktop window's title does.
+/// The tab's title names the open scene (the browser test looks for it there).
 fn follow_title(sim: Res<Sim>, mut shown: Local<String>) {
     let title = format!("mindgrid: {}", sim.frame().scene.title);
     if *shown != title
@@ -409,24 +410,9 @@ fn count_frames(mut frames: Local<u32>) {
     }
 }
 
-/// Leaving presenter mode (Esc twice) opens the page on the slide's scene, as the desktop's
-/// window would close.
-fn leave_lesson(mut exits: MessageReader<AppExit>, file: Res<SceneFile>) {
-    if exits.read().count() == 0 {
-        return;
-    }
-    let scene = file
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned());
-    if let Some(window) = web_sys::window() {
-        let search = scene.map_or_else(String::new, |s| format!("?scene={s}"));
-        let _ = window.location().set_search(&search);
-    }
-}
-
-/// The shipped lessons in the scene picker: each opens the page presenting it.
-pub fn lesson_links(ui: &mut egui::Ui) {
+/// The shipped lessons in the scene picker: each is presented in place (Esc twice leaves it, on
+/// its slide's scene).
+pub fn lesson_links(ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
     ui.separator();
     ui.label(egui::RichText::new("lessons (presenter mode)").weak());
     for (path, _) in crate::shipped::SHIPPED {
@@ -436,10 +422,8 @@ pub fn lesson_links(ui: &mut egui::Ui) {
         else {
             continue;
         };
-        if ui.selectable_label(false, name).clicked()
-            && let Some(window) = web_sys::window()
-        {
-            let _ = window.location().set_search(&format!("?lesson={name}"));
+        if ui.selectable_label(false, name).clicked() {
+            commands.push(FileCommand::Present(PathBuf::from(path)).into());
         }
     }
 }

@@ -1,8 +1,8 @@
 //! Where mindgrid's files live: on the desktop, the disk; in the browser, which has no disk, a
 //! folder in memory holding the shipped scenes and lessons, the files the student opened, and what
-//! the app wrote (each write also leaves as a download). Every read and write of the core and the
-//! app goes through here, so scenes, lessons, saves, checkpoints and recordings work the same way
-//! on both.
+//! the app wrote (each write also leaves as a download). Scenes, lessons, checkpoints, recordings
+//! and saves are read and written through here, so they work the same way on both (the desktop's
+//! own settings file, clips and hot reload's file times use the disk directly).
 
 use std::collections::BTreeMap;
 use std::io;

@@ -88,7 +88,7 @@ pub fn show(
                 }
                 // The web build presents lessons from here (the desktop app: `mindgrid lesson`).
                 #[cfg(target_arch = "wasm32")]
-                crate::app::web::lesson_links(ui);
+                crate::app::web::lesson_links(ui, commands);
             })
             .response
             .on_hover_text(if crate::app::window::IN_BROWSER { "Open another scene, or present a lesson" } else { "Open another scene from scenes/" });
