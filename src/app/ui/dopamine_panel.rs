@@ -272,13 +272,16 @@ fn raster(ui: &mut Ui, aligned: &Aligned, stride: u32, scale: f32) {
     }
     charts::diverging_bar_line(ui, width, scale);
     if aligned.rows.len() > 1 {
+        // Said from the first trial the raster holds (a trial without the event's whole window,
+        // such as one under way when the log began, is not in it).
+        let first = aligned.rows.first().map_or(0, |t| t.number);
         let text = if stride > 1 {
             format!(
-                "every {} of the run, then each of the latest {RECENT_ROWS}",
+                "every {} from trial {first}, then each of the latest {RECENT_ROWS}",
                 ordinal(stride)
             )
         } else {
-            "every trial of the run".into()
+            format!("every trial from trial {first}")
         };
         ui.label(text);
     }

@@ -123,7 +123,7 @@ pub fn show(
     ui.label(format!("{} replays in all", replay.replays));
     if let Some(&(steps, replays)) = replay.records.last() {
         ui.label(format!(
-            "shortest episode yet: {steps} steps, after {replays} replays"
+            "shortest episode yet: {steps} steps; {replays} replays by its end (its rest at the goal included)"
         ));
     }
     ui.add_space(4.0);
