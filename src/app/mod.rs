@@ -73,7 +73,7 @@ pub fn run_page() {
     let Some(opening) = web::start() else {
         return; // a headless run, done
     };
-    let title = format!("mindgrid: {}", opening.loaded.scene.title);
+    let title = window::title(&opening.loaded.scene.title);
     let mut app = App::new();
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
         .add_plugins(
@@ -162,7 +162,7 @@ pub struct WindowOptions {
 /// Opens the window on an already loaded scene and runs until it is closed.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_window(options: WindowOptions, loaded: LoadedScene) -> AppExit {
-    let title = format!("mindgrid: {}", loaded.scene.title);
+    let title = window::title(&loaded.scene.title);
     let mut app = App::new();
     app.insert_resource(ClearColor(ui::palette::BACKGROUND))
         .add_plugins(window::window_plugins_in(

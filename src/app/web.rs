@@ -378,7 +378,7 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
 
 /// The tab's title names the open scene (the browser test looks for it there).
 fn follow_title(sim: Res<Sim>, mut shown: Local<String>) {
-    let title = format!("mindgrid: {}", sim.frame().scene.title);
+    let title = super::window::title(&sim.frame().scene.title);
     if *shown != title
         && let Some(document) = web_sys::window().and_then(|w| w.document())
     {

@@ -7,6 +7,11 @@ use bevy::window::{PresentMode, WindowMode, WindowResolution};
 /// Whether this is the web build: what needs a disk, a thread or a command line is hidden there.
 pub const IN_BROWSER: bool = cfg!(target_arch = "wasm32");
 
+/// The window's (or the browser tab's) title on a scene titled `scene`.
+pub fn title(scene: &str) -> String {
+    format!("mindgrid: {scene}")
+}
+
 /// Bevy's plugins for a 1280 x 800 window titled `title`, with quiet logs: the same for mindgrid's
 /// window and the bare baseline window, so their frame rates compare.
 pub fn window_plugins(title: String) -> bevy::app::PluginGroupBuilder {
